@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Install everything the tests need (system packages too, idempotent) and run
+# the whole suite: lint, type check, tests. CI runs exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+# Real peers the tests start on loopback: OpenSSH sshd, CUPS ippeveprinter;
+# tmux and rsvg-convert to look at the TUI.
+PKGS=(openssh-server openssh-client cups-ipp-utils tmux librsvg2-bin iproute2 procps)
+missing=()
+for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+FLEETCHECK_PIP_TARGET=".[test]" ./dev/install.sh
+# editable, so tests and coverage see the working tree
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]" 2>&1 | grep -v '^WARNING: Location' || true
+
+.venv/bin/ruff check src tests bench
+.venv/bin/mypy
+.venv/bin/python -m pytest -q "$@"

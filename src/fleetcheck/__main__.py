@@ -1,0 +1,3 @@
+from fleetcheck.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Headless command line. Must never import Textual (start-up time, cron use)."""

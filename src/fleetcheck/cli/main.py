@@ -1,0 +1,67 @@
+"""`fleetcheck` entry point: parses arguments and dispatches to a sub-command.
+
+Sub-command modules are imported only when chosen, so `fleetcheck scan`
+pays for neither Textual nor paramiko unless it needs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from fleetcheck import __version__
+from fleetcheck.core.errors import FleetcheckError
+
+# name -> module that defines add_arguments(parser) and run(args) -> int
+COMMANDS = {
+    "scan": ("fleetcheck.cli.scan", "scan hosts headless and print results (exit code = Nagios state)"),
+    "inventory": ("fleetcheck.cli.inventory_cmd", "validate inventory files and summarise them"),
+    "trust": ("fleetcheck.cli.trust", "show a host's SSH key fingerprint and record it in known_hosts"),
+    "tui": ("fleetcheck.cli.tui_cmd", "open the live dashboard (the default without a sub-command)"),
+}
+
+EXIT_USAGE = 2
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports a bad argument in one line and exits 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="fleetcheck", description="Honest health scans of a customer's PCs, servers "
+                    "and printers. Without a sub-command, opens the live dashboard.")
+    parser.add_argument("--version", action="version", version=f"fleetcheck {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for name, (module, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        mod = importlib.import_module(module)
+        mod.add_arguments(p)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "tui"
+    if args.command is None:
+        # bare `fleetcheck`: the dashboard on the default inventory
+        args = build_parser().parse_args(["tui"])
+    module = importlib.import_module(COMMANDS[command][0])
+    try:
+        code: int = module.run(args)
+        return code
+    except FleetcheckError as exc:
+        print(f"fleetcheck: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("fleetcheck: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,82 @@
+"""The contract between the scan engine and a collector."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar, Protocol, TypeVar
+
+from fleetcheck.core.inventory.model import Host
+from fleetcheck.core.results import CheckResult, HostResult
+from fleetcheck.core.states import Reachability
+
+T = TypeVar("T")
+
+
+@dataclass
+class Collection:
+    """What a collector found on one reachable host."""
+
+    checks: list[CheckResult]
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+class Unreachable(Exception):
+    """The collector could not talk to the host; says how and what to try.
+
+    `evidence` is what happened on the wire, e.g. "connect 192.0.2.10:22:
+    connection refused", so the host-level finding carries its proof too.
+    """
+
+    def __init__(self, reachability: Reachability, reason: str, fix: str | None = None,
+                 evidence: str = "", facts: dict[str, Any] | None = None) -> None:
+        super().__init__(reason)
+        self.reachability = reachability
+        self.reason = reason
+        self.fix = fix
+        self.evidence = evidence
+        self.facts = facts or {}
+
+
+@dataclass
+class CollectContext:
+    """Per-host run-time context handed to a collector by the engine."""
+
+    deadline: float  # time.monotonic() by which the host must be finished
+    scan_started: datetime
+    previous: HostResult | None = None  # last saved result of this host, for event windows
+    cancel_event: threading.Event = field(default_factory=threading.Event)
+    executor: Executor | None = None  # the engine's pool for blocking work (paramiko, psutil)
+
+    def remaining(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel_event.is_set()
+
+    async def run_blocking(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run blocking `fn(*args)` on the engine's thread pool without blocking the loop."""
+        import asyncio
+
+        return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
+
+
+class Collector(Protocol):
+    """Fetches raw data from hosts of some kinds and turns it into check results.
+
+    `collect` raises `Unreachable` when it cannot talk to the host. It should
+    honour `ctx.deadline` itself and say which stage ran out of time; the
+    engine enforces the deadline anyway and reports a collector that overruns
+    it as timed out.
+    """
+
+    kinds: ClassVar[frozenset[str]]
+
+    async def collect(self, host: Host, ctx: CollectContext) -> Collection: ...
+
+    async def close(self) -> None: ...

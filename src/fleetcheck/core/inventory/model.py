@@ -1,0 +1,87 @@
+"""Validated inventory objects. Built only by the loader; immutable afterwards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fleetcheck.core.thresholds import Thresholds
+
+HOST_KINDS = ("local", "linux", "windows", "macos", "printer", "printserver")
+
+
+@dataclass(frozen=True, slots=True)
+class SecretRef:
+    """A password given by reference only: an environment variable or a keyring entry.
+
+    Never holds the secret itself; `repr` is safe to log.
+    """
+
+    env: str | None = None
+    keyring: str | None = None
+
+    def describe(self) -> str:
+        return f"env:{self.env}" if self.env else f"keyring:{self.keyring}"
+
+
+@dataclass(frozen=True, slots=True)
+class SnmpSettings:
+    community: str = field(default="public", repr=False)  # a shared secret: never printed
+    port: int = 161
+    version: str = "2c"
+    timeout: float = 2.0
+    retries: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class IppSettings:
+    port: int = 631
+    path: str = "/ipp/print"
+    tls: bool = False
+
+
+@dataclass(frozen=True)
+class Host:
+    name: str
+    kind: str  # one of HOST_KINDS
+    address: str  # IP, DNS name, or an ~/.ssh/config alias
+    port: int = 22
+    user: str | None = None
+    identity_file: str | None = None
+    known_hosts: str | None = None
+    jump_host: str | None = None
+    password: SecretRef | None = None
+    site: str | None = None
+    tags: tuple[str, ...] = ()
+    notes: str = ""
+    timeout: float | None = None  # per-host deadline override, seconds
+    connect_timeout: float | None = None
+    snmp: SnmpSettings | None = None
+    ipp: IppSettings | None = None
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    address_from_ssh_config: bool = False  # address is an alias to resolve via ~/.ssh/config
+    source: str = ""  # file:line where the host was defined
+
+
+@dataclass(frozen=True)
+class Site:
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Inventory:
+    customer: str | None
+    hosts: tuple[Host, ...]
+    files: tuple[str, ...] = ()
+    sites: tuple[Site, ...] = ()
+
+    def select(self, names: tuple[str, ...] = (), tags: tuple[str, ...] = ()) -> tuple[Host, ...]:
+        """Hosts matching any given name and carrying all given tags."""
+        out = []
+        for h in self.hosts:
+            if names and h.name not in names:
+                continue
+            if tags and not set(tags) <= set(h.tags):
+                continue
+            out.append(h)
+        return tuple(out)

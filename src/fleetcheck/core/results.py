@@ -1,0 +1,225 @@
+"""The result model every front end consumes: checks with evidence, hosts, scans.
+
+A check result always names what was checked (id and summary), carries the
+evidence it was judged on, and when it is UNKNOWN the reason and, where
+known, what would fix it. Host reachability is kept apart from check states.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from fleetcheck.core.ranges import Range
+from fleetcheck.core.states import Reachability, State, worst
+
+EVIDENCE_RAW_CAP = 4096  # bytes of raw excerpt kept per evidence item
+SCHEMA = "fleetcheck.scan/1"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(ts: datetime | None) -> str | None:
+    return None if ts is None else ts.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def parse_iso(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def cap_text(raw: str, limit: int = EVIDENCE_RAW_CAP) -> tuple[str, bool]:
+    """Cut `raw` to at most `limit` UTF-8 bytes; say whether it was cut."""
+    data = raw.encode("utf-8", "replace")
+    if len(data) <= limit:
+        return raw, False
+    return data[:limit].decode("utf-8", "ignore"), True
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What a finding was judged on: where it came from, the raw value, when."""
+
+    source: str  # the command run, file read, OID or API call
+    raw: str  # excerpt of what came back, capped
+    observed: datetime
+    kind: str = "command"  # command | file | oid | ipp | api | event | connection
+    truncated: bool = False
+
+    @classmethod
+    def of(cls, source: str, raw: str, observed: datetime | None = None, kind: str = "command") -> Evidence:
+        text, cut = cap_text(raw)
+        return cls(source, text, observed or utcnow(), kind, cut)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "kind": self.kind, "raw": self.raw,
+                "truncated": self.truncated, "observed": iso(self.observed)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Evidence:
+        observed = parse_iso(d["observed"]) or utcnow()
+        return cls(d["source"], d["raw"], observed, d.get("kind", "command"), bool(d.get("truncated")))
+
+
+def _num(v: float | None) -> float | None:
+    return None if v is None or (isinstance(v, float) and (math.isinf(v) or math.isnan(v))) else v
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    name: str
+    value: float | None  # None: could not be determined (perfdata 'U')
+    unit: str = ""
+    warn: str | None = None  # range text as configured
+    crit: str | None = None
+    min: float | None = None
+    max: float | None = None
+
+    @classmethod
+    def of(cls, name: str, value: float | None, unit: str = "", warn: Range | None = None,
+           crit: Range | None = None, min: float | None = None, max: float | None = None) -> Metric:
+        return cls(name, value, unit, None if warn is None else warn.text,
+                   None if crit is None else crit.text, min, max)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "value": _num(self.value), "unit": self.unit, "warn": self.warn,
+                "crit": self.crit, "min": _num(self.min), "max": _num(self.max)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Metric:
+        return cls(d["name"], d.get("value"), d.get("unit", ""), d.get("warn"), d.get("crit"),
+                   d.get("min"), d.get("max"))
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    id: str  # family plus item, e.g. "fs.used:/var"
+    state: State
+    summary: str  # one line that names what was checked
+    details: str = ""
+    metrics: tuple[Metric, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    reason: str | None = None  # why it is UNKNOWN
+    fix: str | None = None  # what would make it checkable
+
+    def __post_init__(self) -> None:
+        if "\n" in self.summary:
+            raise ValueError(f"summary of {self.id} must be one line")
+        if self.state is State.UNKNOWN and not self.reason:
+            raise ValueError(f"UNKNOWN result {self.id} needs a reason")
+
+    @classmethod
+    def unknown(cls, check_id: str, summary: str, reason: str, fix: str | None = None,
+                evidence: Sequence[Evidence] = (), details: str = "") -> CheckResult:
+        return cls(check_id, State.UNKNOWN, summary, details, (), tuple(evidence), reason, fix)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "state": self.state.value, "summary": self.summary, "details": self.details,
+                "reason": self.reason, "fix": self.fix,
+                "metrics": [m.to_dict() for m in self.metrics],
+                "evidence": [e.to_dict() for e in self.evidence]}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> CheckResult:
+        return cls(d["id"], State(d["state"]), d["summary"], d.get("details", ""),
+                   tuple(Metric.from_dict(m) for m in d.get("metrics", [])),
+                   tuple(Evidence.from_dict(e) for e in d.get("evidence", [])),
+                   d.get("reason"), d.get("fix"))
+
+
+@dataclass(frozen=True)
+class HostResult:
+    name: str
+    kind: str
+    address: str
+    reachability: Reachability
+    checks: tuple[CheckResult, ...] = ()
+    started: datetime | None = None
+    finished: datetime | None = None
+    site: str | None = None
+    tags: tuple[str, ...] = ()
+    facts: dict[str, Any] = field(default_factory=dict)  # os, boot time, ... as detected
+
+    @property
+    def state(self) -> State:
+        """Roll-up: the worst check, never better than what reachability allows.
+
+        A reachable host with no checks at all is UNKNOWN: no evidence, no OK.
+        """
+        check_states = [c.state for c in self.checks]
+        if self.reachability is not Reachability.REACHABLE:
+            check_states.append(self.reachability.host_state)
+        return worst(check_states, default=State.UNKNOWN)
+
+    @property
+    def unknown_count(self) -> int:
+        return sum(1 for c in self.checks if c.state is State.UNKNOWN)
+
+    def worst_check(self) -> CheckResult | None:
+        best: CheckResult | None = None
+        for check in self.checks:
+            if best is None or check.state.rank > best.state.rank:
+                best = check
+        return best
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "address": self.address, "site": self.site,
+                "tags": list(self.tags), "reachability": self.reachability.value,
+                "state": self.state.value, "unknown_count": self.unknown_count,
+                "started": iso(self.started), "finished": iso(self.finished), "facts": self.facts,
+                "checks": [c.to_dict() for c in self.checks]}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> HostResult:
+        return cls(d["name"], d["kind"], d["address"], Reachability(d["reachability"]),
+                   tuple(CheckResult.from_dict(c) for c in d.get("checks", [])),
+                   parse_iso(d.get("started")), parse_iso(d.get("finished")), d.get("site"),
+                   tuple(d.get("tags", [])), dict(d.get("facts", {})))
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    started: datetime
+    finished: datetime
+    hosts: tuple[HostResult, ...]
+    customer: str | None = None
+    inventories: tuple[str, ...] = ()
+    cancelled: bool = False
+    version: str = ""
+
+    @property
+    def state(self) -> State:
+        return worst((h.state for h in self.hosts), default=State.UNKNOWN)
+
+    def counts(self) -> dict[str, int]:
+        """Hosts per roll-up state, plus how many could not be reached."""
+        out = {s.value: 0 for s in State}
+        out["unreachable"] = 0
+        for h in self.hosts:
+            out[h.state.value] += 1
+            if h.reachability is not Reachability.REACHABLE:
+                out["unreachable"] += 1
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"schema": SCHEMA, "fleetcheck_version": self.version, "customer": self.customer,
+                "inventories": list(self.inventories), "started": iso(self.started),
+                "finished": iso(self.finished), "cancelled": self.cancelled, "state": self.state.value,
+                "counts": self.counts(), "hosts": [h.to_dict() for h in self.hosts]}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ScanResult:
+        if d.get("schema") != SCHEMA:
+            raise ValueError(f"unsupported schema {d.get('schema')!r}, expected {SCHEMA!r}")
+        started = parse_iso(d["started"])
+        finished = parse_iso(d["finished"])
+        assert started is not None and finished is not None
+        return cls(started, finished, tuple(HostResult.from_dict(h) for h in d["hosts"]),
+                   d.get("customer"), tuple(d.get("inventories", [])), bool(d.get("cancelled")),
+                   d.get("fleetcheck_version", ""))
