@@ -31,6 +31,7 @@ def _levels(warn: str | None, crit: str | None) -> Levels:
 DEFAULTS: dict[str, Levels] = {
     "fs.used_pct": _levels("80", "90"),
     "fs.inodes_used_pct": _levels("80", "90"),
+    "fs.free_gib": _levels(None, None),  # opt-in absolute floor, e.g. warn "20:" crit "10:"
     "cpu.load15_per_core": _levels("5", "10"),
     "mem.used_pct": _levels("80", "90"),
     "swap.used_pct": _levels("80", "90"),

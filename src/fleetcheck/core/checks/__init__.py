@@ -1,0 +1,119 @@
+"""Check families: pure functions from parsed data to check results.
+
+Each module holds frozen dataclasses for its parsed input (the interface
+shared by the local psutil collector and the SSH probes) and `check_*`
+functions: parsed data + Thresholds + evidence -> list[CheckResult].
+Collectors only fetch and parse; the judging happens here, once.
+
+Evidence is passed in by the caller (it knows what it ran and when); the
+helpers below refuse to build a non-UNKNOWN result without any.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from fleetcheck.core.ranges import Range
+from fleetcheck.core.results import CheckResult, Evidence, Metric
+from fleetcheck.core.states import State
+from fleetcheck.core.thresholds import Levels
+
+EvidenceArg = Evidence | Sequence[Evidence]
+
+
+def evidence_tuple(evidence: EvidenceArg) -> tuple[Evidence, ...]:
+    """One evidence item or several, as the tuple a CheckResult stores."""
+    if isinstance(evidence, Evidence):
+        return (evidence,)
+    return tuple(evidence)
+
+
+def judged(check_id: str, state: State, summary: str, evidence: EvidenceArg, *,
+           metrics: Sequence[Metric] = (), details: str = "", reason: str | None = None,
+           fix: str | None = None) -> CheckResult:
+    """A check result; raises if a judged (non-UNKNOWN) result has no evidence."""
+    items = evidence_tuple(evidence)
+    if state is not State.UNKNOWN and not items:
+        raise ValueError(f"{check_id}: a {state.value} result needs evidence")
+    return CheckResult(check_id, state, summary, details, tuple(metrics), items, reason, fix)
+
+
+def num(value: float) -> str:
+    """A threshold or value as a short number: 80, 0.5, 1e+03 never."""
+    if math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.6g}"
+
+
+def describe_range(rng: Range) -> str:
+    """When `rng` alerts, in words: '> 90', '< 20', 'outside 10..20', 'within 10..20'."""
+    lo, hi = rng.start, rng.end
+    if rng.inside:
+        if math.isinf(hi):
+            return f"≥ {num(lo)}"
+        if math.isinf(lo):
+            return f"≤ {num(hi)}"
+        return f"within {num(lo)}..{num(hi)}"
+    if math.isinf(hi):
+        return f"< {num(lo)}"
+    if math.isinf(lo) or lo == 0:
+        return f"> {num(hi)}"  # the '< 0' half of '0..hi' cannot happen for these values
+    return f"outside {num(lo)}..{num(hi)}"
+
+
+def levels_note(state: State, levels: Levels) -> str:
+    """The threshold the value was judged against, for the summary line.
+
+    WARN/CRIT name the range that fired ('> crit 90'); OK names both, so a
+    reader sees what 'fine' was measured against.
+    """
+    if state is State.CRIT and levels.crit is not None:
+        return _fired("crit", levels.crit)
+    if state is State.WARN and levels.warn is not None:
+        return _fired("warn", levels.warn)
+    parts = []
+    if levels.warn is not None:
+        parts.append(f"warn {describe_range(levels.warn)}")
+    if levels.crit is not None:
+        parts.append(f"crit {describe_range(levels.crit)}")
+    return f"({', '.join(parts)})" if parts else "(no thresholds set)"
+
+
+def _fired(level: str, rng: Range) -> str:
+    op, _, bound = describe_range(rng).partition(" ")
+    return f"{op} {level} {bound}"
+
+
+_UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
+
+
+def human_bytes(n: float) -> str:
+    """Bytes in binary units with one decimal: '37.4 GiB'."""
+    value = float(n)
+    for unit in _UNITS:
+        if abs(value) < 1024 or unit == _UNITS[-1]:
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+def human_duration(seconds: float) -> str:
+    """'3 d 4 h', '5 h 12 min', '42 min', '17 s'."""
+    s = max(0, int(seconds))
+    days, rest = divmod(s, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    if minutes:
+        return f"{minutes} min"
+    return f"{secs} s"
+
+
+__all__ = ["EvidenceArg", "describe_range", "evidence_tuple", "human_bytes", "human_duration",
+           "judged", "levels_note", "num"]

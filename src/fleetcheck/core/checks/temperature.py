@@ -1,0 +1,85 @@
+"""Temperatures: each sensor against its own trip points, else temp.celsius.
+
+A sensor's own high/critical points (hwmon *_max/*_crit, thermal zone trip
+points) know the hardware; a threshold the inventory sets explicitly for
+temp.celsius (or temp.celsius:<sensor>) still wins, because the technician
+asked for it. Where no sensor is exposed (most VMs) the result is UNKNOWN
+with that reason: the host's temperature honestly could not be checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from fleetcheck.core.checks import EvidenceArg, judged, levels_note, num
+from fleetcheck.core.ranges import Range, evaluate
+from fleetcheck.core.results import CheckResult, Metric
+from fleetcheck.core.states import State
+from fleetcheck.core.thresholds import Levels, Thresholds
+
+NO_SENSORS_REASON = "no temperature sensors exposed (common in VMs)"
+
+
+@dataclass(frozen=True, slots=True)
+class Sensor:
+    """One temperature reading in °C; `name` is unique per host (it is the check item)."""
+
+    name: str  # e.g. "coretemp Package id 0", "acpitz"
+    current: float | None
+    high: float | None = None  # the sensor's own warning point, if it has one
+    critical: float | None = None  # the sensor's own critical/trip point
+
+
+def sensor_names(pairs: Sequence[tuple[str, str]]) -> list[str]:
+    """Unique names from (chip, label) pairs: 'coretemp Core 0'; repeats get ' #2', ' #3'."""
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for chip, label in pairs:
+        base = f"{chip} {label}".strip() if label else chip
+        seen[base] = seen.get(base, 0) + 1
+        out.append(base if seen[base] == 1 else f"{base} #{seen[base]}")
+    return out
+
+
+def _trip(value: float | None) -> Range | None:
+    # Drivers report 0 or absurd values for "not set"; only a plausible point counts.
+    if value is None or not 0 < value < 200:
+        return None
+    return Range.parse(f"~:{num(value)}")
+
+
+def _levels_for(sensor: Sensor, thresholds: Thresholds) -> tuple[Levels, str]:
+    configured = thresholds.levels("temp.celsius", sensor.name)
+    explicit = (f"temp.celsius:{sensor.name}" in thresholds.overrides
+                or "temp.celsius" in thresholds.overrides)
+    if explicit:
+        return configured, "configured"
+    warn, crit = _trip(sensor.high), _trip(sensor.critical)
+    if warn is None and crit is None:
+        return configured, "default"
+    return Levels(warn or configured.warn, crit or configured.crit, "sensor"), "sensor's own"
+
+
+def check_temperatures(sensors: Sequence[Sensor], thresholds: Thresholds,
+                       evidence: EvidenceArg) -> list[CheckResult]:
+    """`temp:<sensor>` per sensor; one UNKNOWN `temp` when there is none."""
+    if not sensors:
+        return [judged("temp", State.UNKNOWN, "temperatures not checked: no sensors", evidence,
+                       reason=NO_SENSORS_REASON,
+                       fix="nothing to fix on a VM; on hardware load the sensor drivers (lm-sensors)")]
+    return [_one(s, thresholds, evidence) for s in sensors]
+
+
+def _one(sensor: Sensor, thresholds: Thresholds, evidence: EvidenceArg) -> CheckResult:
+    check_id = f"temp:{sensor.name}"
+    if sensor.current is None:
+        return judged(check_id, State.UNKNOWN, f"{sensor.name}: no reading", evidence,
+                      reason="the sensor is listed but reported no temperature")
+    levels, origin = _levels_for(sensor, thresholds)
+    state = evaluate(sensor.current, levels.warn, levels.crit)
+    summary = f"{sensor.name} {sensor.current:.1f} °C {levels_note(state, levels)}"
+    if state is State.OK:
+        summary += f" [{origin} limits]"
+    metric = Metric.of("temperature", sensor.current, "°C", levels.warn, levels.crit)
+    return judged(check_id, state, summary, evidence, metrics=(metric,))
