@@ -8,20 +8,24 @@ Guarantees, whatever a collector does:
   for, and is told to stop through `ctx.cancel_event`);
 - `cancel()` ends `run()` promptly and keeps every finished result;
 - events arrive in order: ScanStarted, then per host HostStarted,
-  CheckFinished..., HostFinished, and ScanFinished last.
+  CheckFinished... (one per check of its result), HostFinished, and
+  ScanFinished last; every host gets exactly one HostFinished. A host the
+  scan never reached (cancelled, scan deadline) gets only HostFinished.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from fleetcheck import __version__
-from fleetcheck.core.collectors.base import CollectContext, Collector, Unreachable
+from fleetcheck.core.collectors.base import CollectContext, Collection, Collector, Unreachable
 from fleetcheck.core.events import (
     CheckFinished,
     Event,
@@ -66,26 +70,63 @@ def unreachable_result(host: Host, reach: Reachability, reason: str, fix: str | 
                       host.site, host.tags)
 
 
+def _emit_host(on_event: EventSink, host: Host, result: HostResult) -> None:
+    now = utcnow()
+    for check in result.checks:
+        on_event(CheckFinished(host, check, now))
+    on_event(HostFinished(result))
+
+
+def _forget(task: asyncio.Future[Any]) -> None:
+    """Let an abandoned collector task end on its own without 'exception never retrieved' noise."""
+    def _swallow(t: asyncio.Future[Any]) -> None:
+        if not t.cancelled():
+            t.exception()
+    task.add_done_callback(_swallow)
+
+
 class ScanEngine:
     def __init__(self, collectors: Mapping[str, Collector], options: EngineOptions | None = None,
-                 previous: Callable[[Host], HostResult | None] | None = None) -> None:
+                 previous: Callable[[Host], HostResult | None] | None = None,
+                 unavailable: Mapping[str, str] | None = None) -> None:
+        """`unavailable` maps a host kind without collector to the reason (e.g. a missing library)."""
         self._collectors = dict(collectors)
         self.options = options or EngineOptions()
         self._previous = previous
+        self._unavailable = dict(unavailable or {})
         self._cancel: asyncio.Event | None = None
         self._cancel_requested = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread: int | None = None
 
     def cancel(self) -> None:
-        """Stop the running scan; safe to call from the loop thread (signal handler)."""
+        """Stop the running scan (or the next one, if none runs yet); safe from any thread."""
         self._cancel_requested = True
-        if self._cancel is not None:
-            self._cancel.set()
+        loop, event = self._loop, self._cancel
+        if loop is None or event is None:
+            return
+        if threading.get_ident() == self._loop_thread:
+            event.set()
+        elif not loop.is_closed():
+            loop.call_soon_threadsafe(event.set)
 
     async def run(self, hosts: Sequence[Host], on_event: EventSink, *, customer: str | None = None,
                   inventories: Sequence[str] = ()) -> ScanResult:
+        self._loop = asyncio.get_running_loop()
+        self._loop_thread = threading.get_ident()
         self._cancel = asyncio.Event()
         if self._cancel_requested:
             self._cancel.set()
+        try:
+            return await self._run(hosts, on_event, self._cancel, customer, inventories)
+        finally:
+            # the next run starts fresh; a cancel() now belongs to that one
+            self._cancel_requested = False
+            self._cancel = None
+            self._loop = None
+
+    async def _run(self, hosts: Sequence[Host], on_event: EventSink, cancel: asyncio.Event,
+                   customer: str | None, inventories: Sequence[str]) -> ScanResult:
         opts = self.options
         started = utcnow()
         on_event(ScanStarted(started, tuple(hosts)))
@@ -98,16 +139,21 @@ class ScanEngine:
 
         async def one(host: Host) -> None:
             async with sem:
-                if self._cancel is not None and self._cancel.is_set():
+                if cancel.is_set():
                     return
-                result = await self._scan_host(host, on_event, executor, contexts, scan_deadline)
+                try:
+                    result = await self._scan_host(host, on_event, executor, contexts, scan_deadline)
+                except Exception as exc:  # an engine bug: report it on the host, never as OK
+                    reason = f"internal error: {type(exc).__name__}: {exc}"
+                    result = unreachable_result(host, Reachability.NOT_CHECKED, reason,
+                                                "report this as a fleetcheck bug", reason)
                 results[host.name] = result
-                on_event(HostFinished(result))
+                _emit_host(on_event, host, result)
 
         tasks = [asyncio.create_task(one(h), name=f"scan:{h.name}") for h in hosts]
         all_done: asyncio.Future[object] = asyncio.ensure_future(
             asyncio.gather(*tasks, return_exceptions=True))
-        cancel_wait: asyncio.Future[object] = asyncio.ensure_future(self._cancel.wait())
+        cancel_wait: asyncio.Future[object] = asyncio.ensure_future(cancel.wait())
         try:
             await asyncio.wait({all_done, cancel_wait}, timeout=opts.scan_timeout,
                                return_when=asyncio.FIRST_COMPLETED)
@@ -124,7 +170,7 @@ class ScanEngine:
                 all_done.cancel()
             executor.shutdown(wait=False, cancel_futures=True)
 
-        user_cancel = self._cancel.is_set()
+        user_cancel = cancel.is_set()
         why = ("scan cancelled before this host finished" if user_cancel else
                f"scan deadline of {_fmt_s(opts.scan_timeout or 0)} reached before this host finished")
         ordered = []
@@ -133,7 +179,7 @@ class ScanEngine:
                 results[host.name] = unreachable_result(
                     host, Reachability.NOT_CHECKED, why,
                     "run the scan again" if user_cancel else "raise --scan-timeout or scan fewer hosts", why)
-                on_event(HostFinished(results[host.name]))
+                on_event(HostFinished(results[host.name]))  # never started: no HostStarted/CheckFinished
             ordered.append(results[host.name])
         scan = ScanResult(started, utcnow(), tuple(ordered), customer, tuple(inventories),
                           cancelled=cancelled, version=__version__)
@@ -146,24 +192,35 @@ class ScanEngine:
         on_event(HostStarted(host, started))
         budget = host.timeout if host.timeout is not None else self.options.host_timeout
         deadline = time.monotonic() + budget
+        cut_by_scan = scan_deadline is not None and scan_deadline < deadline
         if scan_deadline is not None:
             deadline = min(deadline, scan_deadline)
         collector = self._collectors.get(host.kind)
         if collector is None:
-            reason = f"this version of fleetcheck has no collector for kind '{host.kind}'"
+            reason = self._unavailable.get(
+                host.kind, f"this version of fleetcheck has no collector for kind '{host.kind}'")
             return unreachable_result(host, Reachability.NOT_CHECKED, reason, None, reason, started)
         ctx = CollectContext(deadline=deadline, scan_started=started, executor=executor,
-                             previous=self._previous(host) if self._previous else None)
+                             previous=self._previous_of(host))
         contexts[host.name] = ctx
+        # wait() rather than wait_for(): wait_for waits for the cancelled collector
+        # to unwind, and one that ignores cancellation would break the deadline.
+        task: asyncio.Future[Collection] = asyncio.ensure_future(collector.collect(host, ctx))
         try:
-            collection = await asyncio.wait_for(collector.collect(host, ctx), timeout=ctx.remaining())
-        except TimeoutError:
-            ctx.cancel_event.set()
-            reason = f"timed out after {_fmt_s(budget)}"
-            return unreachable_result(host, Reachability.TIMEOUT, reason,
-                                      "raise the host's timeout in the inventory or --timeout",
-                                      f"{host.kind} collector did not finish within {_fmt_s(budget)}",
-                                      started)
+            done, _ = await asyncio.wait({task}, timeout=ctx.remaining())
+            if not done:
+                ctx.cancel_event.set()
+                if cut_by_scan:
+                    why = (f"scan deadline of {_fmt_s(self.options.scan_timeout or 0)} "
+                           "reached before this host finished")
+                    return unreachable_result(host, Reachability.NOT_CHECKED, why,
+                                              "raise --scan-timeout or scan fewer hosts", why, started)
+                reason = f"timed out after {_fmt_s(budget)}"
+                return unreachable_result(host, Reachability.TIMEOUT, reason,
+                                          "raise the host's timeout in the inventory or --timeout",
+                                          f"{host.kind} collector did not finish within {_fmt_s(budget)}",
+                                          started)
+            collection = task.result()
         except Unreachable as exc:
             res = unreachable_result(host, exc.reachability, exc.reason, exc.fix, exc.evidence, started)
             if exc.facts:
@@ -177,9 +234,18 @@ class ScanEngine:
                                       "report this as a fleetcheck bug", reason, started)
         finally:
             contexts.pop(host.name, None)
-        now = utcnow()
-        for check in collection.checks:
-            on_event(CheckFinished(host, check, now))
+            if not task.done():
+                ctx.cancel_event.set()
+                task.cancel()
+                _forget(task)
         return HostResult(host.name, host.kind, host.address, Reachability.REACHABLE,
-                          tuple(collection.checks), started, now, host.site, host.tags,
+                          tuple(collection.checks), started, utcnow(), host.site, host.tags,
                           dict(collection.facts))
+
+    def _previous_of(self, host: Host) -> HostResult | None:
+        if self._previous is None:
+            return None
+        try:
+            return self._previous(host)
+        except Exception:  # history is a help, not a requirement: fall back to the default window
+            return None
