@@ -176,6 +176,9 @@ def _space(fs: FsUsage, thresholds: Thresholds, evidence: EvidenceArg) -> CheckR
         Metric.of("size", fs.total, "B", min=0),
     )
     details = f"device {fs.device}, type {fs.fstype}, options {','.join(fs.options) or '-'}"
+    if fs.total > size:
+        details += (f"; size {human_bytes(fs.total)} of which {human_bytes(fs.total - size)} "
+                    "is reserved (root-only blocks), so % used is of the usable space, as in df")
     return judged(check_id, state, summary, evidence, metrics=metrics, details=details)
 
 

@@ -1,0 +1,274 @@
+"""The `local` collector: this machine, read with psutil (no SSH).
+
+It only fetches raw data; the check families in core.checks judge it, the
+same functions the SSH probes use. Blocking calls run off the event loop.
+Each statvfs runs in its own daemon thread with a timeout: a hung NFS or
+FUSE mount can block a thread forever, and a daemon thread neither pins an
+engine pool slot nor keeps the process from exiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, ClassVar, TypeVar
+
+import psutil
+
+from fleetcheck.core.checks import judged
+from fleetcheck.core.checks.filesystem import (
+    FsUsage,
+    MountEntry,
+    check_fs_usage,
+    check_readonly,
+    parse_fstab,
+    parse_options,
+    select_mounts,
+)
+from fleetcheck.core.checks.load import LoadAvg, check_load
+from fleetcheck.core.checks.memory import MemInfo, check_memory
+from fleetcheck.core.checks.services import (
+    check_failed_units,
+    parse_failed_units,
+    systemd_not_running,
+    units_unreadable,
+)
+from fleetcheck.core.checks.temperature import Sensor, check_temperatures, sensor_names
+from fleetcheck.core.checks.uptime import BootInfo, check_uptime
+from fleetcheck.core.collectors.base import CollectContext, Collection
+from fleetcheck.core.inventory.model import Host
+from fleetcheck.core.results import CheckResult, Evidence, iso, utcnow
+from fleetcheck.core.states import State
+from fleetcheck.core.thresholds import Thresholds
+
+T = TypeVar("T")
+
+SYSTEMCTL_ARGS = ("list-units", "--state=failed", "--no-legend", "--plain", "--no-pager", "--output=json")
+
+
+async def call_bounded(fn: Callable[[], T], timeout: float, name: str = "fleetcheck-bounded") -> T:
+    """Run `fn()` in a fresh daemon thread; raise TimeoutError after `timeout` s.
+
+    On timeout the thread is abandoned (a syscall stuck on a dead mount
+    cannot be interrupted); its late result is dropped.
+    """
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def settle(value: Any, error: BaseException | None) -> None:
+        if future.done():
+            return
+        if error is None:
+            future.set_result(value)
+        else:
+            future.set_exception(error)
+
+    def runner() -> None:
+        try:
+            value, error = fn(), None
+        except BaseException as exc:  # handed to the awaiting coroutine
+            value, error = None, exc
+        with contextlib.suppress(RuntimeError):  # loop already closed: nobody waits any more
+            loop.call_soon_threadsafe(settle, value, error)
+
+    threading.Thread(target=runner, name=name, daemon=True).start()
+    return await asyncio.wait_for(future, timeout)
+
+
+def _api(source: str, raw: str) -> Evidence:
+    return Evidence.of(source, raw, utcnow(), kind="api")
+
+
+def _failed(check_id: str, what: str, source: str, exc: BaseException) -> CheckResult:
+    reason = f"{what} could not be read: {type(exc).__name__}: {exc}"
+    return judged(check_id, State.UNKNOWN, f"{what} not checked", _api(source, reason), reason=reason)
+
+
+def _os_name() -> str:
+    try:
+        return platform.freedesktop_os_release()["PRETTY_NAME"]
+    except (OSError, KeyError, AttributeError):
+        return f"{platform.system()} {platform.release()}".strip()
+
+
+class LocalCollector:
+    kinds: ClassVar[frozenset[str]] = frozenset({"local"})
+
+    def __init__(self, statvfs_timeout: float = 10.0, command_timeout: float = 15.0,
+                 systemd_dir: str = "/run/systemd/system", systemctl: str = "systemctl",
+                 fstab_path: str = "/etc/fstab") -> None:
+        self.statvfs_timeout = statvfs_timeout
+        self.command_timeout = command_timeout
+        self.systemd_dir = systemd_dir  # exists iff systemd is PID 1 (sd_booted)
+        self.systemctl = systemctl
+        self.fstab_path = fstab_path
+
+    async def close(self) -> None:
+        return None
+
+    async def collect(self, host: Host, ctx: CollectContext) -> Collection:
+        th = host.thresholds
+        checks: list[CheckResult] = []
+        facts: dict[str, Any] = {"os": _os_name(), "platform": platform.platform(),
+                                 "hostname": socket.gethostname()}
+        checks += await ctx.run_blocking(self._uptime, th, facts)
+        checks += await ctx.run_blocking(self._load, th, facts)
+        checks += await ctx.run_blocking(self._memory, th)
+        checks += await self._filesystems(th, ctx, facts)
+        checks += await ctx.run_blocking(self._temperatures, th)
+        checks += await ctx.run_blocking(self._services, th, ctx.remaining())
+        return Collection(checks, facts)
+
+    # -- system ---------------------------------------------------------------
+
+    def _uptime(self, th: Thresholds, facts: dict[str, Any]) -> list[CheckResult]:
+        try:
+            boot_ts = psutil.boot_time()
+        except Exception as exc:
+            return [_failed("system.uptime", "boot time", "psutil.boot_time()", exc)]
+        boot = BootInfo(datetime.fromtimestamp(boot_ts, UTC), utcnow())
+        facts["boot_time"] = iso(boot.boot_time)
+        ev = _api("psutil.boot_time()", f"{boot_ts} ({iso(boot.boot_time)})")
+        return check_uptime(boot, th, ev)
+
+    def _load(self, th: Thresholds, facts: dict[str, Any]) -> list[CheckResult]:
+        cores = psutil.cpu_count(logical=True)
+        facts["cores"] = cores
+        try:
+            one, five, fifteen = os.getloadavg()
+        except (AttributeError, OSError) as exc:  # no load average on Windows
+            return [_failed("cpu.load", "load average", "os.getloadavg()", exc)]
+        ev = _api("os.getloadavg() + psutil.cpu_count()", f"loadavg=({one}, {five}, {fifteen}) cores={cores}")
+        return check_load(LoadAvg(one, five, fifteen, cores), th, ev)
+
+    def _memory(self, th: Thresholds) -> list[CheckResult]:
+        try:
+            vm, sw = psutil.virtual_memory(), psutil.swap_memory()
+        except Exception as exc:
+            return [_failed("mem.used", "memory", "psutil.virtual_memory()", exc)]
+        ev = _api("psutil.virtual_memory() + psutil.swap_memory()",
+                  f"total={vm.total} available={vm.available} used={vm.used} free={vm.free}; "
+                  f"swap total={sw.total} used={sw.used} free={sw.free}")
+        return check_memory(MemInfo(vm.total, vm.available, sw.total, sw.free), th, ev)
+
+    def _temperatures(self, th: Thresholds) -> list[CheckResult]:
+        source = "psutil.sensors_temperatures()"
+        try:
+            raw = psutil.sensors_temperatures()  # type: ignore[attr-defined,unused-ignore]
+        except AttributeError:
+            reason = f"psutil cannot read temperature sensors on this platform ({sys.platform})"
+            return [judged("temp", State.UNKNOWN, "temperatures not checked", _api(source, reason),
+                           reason=reason)]
+        except Exception as exc:
+            return [_failed("temp", "temperature sensors", source, exc)]
+        pairs = [(chip, entry.label) for chip, entries in raw.items() for entry in entries]
+        readings = [entry for entries in raw.values() for entry in entries]
+        sensors = [Sensor(name, r.current, r.high, r.critical)
+                   for name, r in zip(sensor_names(pairs), readings, strict=True)]
+        return check_temperatures(sensors, th, _api(source, repr(raw) if raw else "{} (no sensors)"))
+
+    # -- filesystems ----------------------------------------------------------
+
+    async def _filesystems(self, th: Thresholds, ctx: CollectContext,
+                           facts: dict[str, Any]) -> list[CheckResult]:
+        source = "psutil.disk_partitions(all=True)"
+        try:
+            parts = await ctx.run_blocking(psutil.disk_partitions, True)
+        except Exception as exc:
+            return [_failed("fs.used", "mount table", source, exc)]
+        fstab = await ctx.run_blocking(self._read_fstab)
+        entries = [MountEntry(p.mountpoint, p.device, p.fstype, parse_options(p.opts)) for p in parts]
+        kept, skipped = select_mounts(entries)
+        facts["mounts_skipped"] = [f"{e.mount} ({why})" for e, why in skipped[:100]]
+        if not kept:
+            listing = "\n".join(f"{e.device} {e.mount} {e.fstype}: {why}" for e, why in skipped)
+            return [judged("fs.used", State.UNKNOWN, "no real filesystems found to check",
+                           _api(source, listing or "(empty mount table)"),
+                           reason="every mounted filesystem is a pseudo, network or read-only one")]
+        checks: list[CheckResult] = []
+        rw = [e for e in kept if not e.readonly]
+        usages = dict(zip((e.mount for e in rw),
+                          await asyncio.gather(*(self._usage(e, th, ctx) for e in rw)), strict=True))
+        for entry in kept:
+            checks += usages.get(entry.mount, [])
+            line = (f"device={entry.device} mountpoint={entry.mount} fstype={entry.fstype} "
+                    f"opts={','.join(entry.options)}")
+            if fstab is not None and entry.mount in fstab:
+                line += f"\n/etc/fstab options: {','.join(fstab[entry.mount])}"
+            checks += check_readonly(entry, th, _api(source, line), fstab)
+        return checks
+
+    def _read_fstab(self) -> dict[str, tuple[str, ...]] | None:
+        try:
+            with open(self.fstab_path, encoding="utf-8", errors="replace") as fh:
+                return parse_fstab(fh.read())
+        except OSError:
+            return None
+
+    async def _usage(self, entry: MountEntry, th: Thresholds, ctx: CollectContext) -> list[CheckResult]:
+        mount = entry.mount
+        source = f"psutil.disk_usage({mount!r}) + os.statvfs({mount!r})"
+        timeout = max(0.05, min(self.statvfs_timeout, ctx.remaining() * 0.8 - 0.2))
+
+        def read() -> tuple[Any, os.statvfs_result]:
+            return psutil.disk_usage(mount), os.statvfs(mount)
+
+        try:
+            du, st = await call_bounded(read, timeout, name=f"fleetcheck-statvfs:{mount}")
+        except TimeoutError:
+            reason = f"statvfs timed out after {timeout:.1f} s (hung network or FUSE mount?)"
+            ev = _api(source, f"no answer within {timeout:.1f} s")
+            return [judged(f"fs.used:{mount}", State.UNKNOWN, f"{mount}: statvfs timed out", ev,
+                           reason=reason, fix=f"check what backs {mount} ({entry.device}, {entry.fstype})")]
+        except OSError as exc:
+            return [_failed(f"fs.used:{mount}", f"usage of {mount}", source, exc)]
+        ev = _api(source, f"total={du.total} used={du.used} free={du.free} percent={du.percent}; "
+                          f"f_files={st.f_files} f_ffree={st.f_ffree} f_favail={st.f_favail}")
+        fs = FsUsage(mount, entry.fstype, entry.device, du.total, du.used, du.free,
+                     st.f_files, st.f_ffree, entry.options)
+        return check_fs_usage(fs, th, ev)
+
+    # -- services -------------------------------------------------------------
+
+    def _services(self, th: Thresholds, remaining: float) -> list[CheckResult]:
+        if not os.path.isdir(self.systemd_dir):
+            return systemd_not_running(Evidence.of(
+                self.systemd_dir, f"{self.systemd_dir} does not exist (systemd is not PID 1)",
+                utcnow(), kind="file"))
+        exe = shutil.which(self.systemctl)
+        command = " ".join((self.systemctl, *SYSTEMCTL_ARGS))
+        if exe is None:
+            reason = f"{self.systemctl} not found on PATH although systemd is running"
+            return units_unreadable(reason, Evidence.of(command, reason, utcnow()),
+                                    fix="install systemd's systemctl or fix PATH")
+        timeout = max(0.1, min(self.command_timeout, remaining * 0.8 - 0.2))
+        env = dict(os.environ, LC_ALL="C", SYSTEMD_COLORS="0", SYSTEMD_PAGER="")
+        try:
+            proc = subprocess.run([exe, *SYSTEMCTL_ARGS], capture_output=True, text=True, timeout=timeout,
+                                  env=env, stdin=subprocess.DEVNULL, check=False)
+        except subprocess.TimeoutExpired:
+            reason = f"systemctl timed out after {timeout:.1f} s"
+            return units_unreadable(reason, Evidence.of(command, reason, utcnow()))
+        except OSError as exc:
+            reason = f"systemctl could not be started: {exc}"
+            return units_unreadable(reason, Evidence.of(command, reason, utcnow()))
+        raw = f"exit {proc.returncode}\n{proc.stdout}" + (f"\nstderr: {proc.stderr}" if proc.stderr else "")
+        ev = Evidence.of(command, raw, utcnow())
+        if proc.returncode != 0:
+            first = (proc.stderr.strip().splitlines() or ["no error message"])[0]
+            return units_unreadable(f"systemctl exited {proc.returncode}: {first}", ev)
+        try:
+            units = parse_failed_units(proc.stdout)
+        except ValueError as exc:
+            return units_unreadable(f"systemctl output not understood: {exc}", ev,
+                                    fix="report this systemd version's output as a fleetcheck bug")
+        return check_failed_units(units, th, ev)
