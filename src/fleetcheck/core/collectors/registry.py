@@ -1,0 +1,99 @@
+"""Which collector serves which host kind, imported only when a scan needs it.
+
+A scan of `inventories/local.yaml` must not pay for paramiko or SNMP
+libraries, so a collector module is imported only when the inventory has
+hosts of one of its kinds. A module that is not there (not written yet, or
+its library is missing) leaves its kinds without a collector; the engine then
+reports those hosts as not checked, with the reason recorded here.
+
+A collector class is built with `cls.from_options(options)` when it defines
+that class method, else with `cls()`; one instance serves all its kinds.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from fleetcheck.core.collectors.base import Collector
+from fleetcheck.core.inventory.model import HOST_KINDS
+
+# kind -> (module, class)
+COLLECTORS: dict[str, tuple[str, str]] = {
+    "local": ("fleetcheck.core.collectors.local", "LocalCollector"),
+    "linux": ("fleetcheck.core.collectors.ssh", "SshCollector"),
+    "windows": ("fleetcheck.core.collectors.ssh", "SshCollector"),
+    "macos": ("fleetcheck.core.collectors.ssh", "SshCollector"),
+    "printserver": ("fleetcheck.core.collectors.ssh", "SshCollector"),
+    "printer": ("fleetcheck.core.collectors.printer", "PrinterCollector"),
+}
+
+
+@dataclass(frozen=True)
+class CollectorOptions:
+    """Settings a front end hands to the collectors it builds."""
+
+    ssh_config: str | None = None  # --ssh-config FILE; None: ~/.ssh/config
+    concurrency: int = 32  # the scan's concurrency, for pools sized after it
+    extra: tuple[tuple[str, Any], ...] = ()  # collector-specific settings, (name, value) pairs
+
+
+def _load(module: str, name: str) -> tuple[type[Any] | None, str | None]:
+    """The collector class, or None and why it is not available."""
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name is not None and module.startswith(exc.name):
+            return None, None  # not part of this version: the engine's default reason fits
+        return None, f"the collector could not load: {exc} (reinstall fleetcheck with its dependencies)"
+    except ImportError as exc:
+        return None, f"the collector could not load: {exc} (reinstall fleetcheck with its dependencies)"
+    cls = getattr(mod, name, None)
+    if cls is None:
+        return None, None
+    return cls, None
+
+
+def build_collectors(options: CollectorOptions | None = None, kinds: Iterable[str] | None = None,
+                     unavailable: dict[str, str] | None = None) -> dict[str, Collector]:
+    """{kind: collector} for `kinds` (default: every kind fleetcheck knows).
+
+    Kinds left without a collector are missing from the result; when the
+    reason is more specific than "no collector for this kind" (a library
+    failed to import) it is put into `unavailable` for the engine to report.
+    """
+    opts = options or CollectorOptions()
+    wanted = HOST_KINDS if kinds is None else tuple(dict.fromkeys(kinds))
+    built: dict[tuple[str, str], Collector | None] = {}
+    out: dict[str, Collector] = {}
+    for kind in wanted:
+        target = COLLECTORS.get(kind)
+        if target is None:
+            continue
+        if target not in built:
+            cls, why = _load(*target)
+            instance: Collector | None = None
+            if cls is not None:
+                factory = getattr(cls, "from_options", None)
+                instance = factory(opts) if callable(factory) else cls()
+            elif why is not None and unavailable is not None:
+                for k, t in COLLECTORS.items():
+                    if t == target:
+                        unavailable[k] = why
+            built[target] = instance
+        collector = built[target]
+        if collector is not None:
+            out[kind] = collector
+    return out
+
+
+async def close_collectors(collectors: dict[str, Collector]) -> None:
+    """Close each distinct collector once (several kinds share one)."""
+    seen: set[int] = set()
+    for collector in collectors.values():
+        if id(collector) in seen:
+            continue
+        seen.add(id(collector))
+        await collector.close()
