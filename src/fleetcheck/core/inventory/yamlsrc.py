@@ -69,6 +69,8 @@ def compose(label: str, text: str) -> Node | None:
             problem += f" ({exc.context} starting at line {exc.context_mark.line + 1})"
         if "mapping values are not allowed" in problem or "'@'" in problem or "expected ','" in problem:
             problem += _RANGE_HINT
+        elif "expected <block end>" in problem:
+            problem += " (check the indentation)"
         raise InventoryError(f"{label}:{where}: YAML syntax error: {problem}") from None
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         raise InventoryError(f"{label}: YAML error: {' '.join(str(exc).split())}") from None
