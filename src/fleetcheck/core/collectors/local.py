@@ -100,6 +100,11 @@ def _os_name() -> str:
         return f"{platform.system()} {platform.release()}".strip()
 
 
+def _system_facts() -> dict[str, Any]:
+    # platform.platform() may read the interpreter binary: not on the event loop.
+    return {"os": _os_name(), "platform": platform.platform(), "hostname": socket.gethostname()}
+
+
 class LocalCollector:
     kinds: ClassVar[frozenset[str]] = frozenset({"local"})
 
@@ -118,8 +123,7 @@ class LocalCollector:
     async def collect(self, host: Host, ctx: CollectContext) -> Collection:
         th = host.thresholds
         checks: list[CheckResult] = []
-        facts: dict[str, Any] = {"os": _os_name(), "platform": platform.platform(),
-                                 "hostname": socket.gethostname()}
+        facts: dict[str, Any] = await ctx.run_blocking(_system_facts)
         checks += await ctx.run_blocking(self._uptime, th, facts)
         checks += await ctx.run_blocking(self._load, th, facts)
         checks += await ctx.run_blocking(self._memory, th)
