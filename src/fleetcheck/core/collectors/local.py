@@ -223,8 +223,9 @@ class LocalCollector:
         source = f"psutil.disk_usage({mount!r}) + os.statvfs({mount!r})"
         timeout = max(0.05, min(self.statvfs_timeout, ctx.remaining() * 0.8 - 0.2))
 
-        def read() -> tuple[Any, os.statvfs_result]:
-            return psutil.disk_usage(mount), os.statvfs(mount)
+        def read() -> tuple[Any, Any]:
+            statvfs = getattr(os, "statvfs", None)  # absent on Windows: no inode counts there
+            return psutil.disk_usage(mount), None if statvfs is None else statvfs(mount)
 
         try:
             du, st = await call_bounded(read, timeout, name=f"fleetcheck-statvfs:{mount}")
@@ -233,12 +234,13 @@ class LocalCollector:
             ev = _api(source, f"no answer within {timeout:.1f} s")
             return [judged(f"fs.used:{mount}", State.UNKNOWN, f"{mount}: statvfs timed out", ev,
                            reason=reason, fix=f"check what backs {mount} ({entry.device}, {entry.fstype})")]
-        except OSError as exc:
+        except Exception as exc:  # one unreadable mount must not cost the others
             return [_failed(f"fs.used:{mount}", f"usage of {mount}", source, exc)]
-        ev = _api(source, f"total={du.total} used={du.used} free={du.free} percent={du.percent}; "
-                          f"f_files={st.f_files} f_ffree={st.f_ffree} f_favail={st.f_favail}")
+        inodes = ("no statvfs on this platform" if st is None else
+                  f"f_files={st.f_files} f_ffree={st.f_ffree} f_favail={st.f_favail}")
+        ev = _api(source, f"total={du.total} used={du.used} free={du.free} percent={du.percent}; {inodes}")
         fs = FsUsage(mount, entry.fstype, entry.device, du.total, du.used, du.free,
-                     st.f_files, st.f_ffree, entry.options)
+                     None if st is None else st.f_files, None if st is None else st.f_ffree, entry.options)
         return check_fs_usage(fs, th, ev)
 
     # -- services -------------------------------------------------------------
