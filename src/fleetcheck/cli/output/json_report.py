@@ -1,0 +1,22 @@
+"""`--format json`: the whole scan as one document (schema "fleetcheck.scan/1", docs/json-schema.md)."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from fleetcheck.core.events import Event
+from fleetcheck.core.results import ScanResult
+
+
+class JsonOutput:
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def on_event(self, event: Event) -> None:
+        return None  # written once, complete, at the end
+
+    def finish(self, scan: ScanResult) -> None:
+        json.dump(scan.to_dict(), self.stream, ensure_ascii=False, indent=2)
+        self.stream.write("\n")
+        self.stream.flush()

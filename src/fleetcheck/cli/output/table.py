@@ -1,0 +1,96 @@
+"""`--format table`: a Rich table, worst host first, then each problem with its reason.
+
+States are always a word plus a glyph (colour only adds to them), and the
+last line says how much could not be checked, so a short table never
+suggests more coverage than there was.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TextIO
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from fleetcheck.cli.output.summary import (
+    STYLES,
+    can_print_unicode,
+    coverage,
+    ended_early,
+    one_line,
+    problems,
+    state_label,
+    worst_first,
+)
+from fleetcheck.core.events import Event
+from fleetcheck.core.results import HostResult, ScanResult
+from fleetcheck.core.states import Reachability, State
+
+PIPE_WIDTH = 160  # when not printing to a terminal, wrap wide instead of at 80 columns
+
+
+class TableOutput:
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.unicode = can_print_unicode(stream)
+
+    def on_event(self, event: Event) -> None:
+        return None  # printed once, sorted, at the end
+
+    def _console(self) -> Console:
+        tty = self.stream.isatty()
+        width = None if tty or os.environ.get("COLUMNS") else PIPE_WIDTH
+        return Console(file=self.stream, width=width, highlight=False, emoji=False,
+                       safe_box=not self.unicode)
+
+    def _state(self, state: State) -> Text:
+        return Text(state_label(state, self.unicode), style=STYLES[state])
+
+    def finish(self, scan: ScanResult) -> None:
+        console = self._console()
+        hosts = worst_first(scan.hosts)
+        table = Table(show_edge=False, pad_edge=False, expand=False)
+        for name in ("State", "Host", "Kind", "Address"):
+            table.add_column(name, no_wrap=True)
+        table.add_column("Unknown", justify="right", no_wrap=True)
+        table.add_column("Worst finding", overflow="fold")
+        for h in hosts:
+            worst = h.worst_check()
+            finding = "" if worst is None else f"{worst.id}: {one_line(worst.summary)}"
+            if worst is None:
+                finding = "no checks ran"
+            elif worst.state is State.OK:
+                finding = f"all {len(h.checks)} checks OK"
+            table.add_row(self._state(h.state), Text(h.name), Text(h.kind), Text(h.address),
+                          Text(str(h.unknown_count)), Text(finding))
+        console.print(table)
+        for h in hosts:
+            if h.state is not State.OK:
+                console.print(self._problems(h))
+        early = ended_early(scan)
+        if early:
+            console.print(Text(early, style="bold"))
+        console.print(Text(coverage(scan).line(), style="bold"))
+
+    def _problems(self, h: HostResult) -> Text:
+        text = Text("\n")
+        text.append_text(self._state(h.state))
+        text.append(f"  {h.name}", style="bold")
+        where = f" ({h.kind}, {h.address})"
+        if h.reachability is not Reachability.REACHABLE:
+            where += f", {h.reachability.value.replace('_', ' ')}"
+        text.append(where)
+        if h.unknown_count:
+            text.append(f", {h.unknown_count} unknown")
+        for c in problems(h):
+            text.append("\n  ")
+            text.append_text(self._state(c.state))
+            text.append(f"  {c.id}  ", style="bold")
+            text.append(one_line(c.summary))
+            if c.reason and c.reason not in c.summary:
+                text.append(f"\n      reason: {one_line(c.reason)}")
+            if c.fix:
+                text.append(f"\n      fix: {one_line(c.fix)}")
+        return text

@@ -1,0 +1,265 @@
+"""`fleetcheck scan`: scan hosts headless, print the results, exit with the Nagios code.
+
+Only argparse is imported at module level: `fleetcheck --help` builds every
+sub-command's parser, and the headless path must never load Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import sys
+import threading
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from fleetcheck.cli.output import Output
+    from fleetcheck.cli.output.progress import StatusLine
+    from fleetcheck.core.engine import ScanEngine
+    from fleetcheck.core.events import Event
+    from fleetcheck.core.history import History
+    from fleetcheck.core.inventory.model import Host, Inventory
+    from fleetcheck.core.results import ScanResult
+
+EXIT_UNKNOWN = 3
+EXIT_INTERRUPTED = 130
+COLLECTOR_THREAD_PREFIX = "fleetcheck-collect"
+FORMATS = ("table", "json", "jsonl", "nagios")
+
+EPILOG = """\
+exit codes (Nagios plugin convention, the worst host decides):
+  0  every host OK
+  1  worst host WARN
+  2  worst host CRIT (down, host key changed, or a critical finding)
+  3  worst host UNKNOWN: something could not be checked (timeout, no login,
+     missing permission, scan cancelled), or no host was selected
+  2  also: bad inventory or bad arguments, with one line on stderr.
+     This clashes with CRIT on purpose of the plugin convention (a broken
+     check configuration should page someone); tell them apart by the output:
+     a usage error prints nothing on stdout.
+  130 interrupted by a second Ctrl-C (the first one stops the scan and
+     prints what finished)
+
+A host's own 'timeout' in the inventory wins over --timeout. Each scan is
+saved under $FLEETCHECK_HOME/history (default: the per-user state folder)
+so crash checks can count events since the previous scan of a host.
+"""
+
+
+def _positive(kind: type[int] | type[float]) -> Any:
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+        if not value > 0 or value != value:
+            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+        return value
+    parse.__name__ = kind.__name__
+    return parse
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = EPILOG
+    parser.add_argument("inventories", nargs="*", metavar="INVENTORY",
+                        help="inventory file or folder (default: the bundled local inventory)")
+    parser.add_argument("--format", "-f", choices=FORMATS, default="table",
+                        help="output format (default: table)")
+    parser.add_argument("--host", action="append", default=[], metavar="NAME",
+                        help="scan only this host (repeatable); an unknown name is an error")
+    parser.add_argument("--tag", action="append", default=[], metavar="TAG",
+                        help="scan only hosts carrying this tag (repeatable: all tags must match)")
+    parser.add_argument("--concurrency", type=_positive(int), default=32, metavar="N",
+                        help="hosts scanned at the same time (default: 32)")
+    parser.add_argument("--timeout", type=_positive(float), default=60.0, metavar="S",
+                        help="deadline per host in seconds (default: 60)")
+    parser.add_argument("--scan-timeout", type=_positive(float), default=None, metavar="S",
+                        help="deadline for the whole scan in seconds (default: none)")
+    parser.add_argument("--output", "-o", metavar="FILE",
+                        help="write the output to FILE instead of standard output")
+    parser.add_argument("--no-history", action="store_true",
+                        help="do not save this scan, nor read earlier ones")
+    parser.add_argument("--history-dir", metavar="DIR",
+                        help="history folder (default: $FLEETCHECK_HOME/history or the user state folder)")
+    parser.add_argument("--ssh-config", metavar="FILE",
+                        help="OpenSSH client config (default: ~/.ssh/config)")
+
+
+def select_hosts(inventory: Inventory, names: list[str], tags: list[str]) -> tuple[Host, ...]:
+    from fleetcheck.core.errors import FleetcheckError
+
+    known = [h.name for h in inventory.hosts]
+    for name in names:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise FleetcheckError(f"--host {name!r}: no such host in {', '.join(inventory.files)}{hint}")
+    return inventory.select(tuple(names), tuple(tags))
+
+
+def _nothing_selected(inventory: Inventory, args: argparse.Namespace, out: TextIO) -> int:
+    tags = sorted({t for h in inventory.hosts for t in h.tags})
+    n = len(inventory.hosts)
+    message = (f"no hosts selected: {n} host{'' if n == 1 else 's'} in {', '.join(inventory.files)}, "
+               f"none matches {' '.join('--tag ' + t for t in args.tag)}"
+               + (f"{' and ' if args.tag else ''}--host {' '.join(args.host)}" if args.host else "")
+               + f" (tags in use: {', '.join(tags) or 'none'})")
+    if args.format == "nagios":
+        out.write(f"FLEETCHECK UNKNOWN - {message}\n")
+    print(f"fleetcheck: {message}", file=sys.stderr)
+    return EXIT_UNKNOWN
+
+
+def run(args: argparse.Namespace) -> int:
+    from fleetcheck.core.errors import FleetcheckError
+    from fleetcheck.core.inventory import default_inventory_paths, load_inventory
+
+    paths = list(args.inventories) or default_inventory_paths()
+    inventory = load_inventory(paths, ssh_config=args.ssh_config)
+    hosts = select_hosts(inventory, args.host, args.tag)
+    try:
+        out: TextIO = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    except OSError as exc:
+        raise FleetcheckError(f"--output {args.output}: {exc.strerror or exc}") from None
+    try:
+        if not hosts:
+            return _nothing_selected(inventory, args, out)
+        return _scan_and_print(args, inventory, hosts, out)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+
+
+def _scan_and_print(args: argparse.Namespace, inventory: Inventory, hosts: tuple[Host, ...],
+                    out: TextIO) -> int:
+    from fleetcheck.cli.output import make_output
+    from fleetcheck.cli.output.progress import StatusLine
+    from fleetcheck.core.history import History
+
+    output = make_output(args.format, out)
+    streams_to_terminal = args.format == "jsonl" and out is sys.stdout
+    progress = (StatusLine(sys.stderr) if sys.stderr.isatty() and args.format != "nagios"
+                and not streams_to_terminal else None)
+    history = None if args.no_history else History(args.history_dir)
+    scan, broken_pipe = _run_loop(args, inventory, hosts, output, progress, history)
+    if progress is not None:
+        progress.close()
+    if not broken_pipe:
+        try:
+            output.finish(scan)
+            out.flush()
+        except BrokenPipeError:
+            broken_pipe = True
+    if broken_pipe:  # the reader went away (`| head`): stay quiet about it
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, out.fileno())
+    if history is not None:
+        try:
+            history.save(scan)
+        except OSError as exc:
+            print(f"fleetcheck: warning: scan not saved to history: {exc}", file=sys.stderr)
+    code = scan.state.nagios_code
+    _exit_if_threads_hang(code)
+    return code
+
+
+def _run_loop(args: argparse.Namespace, inventory: Inventory, hosts: tuple[Host, ...], output: Output,
+              progress: StatusLine | None, history: History | None) -> tuple[ScanResult, bool]:
+    """Run the scan on a private loop; returns the result and whether stdout's reader went away.
+
+    Not asyncio.run(): its shutdown waits for the default executor, and a
+    hung thread there would keep the process alive past every deadline.
+    """
+    import asyncio
+
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(_scan(args, inventory, hosts, output, progress, history))
+    finally:
+        pending = asyncio.all_tasks(loop)
+        for task in pending:
+            task.cancel()
+        if pending:  # abandoned collector tasks; one that ignores cancellation is left behind
+            loop.run_until_complete(asyncio.wait(pending, timeout=0.5))
+        loop.set_exception_handler(lambda _loop, _ctx: None)
+        loop.close()
+
+
+async def _scan(args: argparse.Namespace, inventory: Inventory, hosts: tuple[Host, ...], output: Output,
+                progress: StatusLine | None, history: History | None) -> tuple[ScanResult, bool]:
+    import asyncio
+    import contextlib
+    import signal
+
+    from fleetcheck.core.collectors.registry import CollectorOptions, build_collectors, close_collectors
+    from fleetcheck.core.engine import EngineOptions, ScanEngine
+
+    unavailable: dict[str, str] = {}
+    collectors = build_collectors(CollectorOptions(ssh_config=args.ssh_config, concurrency=args.concurrency),
+                                  {h.kind for h in hosts}, unavailable)
+    customer = inventory.customer
+    previous = None if history is None else (lambda h: history.previous_host_result(h.name, customer))
+    engine = ScanEngine(collectors, EngineOptions(concurrency=args.concurrency, host_timeout=args.timeout,
+                                                  scan_timeout=args.scan_timeout),
+                        previous=previous, unavailable=unavailable)
+    broken = False
+
+    def sink(event: Event) -> None:
+        nonlocal broken
+        if progress is not None:
+            progress.on_event(event)
+        if broken:
+            return
+        try:
+            output.on_event(event)
+        except BrokenPipeError:
+            broken = True
+            engine.cancel()
+
+    loop = asyncio.get_running_loop()
+    handler = _interrupt_handler(engine)
+    try:
+        loop.add_signal_handler(signal.SIGINT, handler)
+        installed = True
+    except (ValueError, RuntimeError, NotImplementedError):  # not the main thread / no signals
+        installed = False
+    try:
+        scan = await engine.run(hosts, sink, customer=customer, inventories=inventory.files)
+    finally:
+        if installed:
+            loop.remove_signal_handler(signal.SIGINT)
+        # closing is best effort: a collector that cannot close in time must not hold up the results
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(close_collectors(collectors), timeout=2.0)
+    return scan, broken
+
+
+def _interrupt_handler(engine: ScanEngine) -> Any:
+    presses = 0
+
+    def on_sigint() -> None:
+        nonlocal presses
+        presses += 1
+        if presses == 1:
+            sys.stderr.write("\nfleetcheck: stopping the scan, keeping finished results "
+                             "(Ctrl-C again to quit at once)\n")
+            sys.stderr.flush()
+            engine.cancel()
+        else:
+            sys.stderr.write("\nfleetcheck: interrupted\n")
+            sys.stderr.flush()
+            os._exit(EXIT_INTERRUPTED)
+    return on_sigint
+
+
+def _exit_if_threads_hang(code: int) -> None:
+    """A collector thread stuck in a blocking call would keep Python from exiting: leave anyway."""
+    stuck = [t for t in threading.enumerate() if t.name.startswith(COLLECTOR_THREAD_PREFIX)]
+    for t in stuck:
+        t.join(timeout=0.1)  # idle pool workers end right away
+    if any(t.is_alive() for t in stuck):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
