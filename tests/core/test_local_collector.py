@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+from typing import Any
 
 import psutil
 import pytest
@@ -188,6 +189,41 @@ def test_missing_systemctl_is_unknown_with_fix(tmp_path: os.PathLike[str]) -> No
     assert services.state is State.UNKNOWN
     assert services.reason and "not found on PATH" in services.reason
     assert services.fix
+
+
+class HungMount(LocalCollector):
+    """This machine, except that statvfs of one mount never answers (a dead NFS server)."""
+
+    def __init__(self, hung: str, release: threading.Event) -> None:
+        super().__init__(statvfs_timeout=0.3)
+        self.hung, self.release = hung, release
+
+    def read_usage(self, mount: str) -> tuple[Any, Any]:
+        if mount == self.hung:
+            self.release.wait(30)
+        return super().read_usage(mount)
+
+
+def test_hung_statvfs_is_that_mount_unknown_not_a_hung_host() -> None:
+    writable = [e for e in real_mounts() if not e.readonly]
+    if not writable:
+        pytest.skip("no writable real filesystem on this machine")
+    hung = writable[0].mount
+    release = threading.Event()
+    try:
+        _, host = scan(HungMount(hung, release))
+    finally:
+        release.set()
+    assert host.reachability is Reachability.REACHABLE  # not a host timeout
+    used = check(host, f"fs.used:{hung}")
+    assert used.state is State.UNKNOWN
+    assert used.reason == "statvfs timed out after 0.3 s (hung network or FUSE mount?)"
+    assert used.fix and writable[0].device in used.fix
+    assert not [c for c in host.checks if c.id == f"fs.inodes:{hung}"]
+    for entry in writable[1:]:
+        assert check(host, f"fs.used:{entry.mount}").state is not State.UNKNOWN
+    assert check(host, f"fs.readonly:{hung}").state is State.OK
+    assert check(host, "mem.used").state is not State.UNKNOWN
 
 
 def test_call_bounded_gives_up_on_a_hung_call_and_keeps_going() -> None:

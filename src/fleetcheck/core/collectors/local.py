@@ -223,12 +223,9 @@ class LocalCollector:
         source = f"psutil.disk_usage({mount!r}) + os.statvfs({mount!r})"
         timeout = max(0.05, min(self.statvfs_timeout, ctx.remaining() * 0.8 - 0.2))
 
-        def read() -> tuple[Any, Any]:
-            statvfs = getattr(os, "statvfs", None)  # absent on Windows: no inode counts there
-            return psutil.disk_usage(mount), None if statvfs is None else statvfs(mount)
-
         try:
-            du, st = await call_bounded(read, timeout, name=f"fleetcheck-statvfs:{mount}")
+            du, st = await call_bounded(lambda: self.read_usage(mount), timeout,
+                                        name=f"fleetcheck-statvfs:{mount}")
         except TimeoutError:
             reason = f"statvfs timed out after {timeout:.1f} s (hung network or FUSE mount?)"
             ev = _api(source, f"no answer within {timeout:.1f} s")
@@ -242,6 +239,11 @@ class LocalCollector:
         fs = FsUsage(mount, entry.fstype, entry.device, du.total, du.used, du.free,
                      None if st is None else st.f_files, None if st is None else st.f_ffree, entry.options)
         return check_fs_usage(fs, th, ev)
+
+    def read_usage(self, mount: str) -> tuple[Any, Any]:
+        """psutil.disk_usage and os.statvfs of one mount; may block forever on a dead mount."""
+        statvfs = getattr(os, "statvfs", None)  # absent on Windows: no inode counts there
+        return psutil.disk_usage(mount), None if statvfs is None else statvfs(mount)
 
     # -- services -------------------------------------------------------------
 
