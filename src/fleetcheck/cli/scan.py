@@ -34,10 +34,10 @@ exit codes (Nagios plugin convention, the worst host decides):
   2  worst host CRIT (down, host key changed, or a critical finding)
   3  worst host UNKNOWN: something could not be checked (timeout, no login,
      missing permission, scan cancelled), or no host was selected
-  2  also: bad inventory or bad arguments, with one line on stderr.
-     This clashes with CRIT on purpose of the plugin convention (a broken
-     check configuration should page someone); tell them apart by the output:
-     a usage error prints nothing on stdout.
+  2  also: bad inventory or bad arguments: one line on stderr, nothing on
+     stdout. Nagios has no separate code for usage errors, so this is the
+     same code as CRIT (a broken check configuration should alert someone
+     anyway); tell them apart by stdout, which is empty for a usage error.
   130 interrupted by a second Ctrl-C (the first one stops the scan and
      prints what finished)
 
