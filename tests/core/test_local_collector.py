@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+from collections import namedtuple
 from typing import Any
 
 import psutil
@@ -17,8 +18,13 @@ import pytest
 
 from fleetcheck.core.checks.filesystem import MountEntry, parse_options, select_mounts
 from fleetcheck.core.checks.services import SYSTEMD_NOT_RUNNING
-from fleetcheck.core.checks.temperature import NO_SENSORS_REASON
-from fleetcheck.core.collectors.local import SYSTEMCTL_ARGS, LocalCollector, call_bounded
+from fleetcheck.core.checks.temperature import NO_SENSORS_REASON, Sensor
+from fleetcheck.core.collectors.local import (
+    SYSTEMCTL_ARGS,
+    LocalCollector,
+    call_bounded,
+    sensors_from_psutil,
+)
 from fleetcheck.core.engine import EngineOptions, ScanEngine
 from fleetcheck.core.events import CheckFinished, Event
 from fleetcheck.core.inventory.model import Host
@@ -275,3 +281,17 @@ def test_abandoned_thread_does_not_break_a_closed_loop() -> None:
     for thread in [t for t in threading.enumerate() if t.name == "fleetcheck-bounded"]:
         thread.join(5)  # it reports to the closed loop and must end quietly
         assert not thread.is_alive()
+
+
+def test_psutil_sensor_readings_become_named_sensors() -> None:
+    # psutil's shwtemp namedtuple lives in a private module that moves between versions.
+    shwtemp = namedtuple("shwtemp", ["label", "current", "high", "critical"])
+    raw = {"coretemp": [shwtemp("Package id 0", 48.0, 80.0, 100.0), shwtemp("Core 0", 45.0, 80.0, 100.0)],
+           "acpitz": [shwtemp("", 27.8, None, None), shwtemp("", 29.8, None, None)],
+           "nvme": [shwtemp("Composite", 38.9, 84.8, 84.8)]}
+    assert sensors_from_psutil(raw) == [
+        Sensor("coretemp Package id 0", 48.0, 80.0, 100.0), Sensor("coretemp Core 0", 45.0, 80.0, 100.0),
+        Sensor("acpitz", 27.8, None, None), Sensor("acpitz #2", 29.8, None, None),
+        Sensor("nvme Composite", 38.9, 84.8, 84.8),
+    ]
+    assert sensors_from_psutil({}) == []

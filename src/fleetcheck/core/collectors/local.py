@@ -18,7 +18,7 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
 
@@ -100,6 +100,14 @@ def _os_name() -> str:
         return f"{platform.system()} {platform.release()}".strip()
 
 
+def sensors_from_psutil(raw: Mapping[str, Sequence[Any]]) -> list[Sensor]:
+    """psutil's {chip: [shwtemp(label, current, high, critical)]} as uniquely named Sensors."""
+    pairs = [(chip, entry.label) for chip, entries in raw.items() for entry in entries]
+    readings = [entry for entries in raw.values() for entry in entries]
+    return [Sensor(name, r.current, r.high, r.critical)
+            for name, r in zip(sensor_names(pairs), readings, strict=True)]
+
+
 def _system_facts() -> dict[str, Any]:
     # platform.platform() may read the interpreter binary: not on the event loop.
     return {"os": _os_name(), "platform": platform.platform(), "hostname": socket.gethostname()}
@@ -174,11 +182,8 @@ class LocalCollector:
                            reason=reason)]
         except Exception as exc:
             return [_failed("temp", "temperature sensors", source, exc)]
-        pairs = [(chip, entry.label) for chip, entries in raw.items() for entry in entries]
-        readings = [entry for entries in raw.values() for entry in entries]
-        sensors = [Sensor(name, r.current, r.high, r.critical)
-                   for name, r in zip(sensor_names(pairs), readings, strict=True)]
-        return check_temperatures(sensors, th, _api(source, repr(raw) if raw else "{} (no sensors)"))
+        return check_temperatures(sensors_from_psutil(raw), th,
+                                  _api(source, repr(raw) if raw else "{} (no sensors)"))
 
     # -- filesystems ----------------------------------------------------------
 
