@@ -166,7 +166,8 @@ class LocalCollector:
         try:
             vm, sw = psutil.virtual_memory(), psutil.swap_memory()
         except Exception as exc:
-            return [_failed("mem.used", "memory", "psutil.virtual_memory()", exc)]
+            return [_failed("mem.used", "memory", "psutil.virtual_memory()", exc),
+                    _failed("swap.used", "swap", "psutil.swap_memory()", exc)]
         ev = _api("psutil.virtual_memory() + psutil.swap_memory()",
                   f"total={vm.total} available={vm.available} used={vm.used} free={vm.free}; "
                   f"swap total={sw.total} used={sw.used} free={sw.free}")
