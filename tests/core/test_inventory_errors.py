@@ -265,6 +265,15 @@ CASES = {
         HOST + "    <<: 5\n",
         "acme.yaml:5:9: hosts[0]: '<<' must merge a mapping (an anchor like *defaults)",
     ),
+    "merge into itself": (
+        "hosts:\n  - &a {name: x, kind: linux, <<: *a}\n",
+        "acme.yaml:2:31: hosts[0]: '<<' merges a mapping into itself",
+    ),
+    "tab indentation": (
+        "hosts:\n\t- name: a\n",
+        "acme.yaml:2:1: YAML syntax error: found character '\\t' that cannot start any token "
+        "(indent YAML with spaces, not tabs)",
+    ),
     "empty file": (
         "",
         EMPTY,

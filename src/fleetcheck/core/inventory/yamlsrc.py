@@ -69,6 +69,8 @@ def compose(label: str, text: str) -> Node | None:
             problem += f" ({exc.context} starting at line {exc.context_mark.line + 1})"
         if "mapping values are not allowed" in problem or "'@'" in problem or "expected ','" in problem:
             problem += _RANGE_HINT
+        elif "'\\t'" in problem:
+            problem += " (indent YAML with spaces, not tabs)"
         elif "expected <block end>" in problem:
             problem += " (check the indentation)"
         raise InventoryError(f"{label}:{where}: YAML syntax error: {problem}") from None
@@ -82,7 +84,8 @@ def _key_text(label: str, key: Node, path: str) -> str:
     return str(key.value)
 
 
-def _merged_pairs(label: str, node: MappingNode, path: str) -> list[tuple[Node, Node]]:
+def _merged_pairs(label: str, node: MappingNode, path: str,
+                  outer: tuple[int, ...] = ()) -> list[tuple[Node, Node]]:
     """Pairs of `node` with YAML merge keys (`<<: *anchor`) applied, explicit keys last (they win)."""
     merged: list[tuple[Node, Node]] = []
     own: list[tuple[Node, Node]] = []
@@ -94,7 +97,9 @@ def _merged_pairs(label: str, node: MappingNode, path: str) -> list[tuple[Node, 
         for source in sources:
             if not isinstance(source, MappingNode):
                 fail(label, source, path, "'<<' must merge a mapping (an anchor like *defaults)")
-            merged.extend(_merged_pairs(label, source, path))
+            if id(source) in (*outer, id(node)):
+                fail(label, key, path, "'<<' merges a mapping into itself")
+            merged.extend(_merged_pairs(label, source, path, (*outer, id(node))))
     return merged + own
 
 
