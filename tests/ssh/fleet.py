@@ -66,7 +66,8 @@ class HostSpec:
     hide: tuple[str, ...] = ()  # system commands this host does not have
     env: Mapping[str, str] = field(default_factory=dict)  # extra session environment (SetEnv)
     authorize_client: bool = True  # False: the session client key is refused (auth fails)
-    sshd_options: tuple[str, ...] = ()  # extra sshd_config lines
+    authorized_keys: tuple[str, ...] = ()  # extra public key lines accepted by this host
+    sshd_options: tuple[str, ...] = ()  # sshd_config lines; placed first, so they win over defaults
     kind: str = "linux"  # inventory kind
     inventory: Mapping[str, Any] = field(default_factory=dict)  # extra inventory fields
 
@@ -234,7 +235,8 @@ class Fleet:
         priv, pub = _openssh_ed25519(f"host-{name}")
         (d / "ssh_host_ed25519_key").write_bytes(priv)
         (d / "ssh_host_ed25519_key").chmod(0o600)
-        (d / "authorized_keys").write_text(self.keys.client_pub + "\n" if spec.authorize_client else "")
+        accepted = ([self.keys.client_pub] if spec.authorize_client else []) + list(spec.authorized_keys)
+        (d / "authorized_keys").write_text("".join(line + "\n" for line in accepted))
         (d / "authorized_keys").chmod(0o644)
         address = next_address()
         port = free_port(address)
@@ -242,12 +244,12 @@ class Fleet:
                **spec.env}
         setenv = " ".join(f'"{k}={v}"' for k, v in env.items())
         config = [
+            *spec.sshd_options,  # sshd uses the first value it reads for most keywords
             f"ListenAddress {address}:{port}", f"HostKey {d / 'ssh_host_ed25519_key'}",
             f"PidFile {d / 'sshd.pid'}", f"AuthorizedKeysFile {d / 'authorized_keys'}",
             "PubkeyAuthentication yes", "PasswordAuthentication no", "KbdInteractiveAuthentication no",
             "UsePAM no", "UseDNS no", "StrictModes no", "PrintMotd no", "PrintLastLog no",
             "MaxStartups 500:30:1000", "MaxSessions 100", "LogLevel ERROR", f"SetEnv {setenv}",
-            *spec.sshd_options,
         ]
         (d / "sshd_config").write_text("\n".join(config) + "\n")
         host = FleetHost(name, address, port, self.keys.user, " ".join(pub.split()[:2]), self.keys.client_key,

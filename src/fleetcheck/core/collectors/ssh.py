@@ -1,0 +1,197 @@
+"""The SSH collector: one verified connection per host per scan, one probe run, parsed into checks.
+
+paramiko is blocking, so each host runs on the engine's thread pool. The
+collector stops a little before the host deadline so it can say which stage
+ran out of time (the engine's own cut-off only knows "timed out").
+Connections can be kept for rescans (the dashboard): reused while alive,
+at most `keep_connections` of them, all closed by `close()`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
+
+from fleetcheck.core.collectors.base import CollectContext, Collection, Unreachable
+from fleetcheck.core.errors import FleetcheckError
+from fleetcheck.core.inventory.model import Host
+from fleetcheck.core.probes.base import Probe, ProbeRun, probe_for_kind
+from fleetcheck.core.results import CheckResult, Evidence
+from fleetcheck.core.ssh.config import SshConfig, Target
+from fleetcheck.core.ssh.connect import Connection, ConnectOptions, Connector
+from fleetcheck.core.ssh.exec import OUTPUT_CAP, ChannelRefused, ProbeDropped, ProbeTimeout, run_probe
+from fleetcheck.core.ssh.keys import KeyStore, PassphrasePrompt
+from fleetcheck.core.ssh.knownhosts import KnownHostsCache
+from fleetcheck.core.states import Reachability
+
+PROBE_CHECK = "ssh.probe"
+OUTPUT_CHECK = "ssh.output"
+DEFAULT_WINDOW = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class SshOptions:
+    connect: ConnectOptions = field(default_factory=ConnectOptions)
+    ssh_config: str | None = None  # --ssh-config FILE; None: ~/.ssh/config when it exists
+    use_ssh_config: bool = True
+    allow_agent: bool = False
+    keep_connections: int = 0  # transports kept open for rescans (0: close after each host)
+    output_cap: int = OUTPUT_CAP
+    passphrase_prompt: PassphrasePrompt | None = None
+    stage_margin: float = 0.5  # seconds before the host deadline at which we stop and report
+
+
+class SshCollector:
+    kinds: ClassVar[frozenset[str]] = frozenset({"linux", "windows", "macos", "printserver"})
+
+    def __init__(self, options: SshOptions | None = None,
+                 probes: Callable[[str], Probe | None] = probe_for_kind) -> None:
+        self.options = opts = options or SshOptions()
+        self._probes = probes
+        self.keys = KeyStore(opts.passphrase_prompt, opts.allow_agent)
+        self.known_hosts = KnownHostsCache()
+        self.connector = Connector(self.keys, self.known_hosts, opts.connect)
+        # a missing --ssh-config FILE is a usage error, raised here (FleetcheckError)
+        self.config = SshConfig.load(opts.ssh_config) if opts.use_ssh_config else SshConfig(None, None)
+        self._pool: OrderedDict[tuple[str, Target], Connection] = OrderedDict()
+        self._pool_lock = threading.Lock()
+        self.connects = 0  # new connections made, for tests and the benchmark
+
+    async def collect(self, host: Host, ctx: CollectContext) -> Collection:
+        probe = self._probes(host.kind)
+        if probe is None:
+            raise Unreachable(Reachability.NOT_CHECKED, f"no SSH probe for kind '{host.kind}'", None,
+                              f"kind {host.kind}")
+        previous = ctx.previous.finished if ctx.previous is not None else None
+        since = previous or (ctx.scan_started - DEFAULT_WINDOW)
+        budget = ctx.remaining()
+        deadline = ctx.deadline - min(self.options.stage_margin, budget * 0.1)
+        return await ctx.run_blocking(self._collect, host, probe, since, deadline, budget, ctx.cancel_event)
+
+    async def close(self) -> None:
+        await asyncio.to_thread(self.close_now)
+
+    def close_now(self) -> None:
+        with self._pool_lock:
+            conns = list(self._pool.values())
+            self._pool.clear()
+        for conn in conns:
+            conn.close()
+        self.connector.close()
+        self.keys.close()
+
+    # --- blocking part (engine thread pool) ----------------------------------------------
+
+    def _collect(self, host: Host, probe: Probe, since: datetime, deadline: float, budget: float,
+                 cancel: threading.Event) -> Collection:
+        try:
+            target = self.config.resolve(host)
+        except FleetcheckError as exc:
+            raise Unreachable(Reachability.NOT_CHECKED, str(exc), "fix the ssh config", str(exc)) from None
+        key = (host.name, target)
+        conn, reused = self._checkout(key), True
+        if conn is None:
+            conn, reused = self._connect(host, target, deadline, cancel), False
+        keep = False
+        try:
+            try:
+                run = run_probe(conn.transport, probe, deadline, cancel, self.options.output_cap)
+            except ChannelRefused:
+                if not reused:
+                    raise
+                conn.close()  # a kept connection went stale: one fresh try
+                conn = self._connect(host, target, deadline, cancel)
+                run = run_probe(conn.transport, probe, deadline, cancel, self.options.output_cap)
+            keep = True
+        except ChannelRefused as exc:
+            return self._failed(probe, conn, str(exc), "check the server allows exec sessions "
+                                "(no ForceCommand, MaxSessions)", None)
+        except ProbeTimeout as exc:
+            return self._failed(probe, conn, f"timed out after {budget:.3g} s while running the probe",
+                                "raise the host's timeout in the inventory or --timeout", exc.partial)
+        except ProbeDropped as exc:
+            return self._failed(probe, conn, str(exc), "look at the host's logs around this time (sshd "
+                                "or OOM killer?) and scan again", exc.partial)
+        finally:
+            if keep:
+                self._checkin(key, conn)
+            else:
+                conn.close()
+        return self._parse(probe, run, host, since, conn)
+
+    def _connect(self, host: Host, target: Target, deadline: float, cancel: threading.Event) -> Connection:
+        conn = self.connector.connect(target, deadline, host.name, host.password, cancel)
+        self.connects += 1
+        return conn
+
+    def _checkout(self, key: tuple[str, Target]) -> Connection | None:
+        if self.options.keep_connections <= 0:
+            return None
+        with self._pool_lock:
+            conn = self._pool.pop(key, None)
+        if conn is not None and not conn.alive():
+            conn.close()
+            return None
+        return conn
+
+    def _checkin(self, key: tuple[str, Target], conn: Connection) -> None:
+        if self.options.keep_connections <= 0 or not conn.alive():
+            conn.close()
+            return
+        evicted = []
+        with self._pool_lock:
+            self._pool[key] = conn
+            self._pool.move_to_end(key)
+            while len(self._pool) > self.options.keep_connections:
+                evicted.append(self._pool.popitem(last=False)[1])
+        for old in evicted:
+            old.close()
+
+    def _parse(self, probe: Probe, run: ProbeRun, host: Host, since: datetime,
+               conn: Connection) -> Collection:
+        try:
+            collection = probe.parse(run, host, since)
+        except Exception as exc:  # the parser's bug or garbage output: never escapes, never OK
+            reason = f"could not parse probe output: {type(exc).__name__}: {exc}"
+            check = CheckResult.unknown(PROBE_CHECK, f"{probe.name} probe output unreadable", reason,
+                                        "report this as a fleetcheck bug, with the raw output",
+                                        (_raw_evidence(run),))
+            collection = Collection([check])
+        if run.truncated:
+            cap = self.options.output_cap
+            collection.checks.append(CheckResult.unknown(
+                OUTPUT_CHECK, f"{probe.name} probe output cut off at {cap // 1024} KiB",
+                f"the host sent more than {cap} bytes; output beyond that was not read, so checks from "
+                "it are missing or unknown", "find what floods the probe's output on the host",
+                (_raw_evidence(run),)))
+        collection.facts.setdefault("ssh", _ssh_facts(conn))
+        return collection
+
+    def _failed(self, probe: Probe, conn: Connection, reason: str, fix: str,
+                partial: ProbeRun | None) -> Collection:
+        evidence = (_raw_evidence(partial),) if partial is not None else ()
+        check = CheckResult.unknown(PROBE_CHECK, f"{probe.name} probe did not complete", reason, fix,
+                                    evidence)
+        return Collection([check], {"ssh": _ssh_facts(conn)})
+
+
+def _raw_evidence(run: ProbeRun) -> Evidence:
+    text = run.stdout.decode("utf-8", "replace")
+    if run.stderr:
+        text += "\n--- stderr ---\n" + run.stderr.decode("utf-8", "replace")
+    status = "none" if run.exit_status is None else str(run.exit_status)
+    return Evidence.of(f"ssh exec: {run.command} (exit status {status}, {len(run.stdout)} bytes stdout)",
+                       text, run.finished)
+
+
+def _ssh_facts(conn: Connection) -> dict[str, Any]:
+    key = conn.host_key
+    return {"server": conn.server_version, "host_key": f"{key.offered_type} {key.offered}",
+            "auth": conn.auth_method, "connected_at": time.time()}
+

@@ -1,0 +1,133 @@
+"""User authentication on an already verified Transport: keys, agent, then password by reference.
+
+The failure reason lists what was tried (key type, fingerprint, where it
+came from) and what the server allows; never a secret.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import paramiko
+
+from fleetcheck.core.collectors.base import Unreachable
+from fleetcheck.core.inventory.model import SecretRef
+from fleetcheck.core.ssh.config import Target
+from fleetcheck.core.ssh.keys import DEFAULT_IDENTITIES, KeyLoadError, KeyStore, describe_key
+from fleetcheck.core.states import Reachability
+
+
+class SecretError(Exception):
+    """A password reference could not be resolved (message names the reference, not the secret)."""
+
+
+def resolve_secret(ref: SecretRef, user: str) -> str:
+    if ref.env:
+        value = os.environ.get(ref.env)
+        if value is None:
+            raise SecretError(f"environment variable {ref.env} is not set")
+        return value
+    if ref.keyring:
+        try:
+            import keyring  # type: ignore[import-not-found,unused-ignore]  # optional dependency
+        except ImportError:
+            raise SecretError(f"password reference {ref.describe()} needs the 'keyring' package "
+                              "(pip install keyring)") from None
+        value = keyring.get_password(ref.keyring, user)
+        if value is None:
+            raise SecretError(f"no keyring entry for service '{ref.keyring}' and user '{user}'")
+        return str(value)
+    raise SecretError("empty password reference")
+
+
+def _key_candidates(target: Target, keys: KeyStore, notes: list[str]) -> Iterator[tuple[Any, str]]:
+    files = list(target.identity_files)
+    explicit = bool(files)
+    if not files:
+        files = [f for f in DEFAULT_IDENTITIES if Path(f).expanduser().exists()]
+    for path in files:
+        try:
+            yield keys.load(path), path
+        except KeyLoadError as exc:
+            notes.append(str(exc) if explicit or Path(path).expanduser().exists() else "")
+    for key in keys.agent_keys():
+        yield key, "ssh-agent"
+
+
+def authenticate(transport: paramiko.Transport, target: Target, keys: KeyStore,
+                 password: SecretRef | None, remaining: Callable[[], float], auth_timeout: float) -> str:
+    """Authenticate or raise Unreachable(AUTH_FAILED / TIMEOUT). Returns the method that worked."""
+    tried: list[str] = []
+    notes: list[str] = []
+    allowed: list[str] | None = None
+    started = time.monotonic()
+
+    def budget() -> float:
+        left = remaining()
+        if left <= 0:
+            raise Unreachable(Reachability.TIMEOUT,
+                              f"authentication did not finish within {time.monotonic() - started:.1f} s",
+                              "raise the host's timeout", f"auth as {target.user}: " + ", ".join(tried))
+        return min(auth_timeout, left)
+
+    def attempt(what: str, fn: Callable[[], object]) -> bool:
+        nonlocal allowed
+        transport.auth_timeout = budget()
+        try:
+            fn()
+            return transport.is_authenticated()
+        except paramiko.BadAuthenticationType as exc:
+            allowed = list(exc.allowed_types)
+        except paramiko.AuthenticationException as exc:
+            if "timeout" in str(exc).lower():
+                budget()  # raises TIMEOUT when the host deadline is what ran out
+                raise Unreachable(Reachability.TIMEOUT, f"authentication did not finish within "
+                                  f"{auth_timeout:g} s", "raise the host's timeout", what) from None
+        except (paramiko.SSHException, EOFError, OSError) as exc:
+            raise Unreachable(Reachability.UNREACHABLE, f"connection lost during authentication: {exc}",
+                              None, what) from None
+        tried.append(what)
+        return False
+
+    for key, source in _key_candidates(target, keys, notes):
+        if allowed is not None and "publickey" not in allowed:
+            break
+        what = "publickey " + describe_key(key, source)
+
+        def offer(k: Any = key) -> object:
+            return transport.auth_publickey(target.user, k)
+
+        if source == "ssh-agent":
+            with keys.agent_lock:
+                ok = attempt(what, offer)
+        else:
+            ok = attempt(what, offer)
+        if ok:
+            return what
+    if password is not None and (allowed is None or "password" in allowed):
+        try:
+            secret = resolve_secret(password, target.user)
+        except SecretError as exc:
+            notes.append(f"password ({password.describe()}): {exc}")
+        else:
+            what = f"password ({password.describe()})"
+            if attempt(what, lambda: transport.auth_password(target.user, secret, fallback=True)):
+                return what
+    notes = [n for n in notes if n]
+    parts = []
+    if tried:
+        parts.append("tried " + "; ".join(tried))
+    if notes:
+        parts.append("; ".join(notes))
+    if not tried and not notes:
+        parts.append("no identity file, agent key or password reference to try")
+    if allowed is not None:
+        parts.append("server allows: " + ", ".join(allowed))
+    reason = f"server refused login as '{target.user}': " + "; ".join(parts)
+    fix = ("add the public key to the user's ~/.ssh/authorized_keys on the host, or set identity_file / "
+           "user in the inventory")
+    raise Unreachable(Reachability.AUTH_FAILED, reason, fix, reason)

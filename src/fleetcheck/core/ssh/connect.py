@@ -1,0 +1,279 @@
+"""Open a verified, authenticated paramiko Transport to one target (through jump hosts if needed).
+
+Order matters for safety: TCP, SSH handshake, host key checked against the
+known_hosts index, and only then authentication. An unknown, changed or
+revoked key ends the connection right after the handshake: nothing else is
+sent. Every stage has its own timeout, all bounded by the host's deadline.
+"""
+
+from __future__ import annotations
+
+import random
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import paramiko
+from paramiko.ssh_exception import IncompatiblePeer
+
+from fleetcheck.core.collectors.base import Unreachable
+from fleetcheck.core.inventory.model import SecretRef
+from fleetcheck.core.ssh.auth import authenticate
+from fleetcheck.core.ssh.config import Target
+from fleetcheck.core.ssh.hostkey import verify_host_key
+from fleetcheck.core.ssh.keys import KeyStore
+from fleetcheck.core.ssh.knownhosts import HostKeyCheck, KnownHostsCache
+from fleetcheck.core.states import Reachability
+
+SHA1_ONLY = ("server offers only SHA-1/DSA algorithms, which fleetcheck's SSH library no longer speaks")
+
+
+@dataclass(frozen=True)
+class ConnectOptions:
+    connect_timeout: float = 10.0
+    banner_timeout: float = 10.0
+    auth_timeout: float = 15.0
+    handshakes_per_address: int = 8  # OpenSSH's default MaxStartups starts dropping at 10
+    banner_retries: int = 2  # retries of a connection reset before/while reading the banner
+
+
+class HandshakeLimiter:
+    """At most N unauthenticated handshakes in flight per target address."""
+
+    def __init__(self, per_address: int) -> None:
+        self._per = max(1, per_address)
+        self._lock = threading.Lock()
+        self._sems: dict[str, threading.BoundedSemaphore] = {}
+
+    def slot(self, address: str) -> threading.BoundedSemaphore:
+        with self._lock:
+            sem = self._sems.get(address)
+            if sem is None:
+                sem = self._sems[address] = threading.BoundedSemaphore(self._per)
+            return sem
+
+
+class Connection:
+    """An authenticated Transport (plus how it was reached)."""
+
+    def __init__(self, transport: paramiko.Transport, target: Target, host_key: HostKeyCheck,
+                 auth_method: str) -> None:
+        self.transport = transport
+        self.target = target
+        self.host_key = host_key
+        self.auth_method = auth_method
+        self.server_version = str(getattr(transport, "remote_version", "") or "")
+
+    def alive(self) -> bool:
+        return bool(self.transport.is_active() and self.transport.is_authenticated())
+
+    def close(self) -> None:
+        self.transport.close()
+
+
+def _is_invalid_tld(name: str) -> bool:
+    # RFC 6761: names under .invalid never resolve; answer without asking any resolver
+    return name.rstrip(".").lower().endswith(".invalid") or name.lower() == "invalid"
+
+
+def open_socket(hostname: str, port: int, timeout: float) -> socket.socket:
+    """A connected TCP socket with Nagle and delayed ACKs off (two 40 ms stalls per handshake)."""
+    where = f"{hostname}:{port}"
+    if _is_invalid_tld(hostname):
+        raise Unreachable(Reachability.UNREACHABLE, f"name '{hostname}' does not resolve",
+                          "check the host's address in the inventory", f"resolve {hostname}: reserved TLD")
+    try:
+        infos = socket.getaddrinfo(hostname, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise Unreachable(Reachability.UNREACHABLE, f"name '{hostname}' does not resolve",
+                          "check the host's address in the inventory and the DNS",
+                          f"resolve {hostname}: {exc}") from None
+    last: Exception | None = None
+    start = time.monotonic()
+    for family, kind, proto, _, addr in infos:
+        sock = socket.socket(family, kind, proto)
+        try:
+            sock.settimeout(max(0.05, timeout - (time.monotonic() - start)))
+            sock.connect(addr)
+        except OSError as exc:
+            sock.close()
+            last = exc
+            continue
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if hasattr(socket, "TCP_QUICKACK"):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
+        return sock
+    if isinstance(last, TimeoutError):
+        raise Unreachable(Reachability.TIMEOUT, f"no TCP connection to {where} within {timeout:.3g} s",
+                          "check that the host is on and no firewall drops port "
+                          f"{port}", f"connect {where}: timed out")
+    if isinstance(last, ConnectionRefusedError):
+        raise Unreachable(Reachability.UNREACHABLE,
+                          f"connection refused by {where} (no SSH server listening)",
+                          "check that sshd runs on the host and the port is right",
+                          f"connect {where}: connection refused")
+    raise Unreachable(Reachability.UNREACHABLE, f"cannot connect to {where}: {last}",
+                      "check the network path to the host", f"connect {where}: {last}")
+
+
+class Connector:
+    """Connects targets for one scan; shares keys, the known_hosts index and jump connections."""
+
+    def __init__(self, keys: KeyStore, known_hosts: KnownHostsCache, options: ConnectOptions | None = None):
+        self.keys = keys
+        self.known_hosts = known_hosts
+        self.options = options or ConnectOptions()
+        self.limiter = HandshakeLimiter(self.options.handshakes_per_address)
+        self._jumps: dict[Target, Connection] = {}
+        self._jump_locks: dict[Target, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def connect(self, target: Target, deadline: float, name: str, password: SecretRef | None = None,
+                cancel: threading.Event | None = None) -> Connection:
+        transport, check = self.handshake(target, deadline, name, cancel, hold_slot=True)
+        try:
+            method = authenticate(transport, target, self.keys, password,
+                                  lambda: deadline - time.monotonic(), self.options.auth_timeout)
+        except BaseException:
+            transport.close()
+            raise
+        finally:
+            self.limiter.slot(self._slot_key(target)).release()
+        return Connection(transport, target, check, method)
+
+    def handshake(self, target: Target, deadline: float, name: str, cancel: threading.Event | None = None,
+                  verify: bool = True, hold_slot: bool = False) -> tuple[paramiko.Transport, HostKeyCheck]:
+        """TCP + SSH handshake + host key check (raises Unreachable unless the key matches).
+
+        `verify=False` (for `trust`) returns the key unchecked. With `hold_slot` the per-address
+        handshake slot stays taken until the caller releases it (connect() does, after auth).
+        """
+        sem = self.limiter.slot(self._slot_key(target))
+        if not sem.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            raise Unreachable(Reachability.TIMEOUT,
+                              f"no free handshake slot for {target.hostname} before the deadline",
+                              "lower the concurrency or raise the timeout", "handshake queue")
+        try:
+            attempt = 0
+            while True:
+                if cancel is not None and cancel.is_set():
+                    raise Unreachable(Reachability.NOT_CHECKED, "scan cancelled", None, "cancelled")
+                try:
+                    transport = self._start(target, deadline)
+                    break
+                except _BannerReset as exc:
+                    attempt += 1
+                    pause = random.uniform(0.05, 0.25) * attempt  # jitter: don't retry in lockstep
+                    if attempt > self.options.banner_retries or time.monotonic() + pause >= deadline:
+                        raise Unreachable(Reachability.UNREACHABLE, f"{target.hostname}:{target.port} reset "
+                                          f"the connection before the SSH banner ({attempt} tries)",
+                                          "the server may be overloaded (sshd MaxStartups)",
+                                          str(exc)) from None
+                    time.sleep(pause)
+            try:
+                check = verify_host_key(transport, target, self.known_hosts, name) if verify else \
+                    _unchecked(transport)
+            except BaseException:
+                transport.close()
+                raise
+        except BaseException:
+            sem.release()
+            raise
+        if not hold_slot:
+            sem.release()
+        return transport, check
+
+    @staticmethod
+    def _slot_key(target: Target) -> str:
+        return f"{target.hostname}:{target.port}"
+
+    def _start(self, target: Target, deadline: float) -> paramiko.Transport:
+        opts = self.options
+        left = deadline - time.monotonic()
+        sock: Any = self._open_path(target, deadline, min(opts.connect_timeout, left))
+        transport = paramiko.Transport(sock)
+        left = max(0.05, deadline - time.monotonic())
+        transport.banner_timeout = min(opts.banner_timeout, left)
+        transport.handshake_timeout = left
+        where = f"{target.hostname}:{target.port}"
+        try:
+            transport.start_client(timeout=left)
+        except IncompatiblePeer as exc:
+            transport.close()
+            raise Unreachable(Reachability.NOT_CHECKED, SHA1_ONLY,
+                              "upgrade the host's OpenSSH or enable ed25519/ECDSA host keys and curve25519 "
+                              "key exchange on it", f"handshake {where}: {exc}") from None
+        except (paramiko.SSHException, EOFError, OSError) as exc:
+            transport.close()
+            cause = exc.__context__ or exc
+            if "banner" in str(exc):
+                if isinstance(cause, TimeoutError | socket.timeout):
+                    raise Unreachable(Reachability.TIMEOUT,
+                                      f"no SSH banner within {transport.banner_timeout:.3g} s",
+                                      "check that an SSH server (not another service) listens on "
+                                      f"port {target.port}", f"handshake {where}: {exc}") from None
+                raise _BannerReset(f"handshake {where}: {exc} ({type(cause).__name__})") from None
+            if deadline - time.monotonic() <= 0.05:
+                raise Unreachable(Reachability.TIMEOUT, "SSH key exchange did not finish in time",
+                                  "raise the host's timeout", f"handshake {where}: {exc}") from None
+            raise Unreachable(Reachability.UNREACHABLE, f"SSH handshake with {where} failed: {exc}",
+                              None, f"handshake {where}: {exc}") from None
+        return transport
+
+    def _open_path(self, target: Target, deadline: float, timeout: float) -> Any:
+        if target.jump is not None:
+            jump = self._jump_connection(target.jump, deadline)
+            try:
+                return jump.transport.open_channel("direct-tcpip", (target.hostname, target.port),
+                                                   ("127.0.0.1", 0), timeout=timeout)
+            except (paramiko.ChannelException, paramiko.SSHException, EOFError, OSError) as exc:
+                raise Unreachable(Reachability.UNREACHABLE, f"jump host {target.jump.label} could not reach "
+                                  f"{target.hostname}:{target.port}: {exc}", "check the address as seen from "
+                                  "the jump host", f"direct-tcpip via {target.jump.label}: {exc}") from None
+        if target.proxy_command:
+            try:
+                proxy = paramiko.ProxyCommand(target.proxy_command)
+                proxy.settimeout(timeout)
+                return proxy
+            except (paramiko.ProxyCommandFailure, OSError) as exc:
+                raise Unreachable(Reachability.UNREACHABLE, f"ProxyCommand failed: {exc}",
+                                  "check ProxyCommand in the ssh config",
+                                  f"ProxyCommand {target.proxy_command}: {exc}") from None
+        return open_socket(target.hostname, target.port, timeout)
+
+    def _jump_connection(self, jump: Target, deadline: float) -> Connection:
+        """One shared connection per jump host for the whole scan (a customer's single gateway)."""
+        with self._lock:
+            lock = self._jump_locks.setdefault(jump, threading.Lock())
+        with lock:
+            conn = self._jumps.get(jump)
+            if conn is not None and conn.alive():
+                return conn
+            try:
+                conn = self.connect(jump, deadline, jump.label)
+            except Unreachable as exc:
+                raise Unreachable(exc.reachability, f"jump host {jump.label}: {exc.reason}", exc.fix,
+                                  exc.evidence) from None
+            self._jumps[jump] = conn
+            return conn
+
+    def close(self) -> None:
+        with self._lock:
+            jumps = list(self._jumps.values())
+            self._jumps.clear()
+        for conn in jumps:
+            conn.close()
+
+
+class _BannerReset(Exception):
+    pass
+
+
+def _unchecked(transport: paramiko.Transport) -> HostKeyCheck:
+    from fleetcheck.core.ssh.knownhosts import Verdict, fingerprint
+
+    key = transport.get_remote_server_key()
+    return HostKeyCheck(Verdict.UNKNOWN, fingerprint(key.asbytes()), key.get_name())
+

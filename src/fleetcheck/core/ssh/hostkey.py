@@ -1,0 +1,53 @@
+"""Strict host key checking against the shared known_hosts index, before any authentication."""
+
+from __future__ import annotations
+
+import paramiko
+
+from fleetcheck.core.collectors.base import Unreachable
+from fleetcheck.core.ssh.config import Target
+from fleetcheck.core.ssh.knownhosts import HostKeyCheck, KnownHostsCache, Verdict, host_token
+from fleetcheck.core.states import Reachability
+
+
+def check_host_key(target: Target, cache: KnownHostsCache, key_type: str, blob: bytes) -> HostKeyCheck:
+    """The verdict over all of the target's known_hosts files: a match anywhere wins, a revocation
+    anywhere refuses."""
+    checks = [cache.get(path).check(target.hostname, target.port, key_type, blob)
+              for path in target.known_hosts]
+    for verdict in (Verdict.REVOKED, Verdict.MATCH, Verdict.CHANGED):
+        found = [c for c in checks if c.verdict is verdict]
+        if found:
+            known = tuple(k for c in found for k in c.known)
+            return HostKeyCheck(verdict, found[0].offered, key_type, known)
+    return checks[0] if checks else HostKeyCheck(Verdict.UNKNOWN, "", key_type)
+
+
+def verify_host_key(transport: paramiko.Transport, target: Target, cache: KnownHostsCache,
+                    name: str) -> HostKeyCheck:
+    key = transport.get_remote_server_key()
+    check = check_host_key(target, cache, key.get_name(), key.asbytes())
+    if check.verdict is Verdict.MATCH:
+        return check
+    files = ", ".join(target.known_hosts)
+    who = host_token(target.hostname, target.port)
+    offered = f"{check.offered_type} {check.offered}"
+    facts = {"host_key": offered}
+    if check.verdict is Verdict.UNKNOWN:
+        raise Unreachable(Reachability.HOST_KEY_UNKNOWN,
+                          f"host key of {who} is not in known_hosts ({files}); the server offers {offered}",
+                          f"verify the fingerprint with the host's admin, then run: fleetcheck trust {name}",
+                          f"handshake {who}: server key {offered}; no entry in {files}", facts)
+    known = "; ".join(f"{k.key_type} {k.fingerprint} ({k.where})" for k in check.known)
+    if check.verdict is Verdict.REVOKED:
+        raise Unreachable(Reachability.HOST_KEY_CHANGED,
+                          f"host key {offered} of {who} is revoked (@revoked at {known}); "
+                          "refusing to connect",
+                          "find out why the key was revoked; the host may be compromised",
+                          f"handshake {who}: server key {offered} revoked by {known}", facts)
+    raise Unreachable(Reachability.HOST_KEY_CHANGED,
+                      f"host key changed — possible interception: known_hosts has {known}, "
+                      f"the server now offers {offered}",
+                      "if the host was reinstalled, verify the new fingerprint with its admin, remove the "
+                      f"old line from known_hosts, then run: fleetcheck trust {name}",
+                      f"handshake {who}: expected {known}; got {offered}", facts)
