@@ -260,6 +260,7 @@ def test_alias_resolved_through_ssh_config(tmp_path: Path, monkeypatch: pytest.M
     assert (nas.address, nas.port, nas.user, nas.jump_host, nas.address_from_ssh_config) == (
         "192.0.2.5", 2222, "backup", "gw.example.net", True)
     assert nas.identity_file == str(tmp_path / "home" / ".ssh" / "nas_key")
+    assert (nas.ssh_alias, nas2.ssh_alias, printer.ssh_alias) == ("nas", None, None)
     # no entry: the name stays the address (a DNS name), defaults apply
     assert (nas2.address, nas2.port, nas2.user, nas2.address_from_ssh_config) == ("nas2", 22, "admin", False)
     assert (printer.address, printer.address_from_ssh_config) == ("printer-dns", False)

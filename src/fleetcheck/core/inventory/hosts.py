@@ -126,5 +126,6 @@ def build_host(doc: Document, index: int, node: Node, shared: Shared) -> Host:
         ipp=ipp,
         thresholds=resolve(layers),
         address_from_ssh_config=resolved,
+        ssh_alias=name if resolved else None,
         source=f"{label}:{line}",
     )

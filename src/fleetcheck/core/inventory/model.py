@@ -58,7 +58,10 @@ class Host:
     snmp: SnmpSettings | None = None
     ipp: IppSettings | None = None
     thresholds: Thresholds = field(default_factory=Thresholds)
-    address_from_ssh_config: bool = False  # address is an alias to resolve via ~/.ssh/config
+    address_from_ssh_config: bool = False  # address (and port/user/key/jump) came from the ssh config
+    # the ssh-config alias the address was resolved from (the host's name), so the SSH layer can
+    # look it up again for options the inventory does not carry (ProxyCommand, UserKnownHostsFile)
+    ssh_alias: str | None = None
     source: str = ""  # file:line where the host was defined
 
 
