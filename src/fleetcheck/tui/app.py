@@ -1,0 +1,344 @@
+"""FleetcheckApp: routes scan messages into the view model and the screens.
+
+The scan engine runs in an async worker on the app's loop (collectors do
+their blocking work in the engine's thread pool); results arrive coalesced
+as typed messages (messages.py), and only the changed cells are repainted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, timedelta, tzinfo
+from functools import partial
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import on
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.timer import Timer
+
+from fleetcheck.core.collectors.base import Collector
+from fleetcheck.core.engine import EngineOptions
+from fleetcheck.core.inventory.model import Host, Inventory
+from fleetcheck.core.results import HostResult, ScanResult, utcnow
+from fleetcheck.core.states import State
+from fleetcheck.tui.config import TuiConfig, config_path
+from fleetcheck.tui.detail_view import HistoryPoint, history_points
+from fleetcheck.tui.fleet import Fleet, HostEntry
+from fleetcheck.tui.formatting import clock_text, duration_text, interval_text
+from fleetcheck.tui.messages import HostsUpdated, ScanBegan, ScanEnded
+from fleetcheck.tui.scanning import ScanRunner
+from fleetcheck.tui.screens.detail import DetailScreen
+from fleetcheck.tui.screens.help import HelpScreen, help_text
+from fleetcheck.tui.screens.main import MainScreen
+from fleetcheck.tui.themes import DEFAULT_THEME, down_style, state_styles
+from fleetcheck.tui.widgets.summary import Summary, render_summary
+
+INTERVAL_STEPS = (0, 30, 60, 120, 300, 600, 900, 1800, 3600)  # seconds; 0 = no auto-rescan
+AGE_TICK = 30.0  # seconds between age refreshes (ages are shown in minutes)
+CRIT_NOTIFY_NAMES = 3
+REPORT_MODULES = ("fleetcheck.report", "fleetcheck.reports", "fleetcheck.core.report")
+
+HistorySource = Callable[[str], list[ScanResult]]
+
+
+class FleetcheckApp(App[int]):
+    CSS_PATH = "fleetcheck.tcss"
+    TITLE = "fleetcheck"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="quit", tooltip="Quit (cancels a running scan)"),
+        Binding("question_mark,f1", "help", "Help", id="help", tooltip="Every key and the filter syntax"),
+    ]
+
+    def __init__(self, inventory: Inventory, collectors: Mapping[str, Collector], *,
+                 options: EngineOptions | None = None, interval: float = 300.0,
+                 config: TuiConfig | None = None, theme: str | None = None,
+                 clock: Callable[[], datetime] = utcnow, tz: tzinfo | None = None,
+                 history: HistorySource | None = None,
+                 on_scan_done: Callable[[ScanResult], object] | None = None,
+                 flush_every: float = 0.5, autostart: bool = True,
+                 previous: Callable[[Host], HostResult | None] | None = None,
+                 unavailable: Mapping[str, str] | None = None) -> None:
+        super().__init__()
+        self.inventory = inventory
+        self.fleet = Fleet.of(inventory.hosts)
+        self.config = config or TuiConfig()
+        self.clock, self.tz = clock, tz
+        self.interval = interval
+        self.paused = False
+        self.autostart = autostart
+        self._history = history
+        self._on_scan_done = on_scan_done
+        self.runner = ScanRunner(collectors, options or EngineOptions(), self.post_message, flush_every,
+                                 previous=previous, unavailable=unavailable)
+        self._wanted_theme = theme or self.config.theme or DEFAULT_THEME
+        self._full_scan: int | None = None  # id of the running full scan
+        self._scan_done = 0
+        self._scan_total = 0
+        self._last_full: tuple[datetime, float] | None = None  # when it ended, how long it took
+        self._next_scan: datetime | None = None
+        self._auto_timer: Timer | None = None
+        self._scan_started_at: datetime | None = None
+        self.state_styles: dict[State | None, Style] = {}
+        self.down_style: Style | None = None
+        self.main_screen = MainScreen()
+
+    # ----- setup ---------------------------------------------------------------------------
+    def now(self) -> datetime:
+        return self.clock()
+
+    @property
+    def stale_after(self) -> timedelta:
+        return timedelta(seconds=max(2 * self.interval, 600) if self.interval > 0 else 900)
+
+    def get_default_screen(self) -> Screen[None]:
+        return self.main_screen
+
+    def on_mount(self) -> None:
+        if self._wanted_theme in self.available_themes:
+            self.theme = self._wanted_theme
+        else:
+            self.notify(f"unknown theme '{self._wanted_theme}'; using {self.theme}. "
+                        f"Known: {', '.join(sorted(self.available_themes))}", severity="warning",
+                        markup=False)
+        self._apply_theme_styles()
+        self.theme_changed_signal.subscribe(self, lambda _theme: self._on_theme_change())
+        if self.config.keys:
+            self.set_keymap(self.config.keys)
+        self.set_interval(AGE_TICK, self._tick)
+
+    def main_ready(self) -> None:
+        """Called by the main screen once its table exists: start the first scan."""
+        if self.autostart:
+            self.autostart = False
+            self.rescan(None)
+
+    def _apply_theme_styles(self) -> None:
+        self.state_styles = state_styles(self.current_theme)
+        self.down_style = down_style(self.current_theme)
+
+    def _on_theme_change(self) -> None:
+        self._apply_theme_styles()
+        main = self.main_screen
+        main.restyle()
+        main.rebuild()
+
+    def _tick(self) -> None:
+        self.main_screen.tick()
+
+    # ----- scans ---------------------------------------------------------------------------
+    @property
+    def full_scan_running(self) -> bool:
+        return self._full_scan is not None
+
+    def rescan(self, names: Iterable[str] | None) -> None:
+        """Rescan the named hosts, or all (None). Reuses the collectors and their connections."""
+        if names is None:
+            if self.full_scan_running:
+                self.notify("a scan of all hosts is already running")
+                return
+            hosts = list(self.inventory.hosts)
+            self._full_scan = -1  # reserved until ScanBegan tells the id
+        else:
+            wanted = set(names)
+            busy = [n for n in wanted if (e := self.fleet.get(n)) is not None and e.scanning]
+            if busy:
+                self.notify(f"{', '.join(sorted(busy))} is being scanned already", markup=False)
+                return
+            hosts = [h for h in self.inventory.hosts if h.name in wanted]
+        if self._auto_timer is not None and names is None:
+            self._auto_timer.stop()
+            self._auto_timer = None
+        for h in hosts:
+            self.fleet.mark_scanning(h.name)
+        self.main_screen.apply([e for h in hosts if (e := self.fleet.get(h.name)) is not None])
+        self.run_worker(self.runner.scan(hosts, full=names is None, customer=self.inventory.customer,
+                                         inventories=self.inventory.files),
+                        group="scan", exit_on_error=False, description="scan")
+
+    @on(ScanBegan)
+    def _scan_began(self, msg: ScanBegan) -> None:
+        if msg.full:
+            self._full_scan = msg.scan_id
+            self._scan_done, self._scan_total = 0, len(msg.hosts)
+            self._scan_started_at = self.now()
+            self._next_scan = None
+        self.main_screen.update_summary()
+
+    @on(HostsUpdated)
+    def _hosts_updated(self, msg: HostsUpdated) -> None:
+        now = self.now()
+        changed: list[HostEntry] = []
+        turned_crit: list[HostEntry] = []
+        for name in msg.started:
+            entry = self.fleet.mark_scanning(name)
+            if entry is not None:
+                changed.append(entry)
+        for result in msg.finished:
+            recorded = self.fleet.record(result, now)
+            if recorded is None:
+                continue
+            entry, before = recorded
+            changed.append(entry)
+            if result.state is State.CRIT and before is not None and before is not State.CRIT:
+                turned_crit.append(entry)
+        if msg.scan_id == self._full_scan:
+            self._scan_done += len(msg.finished)
+        self.main_screen.apply(changed)
+        self._notify_crit(turned_crit)
+        names = {e.name for e in changed}
+        for screen in self.screen_stack:
+            if isinstance(screen, DetailScreen) and screen.host_name in names:
+                screen.refresh_body()
+
+    def _notify_crit(self, entries: list[HostEntry]) -> None:
+        if not entries:
+            return
+        if len(entries) == 1:
+            worst = entries[0].worst_check()
+            summary = worst.summary if worst else ""
+            self.notify(f"{entries[0].name} turned CRIT: {summary}", title="CRIT", severity="error",
+                        markup=False)
+            return
+        names = ", ".join(e.name for e in entries[:CRIT_NOTIFY_NAMES])
+        more = len(entries) - CRIT_NOTIFY_NAMES
+        self.notify(f"{len(entries)} hosts turned CRIT: {names}" + (f" and {more} more" if more > 0 else ""),
+                    title="CRIT", severity="error", markup=False)
+
+    @on(ScanEnded)
+    def _scan_ended(self, msg: ScanEnded) -> None:
+        if msg.error:
+            self.notify(f"the scan failed: {msg.error}", severity="error", markup=False)
+        if msg.full and msg.scan_id == self._full_scan:
+            self._full_scan = None
+            started = self._scan_started_at or self.now()
+            self._last_full = (self.now(), (self.now() - started).total_seconds())
+            if msg.result is not None and self._on_scan_done is not None and not msg.result.cancelled:
+                try:
+                    self._on_scan_done(msg.result)
+                except Exception as exc:  # saving history must not end the session
+                    self.notify(f"could not save the scan: {exc}", severity="warning", markup=False)
+            self._schedule_auto()
+        self.main_screen.update_summary()
+
+    def _schedule_auto(self) -> None:
+        if self._auto_timer is not None:
+            self._auto_timer.stop()
+            self._auto_timer = None
+        self._next_scan = None
+        if self.paused or self.interval <= 0 or self.full_scan_running:
+            return
+        self._next_scan = self.now() + timedelta(seconds=self.interval)
+        self._auto_timer = self.set_timer(self.interval, partial(self.rescan, None))
+
+    def toggle_pause(self) -> None:
+        self.paused = not self.paused
+        self._schedule_auto()
+        self.notify("automatic rescans paused" if self.paused else
+                    f"automatic rescans every {interval_text(self.interval)}")
+        self.main_screen.update_summary()
+
+    def step_interval(self, step: int) -> None:
+        steps = INTERVAL_STEPS
+        current = min(range(len(steps)), key=lambda i: abs(steps[i] - self.interval))
+        self.interval = float(steps[max(0, min(len(steps) - 1, current + step))])
+        self._schedule_auto()
+        self.main_screen.update_summary()
+
+    # ----- header --------------------------------------------------------------------------
+    def summary_text(self, view: str, sort: str, filter_text: str, error: str) -> Text:
+        if self.full_scan_running:
+            progress = f"scanning {self._scan_done}/{self._scan_total}"
+        elif self._last_full is not None:
+            ended, took = self._last_full
+            progress = f"scanned {clock_text(ended, self.tz)} in {duration_text(took)}"
+        else:
+            progress = "no scan yet"
+        if self.interval <= 0:
+            rescan = "auto-rescan off"
+        elif self.paused:
+            rescan = f"auto {interval_text(self.interval)} PAUSED"
+        else:
+            nxt = f", next {clock_text(self._next_scan, self.tz)}" if self._next_scan else ""
+            rescan = f"auto {interval_text(self.interval)}{nxt}"
+        customer = self.inventory.customer or "no customer named"
+        s = Summary(customer, progress, rescan, self.fleet.counts(), view, sort, filter_text, error)
+        return render_summary(s, self.state_styles, self.down_style)
+
+    # ----- screens and actions -------------------------------------------------------------
+    def open_detail(self, name: str) -> None:
+        if self.fleet.get(name) is not None:
+            self.push_screen(DetailScreen(name))
+
+    def host_history(self, name: str) -> list[HistoryPoint]:
+        if self._history is None:
+            return []
+        try:
+            return history_points(self._history(name), name)
+        except Exception:  # unreadable history must not break the detail screen
+            return []
+
+    def copy_address(self, name: str) -> None:
+        entry = self.fleet.get(name)
+        if entry is None:
+            return
+        self.copy_to_clipboard(entry.host.address)
+        self.notify(f"copied {entry.host.address} (terminal clipboard, OSC 52)", markup=False)
+
+    def export_report(self) -> None:
+        if not any(importlib.util.find_spec(m) for m in REPORT_MODULES if _parent_exists(m)):
+            self.notify("report export is not available in this version", severity="warning")
+            return
+        self.notify("report export is not wired into the dashboard yet; use the command line",
+                    severity="warning")
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(help_text(self._help_sections(), str(self.config.path or config_path()))))
+
+    def _effective(self, bindings: Iterable[Binding]) -> list[Binding]:
+        keys = self.config.keys
+        return [b if not b.id or b.id not in keys else
+                Binding(keys[b.id], b.action, b.description, show=b.show, tooltip=b.tooltip, id=b.id)
+                for b in bindings]
+
+    def _help_sections(self) -> list[tuple[str, list[Binding]]]:
+        return [("Host table", self._effective(_bindings(MainScreen))),
+                ("Host detail", self._effective(_bindings(DetailScreen))),
+                ("Everywhere", self._effective(_bindings(FleetcheckApp)))]
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        target = screen if isinstance(screen, MainScreen | DetailScreen) else self.main_screen
+        for b in self._effective(_bindings(type(target))):
+            if b.action.startswith("cursor") or b.id in ("up", "down", "back"):
+                continue
+            yield SystemCommand(f"{b.description} ({b.key})", f"{b.tooltip or b.description} · id {b.id}",
+                                partial(target.run_action, b.action))
+
+    async def action_quit(self) -> None:
+        """Cancel running scans first, so quitting is prompt even mid-scan."""
+        self.runner.cancel_all()
+        self.exit(0)
+
+    async def on_unmount(self) -> None:
+        self.runner.cancel_all()
+        with contextlib.suppress(Exception):  # a collector that cannot close must not block the exit
+            await self.runner.close()
+
+
+def _parent_exists(module: str) -> bool:
+    parent = module.rsplit(".", 1)[0]
+    try:
+        return importlib.util.find_spec(parent) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def _bindings(cls: type) -> list[Binding]:
+    return [b for b in getattr(cls, "BINDINGS", []) if isinstance(b, Binding)]
+

@@ -1,0 +1,197 @@
+"""What the host detail screen says, as Rich text (no Textual).
+
+Every check with state, summary, thresholds, metrics and evidence; for
+UNKNOWN the reason and fix; for a host that could not be reached what
+happened and what to try (for an unknown host key the fingerprint and the
+trust command); and the host's state across saved scans.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from rich.style import Style
+from rich.text import Text
+
+from fleetcheck.core.results import CheckResult, Evidence, Metric, ScanResult
+from fleetcheck.core.states import Reachability, State
+from fleetcheck.tui.fleet import HostEntry
+from fleetcheck.tui.formatting import age_text, stamp_text, state_label
+
+RAW_LINES = 12  # raw excerpt lines shown per evidence item
+
+REACH_HELP = {
+    Reachability.UNREACHABLE: "Check that the host is switched on and on the network, that the address "
+                              "is right, and that a firewall lets the scan through.",
+    Reachability.TIMEOUT: "The host answered too slowly. Try again, or raise the host's timeout "
+                          "(inventory) or --timeout.",
+    Reachability.AUTH_FAILED: "Check the user and key (or password reference) in the inventory, and that "
+                              "the key is in the host's authorized_keys.",
+    Reachability.HOST_KEY_UNKNOWN: "fleetcheck does not know this host's SSH key, so nothing was run. "
+                                   "Compare the fingerprint with the host's own (on its console), "
+                                   "then trust it.",
+    Reachability.HOST_KEY_CHANGED: "The host presents a different SSH key than recorded: possible "
+                                   "interception, or the host was reinstalled. Verify on its console before "
+                                   "changing known_hosts.",
+    Reachability.NOT_CHECKED: "The scan did not get to this host. Rescan it with r.",
+}
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    when: datetime
+    state: State
+    reachability: Reachability
+
+
+def history_points(scans: Sequence[ScanResult], host: str) -> list[HistoryPoint]:
+    out = []
+    for scan in scans:
+        for h in scan.hosts:
+            if h.name == host:
+                out.append(HistoryPoint(scan.started, h.state, h.reachability))
+    return out
+
+
+class DetailWriter:
+    def __init__(self, styles: dict[State | None, Style], tz: tzinfo | None, now: datetime) -> None:
+        self.styles, self.tz, self.now = styles, tz, now
+        self.text = Text()
+
+    def line(self, *parts: tuple[str, Style | str | None] | str) -> None:
+        for part in parts:
+            if isinstance(part, str):
+                self.text.append(part)
+            else:
+                self.text.append(part[0], style=part[1] or "")
+        self.text.append("\n")
+
+    def heading(self, title: str) -> None:
+        self.text.append("\n")
+        self.line((title, "bold underline"))
+
+    def state(self, state: State | None, reach: Reachability | None = None) -> tuple[str, Style | None]:
+        return state_label(state, reach), self.styles.get(state)
+
+    def evidence(self, ev: Evidence, indent: str) -> None:
+        observed = stamp_text(ev.observed, self.tz)
+        self.line(f"{indent}{ev.kind}: ", (ev.source, "bold"), f"  (observed {observed})")
+        lines = ev.raw.splitlines() or [""]
+        for raw in lines[:RAW_LINES]:
+            self.line((f"{indent}  │ ", "dim"), raw)
+        more = len(lines) - RAW_LINES
+        if more > 0 or ev.truncated:
+            self.line((f"{indent}  │ … excerpt shortened"
+                       + (f" ({more} more lines)" if more > 0 else ""), "dim"))
+
+    def metric(self, m: Metric, indent: str) -> None:
+        value = "unknown" if m.value is None else f"{m.value:g}{m.unit}"
+        limits = [f"warn {m.warn}" if m.warn else "", f"crit {m.crit}" if m.crit else "",
+                  f"min {m.min:g}" if m.min is not None else "",
+                  f"max {m.max:g}" if m.max is not None else ""]
+        extra = ", ".join(x for x in limits if x)
+        self.line(f"{indent}{m.name} = {value}" + (f"  ({extra})" if extra else ""))
+
+    def check(self, c: CheckResult) -> None:
+        self.line(self.state(c.state), "  ", (c.id, "bold"), "  ", c.summary)
+        ind = "    "
+        thresholds = [f"{m.name}: warn {m.warn or '—'}, crit {m.crit or '—'}" for m in c.metrics
+                      if m.warn or m.crit]
+        if thresholds:
+            self.line(f"{ind}thresholds: " + "; ".join(thresholds))
+        if c.reason:
+            label = "why unknown: " if c.state is State.UNKNOWN else "reason: "
+            self.line(f"{ind}", (label, "bold"), c.reason)
+        if c.fix:
+            self.line(f"{ind}", ("fix: ", "bold"), c.fix)
+        for detail in c.details.splitlines():
+            self.line(f"{ind}{detail}")
+        if c.metrics:
+            self.line(f"{ind}metrics:")
+            for m in c.metrics:
+                self.metric(m, ind + "  ")
+        if c.evidence:
+            self.line(f"{ind}evidence:")
+            for ev in c.evidence:
+                self.evidence(ev, ind + "  ")
+        else:
+            self.line(f"{ind}evidence: none recorded")
+
+
+def _fact(value: object) -> str:
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def _fingerprints(facts: dict[str, object]) -> list[tuple[str, str]]:
+    return [(k, str(v)) for k, v in facts.items() if "fingerprint" in k.lower()]
+
+
+def render_detail(entry: HostEntry, history: Sequence[HistoryPoint] | None, styles: dict[State | None, Style],
+                  tz: tzinfo | None, now: datetime) -> Text:
+    w = DetailWriter(styles, tz, now)
+    host, result = entry.host, entry.result
+    where = [host.kind, host.address] + ([f"site {host.site}"] if host.site else [])
+    if host.tags:
+        where.append("tags " + ", ".join(host.tags))
+    w.line((host.name, "bold"), "  " + " · ".join(where))
+    if host.source:
+        w.line(("defined at ", "dim"), (host.source, "dim"))
+    if result is None:
+        w.line(w.state(None), "  ", "scanning now…" if entry.scanning else "not checked yet")
+    else:
+        counts = {s: sum(1 for c in result.checks if c.state is s) for s in State}
+        tally = ", ".join(f"{counts[s]} {s.value}" for s in (State.CRIT, State.WARN, State.UNKNOWN, State.OK))
+        w.line(w.state(result.state, result.reachability), f"  {len(result.checks)} checks: {tally}"
+               f" · checked {stamp_text(entry.checked_at, tz)} ({age_text(entry.checked_at, now)} ago)"
+               + (" · rescanning…" if entry.scanning else ""))
+        if result.reachability is not Reachability.REACHABLE:
+            _connection(w, entry)
+        checks = sorted(result.checks, key=lambda c: -c.state.rank)
+        w.heading(f"Checks ({len(checks)}, worst first)")
+        if not checks:
+            w.line("  no checks ran: there is no evidence, so the host is UNKNOWN, not OK")
+        for c in checks:
+            w.check(c)
+        if result.reachability is Reachability.REACHABLE and result.facts:
+            w.heading("Facts")
+            for k, v in result.facts.items():
+                w.line(f"  {k}: ", _fact(v))
+    w.heading("History (saved scans)")
+    if not history:
+        w.line("  no saved scans yet")
+    else:
+        for p in history[:20]:
+            w.line(f"  {stamp_text(p.when, tz)}  ", w.state(p.state, p.reachability),
+                   "" if p.reachability is Reachability.REACHABLE else f"  ({p.reachability.value})")
+    return w.text
+
+
+def _connection(w: DetailWriter, entry: HostEntry) -> None:
+    result = entry.result
+    assert result is not None
+    reach = result.reachability
+    w.heading("Connection")
+    w.line("  ", ("what happened: ", "bold"), reach.value.replace("_", " "))
+    reach_check = next((c for c in result.checks if c.id == "host.reachability"), None)
+    if reach_check is not None and reach_check.fix:
+        w.line("  ", ("what to try: ", "bold"), reach_check.fix)
+    help_text = REACH_HELP.get(reach)
+    if help_text:
+        w.line("  ", ("what to try: " if reach_check is None or not reach_check.fix else "also: ", "bold"),
+               help_text)
+    if reach in (Reachability.HOST_KEY_UNKNOWN, Reachability.HOST_KEY_CHANGED):
+        prints = _fingerprints(result.facts)
+        for key, value in prints:
+            w.line("  ", (f"{key}: ", "bold"), value)
+        if not prints:
+            w.line("  fingerprint: not reported by the collector; `fleetcheck trust` shows it")
+        if reach is Reachability.HOST_KEY_UNKNOWN:
+            w.line("  ", ("trust it: ", "bold"), (f"fleetcheck trust {shlex.quote(entry.host.name)}", "bold"))
+    other = {k: v for k, v in result.facts.items() if "fingerprint" not in k.lower()}
+    for k, v in other.items():
+        w.line(f"  {k}: ", _fact(v))

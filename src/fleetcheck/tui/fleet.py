@@ -1,0 +1,171 @@
+"""The dashboard's view model (pure, no Textual): hosts, their latest results,
+quick views and the orders rows can be sorted in.
+
+Times shown in the table are when the dashboard *received* a result, taken
+from an injectable clock, so tests and snapshots are deterministic.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import Any
+
+from fleetcheck.core.inventory.model import Host
+from fleetcheck.core.results import CheckResult, HostResult
+from fleetcheck.core.states import Reachability, State
+
+PRINTER_KINDS = frozenset({"printer", "printserver"})
+
+
+@dataclass
+class HostEntry:
+    host: Host
+    result: HostResult | None = None
+    checked_at: datetime | None = None  # when the result arrived
+    scanning: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.host.name
+
+    @property
+    def state(self) -> State | None:
+        return None if self.result is None else self.result.state
+
+    @property
+    def reachability(self) -> Reachability | None:
+        return None if self.result is None else self.result.reachability
+
+    @property
+    def reachable(self) -> bool:
+        return self.result is None or self.result.reachability is Reachability.REACHABLE
+
+    @property
+    def severity(self) -> int:
+        """Worst-first rank: CRIT > UNKNOWN > WARN > OK > no result yet."""
+        return -1 if self.result is None else self.result.state.rank
+
+    def worst_check(self) -> CheckResult | None:
+        return None if self.result is None else self.result.worst_check()
+
+    def finding(self) -> str:
+        """The worst finding's summary, plus how many checks could not run."""
+        if self.result is None:
+            return "scanning…" if self.scanning else "not checked yet"
+        worst = self.result.worst_check()
+        text = worst.summary if worst is not None else "no checks ran: no evidence, so not OK"
+        more = self.result.unknown_count - (1 if worst is not None and worst.state is State.UNKNOWN else 0)
+        if more > 0:  # "could not check" must not hide behind the worst finding
+            text += f" (+{more} UNKNOWN)"
+        return text
+
+
+class QuickView(Enum):
+    ALL = "all"
+    PROBLEMS = "problems"
+    UNREACHABLE = "unreachable"
+    PRINTERS = "printers"
+    STALE = "stale"
+
+
+def in_view(entry: HostEntry, view: QuickView, now: datetime, stale_after: timedelta) -> bool:
+    if view is QuickView.ALL:
+        return True
+    if view is QuickView.PROBLEMS:
+        return entry.result is not None and (entry.result.state is not State.OK or not entry.reachable)
+    if view is QuickView.UNREACHABLE:
+        return not entry.reachable
+    if view is QuickView.PRINTERS:
+        return entry.host.kind in PRINTER_KINDS
+    # stale: never checked, or the last result is older than the staleness limit
+    return entry.checked_at is None or now - entry.checked_at > stale_after
+
+
+def _address_key(address: str) -> tuple[Any, ...]:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return (1, 0, 0, address.lower())
+    return (0, ip.version, int(ip), "")
+
+
+SortKey = Callable[[HostEntry], Any]
+
+# Sort orders the user can cycle through with `s`; "worst first" is the automatic one.
+SORTS: dict[str, tuple[str, SortKey]] = {
+    "worst": ("worst first", lambda e: (-e.severity, e.name.lower())),
+    "name": ("name", lambda e: e.name.lower()),
+    "kind": ("kind", lambda e: (e.host.kind, e.name.lower())),
+    "site": ("site", lambda e: ((e.host.site or "~").lower(), e.name.lower())),
+    "address": ("address", lambda e: _address_key(e.host.address)),
+    "checked": ("last checked, newest first",
+                lambda e: (e.checked_at is None, -(e.checked_at.timestamp() if e.checked_at else 0),
+                           e.name.lower())),
+}
+AUTO_SORT = "worst"
+
+
+def next_sort(current: str) -> str:
+    names = list(SORTS)
+    return names[(names.index(current) + 1) % len(names)]
+
+
+@dataclass
+class Counts:
+    crit: int = 0
+    warn: int = 0
+    unknown: int = 0
+    unreachable: int = 0
+    ok: int = 0
+    pending: int = 0
+
+
+@dataclass
+class Fleet:
+    """All hosts of the inventory with their latest results, by name."""
+
+    entries: dict[str, HostEntry] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, hosts: Iterable[Host]) -> Fleet:
+        return cls({h.name: HostEntry(h) for h in hosts})
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def get(self, name: str) -> HostEntry | None:
+        return self.entries.get(name)
+
+    def mark_scanning(self, name: str) -> HostEntry | None:
+        entry = self.entries.get(name)
+        if entry is not None:
+            entry.scanning = True
+        return entry
+
+    def record(self, result: HostResult, at: datetime) -> tuple[HostEntry, State | None] | None:
+        """Store a host's new result; returns the entry and its state before."""
+        entry = self.entries.get(result.name)
+        if entry is None:
+            return None
+        before = entry.state
+        entry.result, entry.checked_at, entry.scanning = result, at, False
+        return entry, before
+
+    def counts(self) -> Counts:
+        c = Counts()
+        for e in self.entries.values():
+            state = e.state
+            if state is None:
+                c.pending += 1
+                continue
+            setattr(c, state.value.lower(), getattr(c, state.value.lower()) + 1)
+            if not e.reachable:
+                c.unreachable += 1
+        return c
+
+    def ordered(self, sort: str, keep: Callable[[HostEntry], bool] = lambda e: True) -> list[HostEntry]:
+        return sorted((e for e in self.entries.values() if keep(e)), key=SORTS[sort][1])

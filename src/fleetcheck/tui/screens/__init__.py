@@ -1,0 +1,1 @@
+"""Screens of the dashboard: the host table, a host's detail, the key help."""

@@ -1,0 +1,257 @@
+"""The main screen: header summary, `/` filter line, live host table, footer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Input
+
+from fleetcheck.tui.filtering import FilterError, Query, parse_query
+from fleetcheck.tui.fleet import AUTO_SORT, SORTS, HostEntry, QuickView, in_view, next_sort
+from fleetcheck.tui.widgets.host_table import HostTable
+from fleetcheck.tui.widgets.summary import SummaryBar
+
+if TYPE_CHECKING:
+    from fleetcheck.tui.app import FleetcheckApp
+
+FILTER_DEBOUNCE = 0.15  # seconds; re-filtering 2000 rows costs ~50 ms, not per keystroke
+REMOVE_ONE_BY_ONE = 20  # more rows leaving the view than this: rebuild (remove_row is O(n))
+
+VIEW_KEYS = {"1": QuickView.ALL, "2": QuickView.PROBLEMS, "3": QuickView.UNREACHABLE,
+             "4": QuickView.PRINTERS, "5": QuickView.STALE}
+
+
+class MainScreen(Screen[None]):
+    AUTO_FOCUS = "#hosts"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "cursor_down", "Down", id="down", show=False, tooltip="Next host"),
+        Binding("up,k", "cursor_up", "Up", id="up", show=False, tooltip="Previous host"),
+        Binding("g,home", "top", "Top", id="top", show=False, tooltip="First host"),
+        Binding("G,end", "bottom", "Bottom", id="bottom", show=False, tooltip="Last host"),
+        Binding("enter", "detail", "Detail", id="detail", tooltip="Every check of the highlighted host"),
+        Binding("escape", "clear_filter", "Clear", id="back", show=False,
+                tooltip="Clear the filter and go back to the table"),
+        Binding("slash", "filter", "Filter", id="filter",
+                tooltip="Filter: words, state:crit, kind:printer, site:, tag:, !negate"),
+        *(Binding(key, f"view('{view.value}')", view.value.capitalize(), id=f"view-{view.value}",
+                  show=False, tooltip=f"Quick view: {view.value}") for key, view in VIEW_KEYS.items()),
+        Binding("s", "sort", "Sort", id="sort", tooltip="Cycle the sort order (worst first is automatic)"),
+        Binding("r", "rescan_host", "Rescan", id="rescan-host", tooltip="Rescan the highlighted host"),
+        Binding("R", "rescan_all", "All", id="rescan-all", tooltip="Rescan every host"),
+        Binding("p", "pause", "Pause", id="pause", tooltip="Pause or resume automatic rescans"),
+        Binding("plus", "interval(1)", "Interval+", id="interval-longer", show=False,
+                tooltip="Rescan less often"),
+        Binding("minus", "interval(-1)", "Interval-", id="interval-shorter", show=False,
+                tooltip="Rescan more often"),
+        Binding("e", "export", "Export", id="export", tooltip="Export a report"),
+        Binding("y", "copy_address", "Copy", id="copy-address",
+                tooltip="Copy the highlighted host's address to the clipboard"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="main")
+        self.view = QuickView.ALL
+        self.sort_name = AUTO_SORT
+        self.filter_query: Query = parse_query("")
+        self.filter_error = ""
+        self._debounce: Timer | None = None
+
+    @property
+    def fleet_app(self) -> FleetcheckApp:
+        return cast("FleetcheckApp", self.app)
+
+    @property
+    def table(self) -> HostTable:
+        return self.query_one(HostTable)
+
+    def compose(self) -> ComposeResult:
+        yield SummaryBar(id="summary")
+        yield Input(placeholder="filter: words, state:crit, kind:printer, site:, tag:, !negate",
+                    id="filter", classes="hidden")
+        yield HostTable(id="hosts")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.restyle()
+        self.rebuild()
+        self.fleet_app.main_ready()
+
+    def on_resize(self) -> None:
+        if self.table.build_columns(self._visible(), self.size.width):
+            self.rebuild()
+
+    # ----- what is shown -------------------------------------------------------------------
+    def keep(self, entry: HostEntry) -> bool:
+        app = self.fleet_app
+        return in_view(entry, self.view, app.now(), app.stale_after) and self.filter_query.matches(entry)
+
+    def _visible(self) -> list[HostEntry]:
+        return self.fleet_app.fleet.ordered(self.sort_name, self.keep)
+
+    def rebuild(self) -> None:
+        """Full rebuild: used when the view, filter, sort or layout changes, not per result."""
+        entries = self._visible()
+        table = self.table
+        table.build_columns(list(self.fleet_app.fleet.entries.values()), self.size.width or 80)
+        with self.app.batch_update():
+            table.show(entries, self.fleet_app.now())
+        self.update_summary()
+
+    def restyle(self) -> None:
+        app = self.fleet_app
+        table = self.table
+        table.styles_by_state, table.down, table.tz = app.state_styles, app.down_style, app.tz
+
+    def apply(self, changed: Sequence[HostEntry]) -> None:
+        """Live update: touch only the changed hosts' cells; add/remove rows that enter/leave the view."""
+        if not self.is_mounted:
+            return
+        table = self.table
+        now = self.fleet_app.now()
+        leaving = [e.name for e in changed if table.has(e.name) and not self.keep(e)]
+        entering = [e for e in changed if not table.has(e.name) and self.keep(e)]
+        if len(leaving) > REMOVE_ONE_BY_ONE:
+            self.rebuild()
+            return
+        with self.app.batch_update():
+            resort = bool(entering)
+            for entry in changed:
+                if table.has(entry.name) and entry.name not in leaving:
+                    resort |= table.update_entry(entry, now) > 0 and self.sort_name in ("worst", "checked")
+            if leaving:
+                table.remove_entries(leaving)
+            for entry in entering:
+                table.add_entry(entry, now)
+            if resort:
+                table.reorder([e.name for e in self._visible()])
+        self.update_summary()
+
+    def tick(self) -> None:
+        """Periodic: ages change; the stale view gains hosts. Only changed cells repaint."""
+        if self.view is QuickView.STALE:
+            self.apply(list(self.fleet_app.fleet.entries.values()))
+            return
+        now = self.fleet_app.now()
+        with self.app.batch_update():
+            for name in self.table.shown_names:
+                entry = self.fleet_app.fleet.get(name)
+                if entry is not None:
+                    self.table.update_entry(entry, now)
+
+    def update_summary(self) -> None:
+        if not self.is_mounted:
+            return
+        app = self.fleet_app
+        shown = self.table.row_count
+        view = f"{self.view.value} ({shown} of {len(app.fleet)} hosts)"
+        self.query_one(SummaryBar).show(app.summary_text(view, SORTS[self.sort_name][0],
+                                                         self.filter_query.text, self.filter_error))
+
+    # ----- actions -------------------------------------------------------------------------
+    def action_cursor_down(self) -> None:
+        self.table.action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.table.action_cursor_up()
+
+    def action_top(self) -> None:
+        self.table.go_top()
+
+    def action_bottom(self) -> None:
+        if self.table.row_count:
+            self.table.move_cursor(row=self.table.row_count - 1, animate=False)
+
+    def action_detail(self) -> None:
+        name = self.table.highlighted_name
+        if name is not None:
+            self.fleet_app.open_detail(name)
+
+    @on(DataTable.RowSelected, "#hosts")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self.fleet_app.open_detail(str(event.row_key.value))
+
+    def action_view(self, name: str) -> None:
+        self.view = QuickView(name)
+        self.rebuild()
+
+    def action_sort(self) -> None:
+        self.sort_name = next_sort(self.sort_name)
+        self.table.reorder([e.name for e in self._visible()])
+        self.update_summary()
+
+    def action_rescan_host(self) -> None:
+        name = self.table.highlighted_name
+        if name is not None:
+            self.fleet_app.rescan([name])
+
+    def action_rescan_all(self) -> None:
+        self.fleet_app.rescan(None)
+
+    def action_pause(self) -> None:
+        self.fleet_app.toggle_pause()
+
+    def action_interval(self, step: int) -> None:
+        self.fleet_app.step_interval(step)
+
+    def action_export(self) -> None:
+        self.fleet_app.export_report()
+
+    def action_copy_address(self) -> None:
+        name = self.table.highlighted_name
+        if name is not None:
+            self.fleet_app.copy_address(name)
+
+    # ----- filter --------------------------------------------------------------------------
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.remove_class("hidden")
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        had_filter = bool(self.filter_query.text or box.value or self.filter_error)
+        box.value = ""
+        box.add_class("hidden")
+        self.table.focus()
+        if had_filter:
+            self._set_query("")
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        value = event.value
+        self._debounce = self.set_timer(FILTER_DEBOUNCE, lambda: self._set_query(value))
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._set_query(event.value)
+        box = self.query_one("#filter", Input)
+        if not event.value:
+            box.add_class("hidden")
+        self.table.focus()
+
+    def _set_query(self, text: str) -> None:
+        box = self.query_one("#filter", Input)
+        try:
+            query = parse_query(text)
+        except FilterError as exc:
+            self.filter_error = str(exc)
+            box.add_class("-invalid")
+            self.update_summary()
+            return
+        self.filter_error = ""
+        box.remove_class("-invalid")
+        if query.text != self.filter_query.text:
+            self.filter_query = query
+            self.rebuild()
+        else:
+            self.update_summary()
