@@ -374,3 +374,11 @@ def test_ssh_config_bad_port_points_at_host(tmp_path: Path, monkeypatch: pytest.
         f"acme.yaml:2:11: hosts[0].name: ssh config {config} gives Port 'twenty' for 'nas', "
         "not an integer 1-65535"
     )
+
+
+def test_given_ssh_config_must_exist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "acme.yaml").write_text(HOST)
+    with pytest.raises(InventoryError) as info:
+        load_inventory(["acme.yaml"], ssh_config="missing_config")
+    assert str(info.value) == "ssh config missing_config: no such file"

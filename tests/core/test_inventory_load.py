@@ -268,10 +268,19 @@ def test_alias_resolved_through_ssh_config(tmp_path: Path, monkeypatch: pytest.M
     assert (override.address, override.user, override.address_from_ssh_config) == ("192.0.2.6", "root", True)
 
 
-def test_missing_ssh_config_resolves_nothing(tmp_path: Path) -> None:
+def test_without_ssh_config_the_name_is_the_address(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.ssh/config
     path = write(tmp_path / "a.yaml", "hosts:\n  - {name: nas, kind: linux}\n")
-    (host,) = load_inventory([path], ssh_config=tmp_path / "no-such-config").hosts
-    assert (host.address, host.address_from_ssh_config) == ("nas", False)
+    (host,) = load_inventory([path]).hosts
+    assert (host.address, host.address_from_ssh_config, host.ssh_alias) == ("nas", False, None)
+
+
+def test_default_ssh_config_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    write(tmp_path / ".ssh" / "config", SSH_CONFIG)
+    path = write(tmp_path / "a.yaml", "hosts:\n  - {name: nas, kind: macos}\n")
+    (host,) = load_inventory([path]).hosts
+    assert (host.address, host.port, host.address_from_ssh_config) == ("192.0.2.5", 2222, True)
 
 
 def test_explicit_address_skips_ssh_config(tmp_path: Path) -> None:

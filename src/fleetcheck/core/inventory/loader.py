@@ -18,7 +18,7 @@ from fleetcheck.core.inventory.document import Declared, Document, parse_documen
 from fleetcheck.core.inventory.hosts import Shared, build_host
 from fleetcheck.core.inventory.levels import Override
 from fleetcheck.core.inventory.model import Host, Inventory, Site
-from fleetcheck.core.inventory.sshconfig import SshConfigResolver
+from fleetcheck.core.inventory.sshconfig import SshConfigError, SshConfigResolver
 from fleetcheck.core.inventory.yamlsrc import position
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -81,7 +81,11 @@ def _shared_names(docs: Sequence[Document], ssh_config: str | Path | None) -> Sh
                 raise InventoryError(f"{doc.label}:{line}:{col}: tags[{tag}]: tag declared twice "
                                      f"(first declared at {tag_places[tag].where()})")
             tags[tag], tag_places[tag] = overrides, declared
-    return Shared(sites=sites, tags=tags, resolver=SshConfigResolver(ssh_config))
+    try:
+        resolver = SshConfigResolver(ssh_config)
+    except SshConfigError as exc:
+        raise InventoryError(str(exc)) from None
+    return Shared(sites=sites, tags=tags, resolver=resolver)
 
 
 def _name_node(host: Node) -> Node:
@@ -93,7 +97,8 @@ def load_inventory(paths: Sequence[str | Path], ssh_config: str | Path | None = 
     """Load and validate inventory files and folders into one Inventory.
 
     `ssh_config` is the OpenSSH client config used to resolve hosts given
-    without `address` (default `~/.ssh/config`; a missing file resolves nothing).
+    without `address`: a given file must exist; by default `~/.ssh/config`,
+    if present.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]

@@ -32,9 +32,12 @@ class SshConfigResolver:
     """Looks aliases up in one ssh config file, parsed once on first use."""
 
     def __init__(self, path: str | Path | None = None) -> None:
+        """`path` given: it must exist (checked here); None: ~/.ssh/config if present, else nothing."""
         self.path = str(path) if path is not None else DEFAULT_SSH_CONFIG
         self._config: Any = None
         self._loaded = False
+        if path is not None and not os.path.isfile(os.path.expanduser(self.path)):
+            raise SshConfigError(f"ssh config {self.path}: no such file")
 
     def _load(self) -> Any:
         if not self._loaded:
