@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from fleetcheck.core.collectors.ssh import SshOptions
-from fleetcheck.core.states import Reachability, State
+from fleetcheck.core.states import Reachability
 
 from .fleet import HostSpec
 from .helpers import scan, tiny_collector

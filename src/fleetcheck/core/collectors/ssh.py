@@ -113,7 +113,8 @@ class SshCollector:
             return self._failed(probe, conn, str(exc), "check the server allows exec sessions "
                                 "(no ForceCommand, MaxSessions)", None)
         except ProbeTimeout as exc:
-            return self._failed(probe, conn, f"timed out after {budget:.3g} s while running the probe",
+            reason = f"timed out after {round(budget, 1):g} s while running the probe"
+            return self._failed(probe, conn, reason,
                                 "raise the host's timeout in the inventory or --timeout", exc.partial)
         except ProbeDropped as exc:
             return self._failed(probe, conn, str(exc), "look at the host's logs around this time (sshd "
@@ -126,7 +127,8 @@ class SshCollector:
         return self._parse(probe, run, host, since, conn)
 
     def _connect(self, host: Host, target: Target, deadline: float, cancel: threading.Event) -> Connection:
-        conn = self.connector.connect(target, deadline, host.name, host.password, cancel)
+        conn = self.connector.connect(target, deadline, host.name, host.password, cancel,
+                                      host.connect_timeout)
         self.connects += 1
         return conn
 

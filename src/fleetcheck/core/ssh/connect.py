@@ -131,8 +131,9 @@ class Connector:
         self._lock = threading.Lock()
 
     def connect(self, target: Target, deadline: float, name: str, password: SecretRef | None = None,
-                cancel: threading.Event | None = None) -> Connection:
-        transport, check = self.handshake(target, deadline, name, cancel, hold_slot=True)
+                cancel: threading.Event | None = None, connect_timeout: float | None = None) -> Connection:
+        transport, check = self.handshake(target, deadline, name, cancel, hold_slot=True,
+                                          connect_timeout=connect_timeout)
         try:
             method = authenticate(transport, target, self.keys, password,
                                   lambda: deadline - time.monotonic(), self.options.auth_timeout)
@@ -144,7 +145,8 @@ class Connector:
         return Connection(transport, target, check, method)
 
     def handshake(self, target: Target, deadline: float, name: str, cancel: threading.Event | None = None,
-                  verify: bool = True, hold_slot: bool = False) -> tuple[paramiko.Transport, HostKeyCheck]:
+                  verify: bool = True, hold_slot: bool = False,
+                  connect_timeout: float | None = None) -> tuple[paramiko.Transport, HostKeyCheck]:
         """TCP + SSH handshake + host key check (raises Unreachable unless the key matches).
 
         `verify=False` (for `trust`) returns the key unchecked. With `hold_slot` the per-address
@@ -161,7 +163,7 @@ class Connector:
                 if cancel is not None and cancel.is_set():
                     raise Unreachable(Reachability.NOT_CHECKED, "scan cancelled", None, "cancelled")
                 try:
-                    transport = self._start(target, deadline)
+                    transport = self._start(target, deadline, connect_timeout)
                     break
                 except _BannerReset as exc:
                     attempt += 1
@@ -189,10 +191,10 @@ class Connector:
     def _slot_key(target: Target) -> str:
         return f"{target.hostname}:{target.port}"
 
-    def _start(self, target: Target, deadline: float) -> paramiko.Transport:
+    def _start(self, target: Target, deadline: float, connect_timeout: float | None) -> paramiko.Transport:
         opts = self.options
         left = deadline - time.monotonic()
-        sock: Any = self._open_path(target, deadline, min(opts.connect_timeout, left))
+        sock: Any = self._open_path(target, deadline, min(connect_timeout or opts.connect_timeout, left))
         transport = paramiko.Transport(sock)
         left = max(0.05, deadline - time.monotonic())
         transport.banner_timeout = min(opts.banner_timeout, left)
