@@ -1,0 +1,75 @@
+"""Reading kernel and system log lines: `journalctl -o json` and `dmesg -x --time-format iso`.
+
+Both become `LogEntry` (time, priority, message, boot id) so the kernel, OOM
+and reboot families judge the same shape whatever the source. journald's
+MESSAGE may be a byte array (non-UTF-8 text); it is decoded, not dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from fleetcheck.core.checks.crash_events import from_epoch_us
+
+PRIORITIES = {"emerg": 0, "alert": 1, "crit": 2, "err": 3, "warn": 4, "warning": 4, "notice": 5,
+              "info": 6, "debug": 7}
+_DMESG = re.compile(r"^(?:(\w+)\s*:\s*(\w+)\s*:\s*)?"
+                    r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)[,.](\d+)([+-]\d\d:?\d\d)\s?(.*)$")
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    time: datetime
+    message: str
+    priority: int | None = None  # syslog priority 0 (emerg) .. 7 (debug)
+    identifier: str = ""  # SYSLOG_IDENTIFIER
+    boot_id: str = ""
+
+
+def _message(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(b, int) for b in value):
+        return bytes(b & 0xFF for b in value).decode("utf-8", "replace")
+    return "" if value is None else str(value)
+
+
+def parse_journal_json(text: str) -> list[LogEntry]:
+    """One JSON object per line (journalctl -o json). Raises ValueError on anything else."""
+    out = []
+    for n, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("-- "):  # "-- No entries --" on older journalctl
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"line {n} is not JSON: {exc}") from None
+        if not isinstance(row, dict) or "__REALTIME_TIMESTAMP" not in row:
+            raise ValueError(f"line {n} is not a journal entry")
+        prio = row.get("PRIORITY")
+        out.append(LogEntry(from_epoch_us(row["__REALTIME_TIMESTAMP"]), _message(row.get("MESSAGE")),
+                            int(prio) if isinstance(prio, str | int) and str(prio).isdigit() else None,
+                            str(row.get("SYSLOG_IDENTIFIER") or row.get("_COMM") or ""),
+                            str(row.get("_BOOT_ID", ""))))
+    return out
+
+
+def parse_dmesg(text: str) -> list[LogEntry]:
+    """`dmesg -x --time-format iso` lines ("kern  :err   : 2024-05-01T10:00:00,123456+00:00 msg")."""
+    out = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        m = _DMESG.match(line.strip())
+        if m is None:
+            raise ValueError(f"line {n} is not a dmesg -x iso line: {line[:80]!r}")
+        _facility, level, stamp, frac, offset, message = m.groups()
+        when = datetime.fromisoformat(f"{stamp}.{frac[:6]:0<6}{offset}")
+        out.append(LogEntry(when, message, PRIORITIES.get(level or ""), "kernel"))
+    return out

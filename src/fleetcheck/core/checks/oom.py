@@ -1,0 +1,53 @@
+"""OOM kills: the kernel killed a process because memory ran out (health.md §6.1 L3).
+
+Matches both the old "Kill process N (name) score" and the new "Killed
+process N (name) total-vm..." formats, global and cgroup OOM. Each kill is
+one event (fingerprint timestamp|message); any kill in the window is WARN
+by default (oom.kills levels).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+
+from fleetcheck.core.checks import EvidenceArg
+from fleetcheck.core.checks.crash_events import CrashEvent, in_window, judge_events
+from fleetcheck.core.checks.journal import LogEntry
+from fleetcheck.core.results import CheckResult
+from fleetcheck.core.thresholds import Thresholds
+
+CHECK_ID = "oom.kills"
+OOM_KILL = re.compile(
+    r"(?:Out of memory|Memory cgroup out of memory)[^:]*:\s+Kill(?:ed)?\s+process\s+(\d+)\s+\(([^)]+)\)")
+
+
+def oom_events(entries: Sequence[LogEntry]) -> list[CrashEvent]:
+    out = []
+    for e in entries:
+        m = OOM_KILL.search(e.message)
+        if m:
+            out.append(CrashEvent.of(e.time, e.message, f"oom:{m.group(2)}"))
+    return out
+
+
+def is_oom_line(message: str) -> bool:
+    return OOM_KILL.search(message) is not None
+
+
+def check_oom(entries: Sequence[LogEntry], since: datetime, until: datetime, thresholds: Thresholds,
+              evidence: EvidenceArg, counter_since_boot: int | None = None,
+              coverage: str = "") -> list[CheckResult]:
+    """`oom.kills` from kernel log entries; `counter_since_boot` is /proc/vmstat oom_kill."""
+    events = in_window(oom_events(entries), since, until)
+    extra = []
+    if events:
+        victims = sorted({ev.category.removeprefix("oom:") for ev in events})
+        extra.append("killed: " + ", ".join(victims))
+    if counter_since_boot is not None:
+        extra.append(f"/proc/vmstat oom_kill = {counter_since_boot} since the current boot")
+    if coverage:
+        extra.append(coverage)
+    return [judge_events(CHECK_ID, events, "oom.kills", thresholds, "OOM kill", since, until, evidence,
+                         extra_details="\n".join(extra))]

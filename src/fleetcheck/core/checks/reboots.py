@@ -1,0 +1,157 @@
+"""Unexpected reboots: earlier boots that did not end with an orderly shutdown.
+
+Linux (journald, health.md §6.1 L1): `journalctl --list-boots` names the boots;
+the last entries of each earlier boot are searched for shutdown markers
+(systemd-shutdown, journald "Journal stopped" / "Received SIGTERM from PID 1",
+"Reached target ... Shutdown/Power-Off/Reboot/Halt"). Lines printed after
+journald stops are never persisted, so no marker = crash, power loss or hard
+reset. Without systemd, wtmp (`last -x`) says the same: a `reboot` record
+with no `shutdown` record before it.
+
+A boot counts when it *ended* inside the window; its fingerprint is its boot id.
+A volatile journal (only the current boot) is UNKNOWN, never OK.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import pairwise
+
+from fleetcheck.core.checks import EvidenceArg, judged
+from fleetcheck.core.checks.crash_events import CrashEvent, from_epoch_us, in_window, judge_events
+from fleetcheck.core.checks.journal import LogEntry
+from fleetcheck.core.results import CheckResult
+from fleetcheck.core.states import State
+from fleetcheck.core.thresholds import Thresholds
+
+CHECK_ID = "boot.unexpected"
+_SHUTDOWN = re.compile(
+    r"systemd-shutdown|Journal stopped|Received SIGTERM from PID 1|Sending SIGTERM to remaining processes"
+    r"|Reached target .*(Shutdown|Power-Off|Power Off|Reboot|Halt|Kexec|Final Step|Late Shutdown)"
+    r"|Shutting down\.|System is (powering down|rebooting)|Power key pressed|systemd-logind.*(power|reboot)",
+    re.IGNORECASE)
+_TEXT_BOOT = re.compile(
+    r"^\s*(-?\d+)\s+([0-9a-f]{32})\s+\w{3}\s+(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\s+\S+\s*[—-]+\s*"
+    r"\w{3}\s+(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)")
+_WTMP = re.compile(r"^(reboot|shutdown)\s.*?(\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4})")
+
+_WTMP_KINDS = ("reboot", "shutdown")
+VOLATILE_REASON = "journal is volatile: previous boots are not recorded"
+VOLATILE_FIX = "mkdir /var/log/journal (or set Storage=persistent in journald.conf) and restart journald"
+DENIED_FIX = "add the user to group systemd-journal (or adm): usermod -aG systemd-journal USER"
+
+
+@dataclass(frozen=True, slots=True)
+class Boot:
+    index: int  # 0 = current, -1 = the one before, ...
+    boot_id: str
+    first: datetime | None
+    last: datetime | None
+
+
+def parse_list_boots(text: str) -> list[Boot]:
+    """`journalctl --list-boots -o json` (systemd >= 2xx) or its plain table (sniffed, like old systemd)."""
+    body = text.strip()
+    if body.startswith("["):
+        rows = json.loads(body)
+        if not isinstance(rows, list):
+            raise ValueError("list-boots JSON is not a list")
+        boots = []
+        for row in rows:
+            if not isinstance(row, dict) or "boot_id" not in row:
+                raise ValueError(f"unexpected list-boots row: {row!r}"[:200])
+            first, last = row.get("first_entry"), row.get("last_entry")
+            boots.append(Boot(int(row.get("index", 0)), str(row["boot_id"]).replace("-", ""),
+                              None if first is None else from_epoch_us(first),
+                              None if last is None else from_epoch_us(last)))
+        return boots
+    boots = []
+    for line in body.splitlines():
+        if not line.strip() or line.strip().startswith("IDX") or "No journal files" in line:
+            continue
+        m = _TEXT_BOOT.match(line)
+        if m is None:
+            raise ValueError(f"unrecognised list-boots line: {line[:100]!r}")
+        first = datetime.strptime(m.group(3), "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+        last = datetime.strptime(m.group(4), "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+        boots.append(Boot(int(m.group(1)), m.group(2), first, last))
+    return boots
+
+
+def ended_cleanly(tail: Sequence[LogEntry]) -> bool:
+    return any(_SHUTDOWN.search(e.message) or e.identifier == "systemd-shutdown" for e in tail)
+
+
+def check_boots(boots: Sequence[Boot], tails: Mapping[str, Sequence[LogEntry] | None], since: datetime,
+                until: datetime, thresholds: Thresholds, evidence: EvidenceArg,
+                persistent: bool | None) -> list[CheckResult]:
+    """`boot.unexpected` from the boot list and the last entries of each earlier boot.
+
+    `tails` maps boot id -> its last entries (None: could not be read).
+    `persistent`: whether /var/log/journal exists (None: unknown).
+    """
+    earlier = [b for b in boots if b.index < 0]
+    if not earlier and persistent is not True:
+        return [judged(CHECK_ID, State.UNKNOWN, "unexpected reboots not checked: " + VOLATILE_REASON,
+                       evidence, reason=VOLATILE_REASON, fix=VOLATILE_FIX,
+                       details="journalctl --list-boots shows only the current boot")]
+    events: list[CrashEvent] = []
+    unreadable: list[Boot] = []
+    clean = 0
+    for boot in earlier:
+        if boot.last is None or not since <= boot.last <= until:
+            continue
+        tail = tails.get(boot.boot_id)
+        if tail is None:
+            unreadable.append(boot)
+        elif ended_cleanly(tail):
+            clean += 1
+        else:
+            last_msg = tail[-1].message if tail else "(no entries)"
+            events.append(CrashEvent.of(boot.last, f"boot {boot.boot_id[:12]} (index {boot.index}) ended "
+                                        f"without a clean shutdown; last entry: {last_msg[:100]}",
+                                        "unclean", key=f"boot:{boot.boot_id}"))
+    events = in_window(events, since, until)
+    note = f"{len(earlier)} earlier boot(s) in the journal, {clean} ended cleanly in the window"
+    if unreadable and not events:
+        ids = ", ".join(b.boot_id[:12] for b in unreadable)
+        return [judged(CHECK_ID, State.UNKNOWN, f"unexpected reboots not checked: the end of boot(s) {ids} "
+                       "could not be read", evidence, reason="journal entries of earlier boots unreadable",
+                       details=note)]
+    return [judge_events(CHECK_ID, events, "boot.unexpected", thresholds, "unexpected reboot", since, until,
+                         evidence, extra_details=note)]
+
+
+def parse_wtmp(text: str) -> list[tuple[str, datetime]]:
+    """(`reboot`|`shutdown`, time) from `last -x -F shutdown reboot`, oldest first."""
+    out = []
+    for line in text.splitlines():
+        m = _WTMP.match(line)
+        if m:
+            when = datetime.strptime(m.group(2), "%a %b %d %H:%M:%S %Y").replace(tzinfo=UTC)
+            out.append((m.group(1), when))
+        elif line.strip() and not line.startswith("wtmp begins") and line.split()[0] not in _WTMP_KINDS:
+            raise ValueError(f"unrecognised last line: {line[:100]!r}")
+    return sorted(out, key=lambda r: r[1])
+
+
+def check_wtmp(records: Sequence[tuple[str, datetime]], since: datetime, until: datetime,
+               thresholds: Thresholds, evidence: EvidenceArg) -> list[CheckResult]:
+    """`boot.unexpected` from wtmp: a reboot whose predecessor record is a reboot, not a shutdown."""
+    if not any(kind == "reboot" for kind, _ in records):
+        return [judged(CHECK_ID, State.UNKNOWN, "unexpected reboots not checked: wtmp records no boots",
+                       evidence, reason="wtmp has no reboot records (rotated or not kept)",
+                       fix="keep /var/log/wtmp or use a persistent systemd journal")]
+    events = []
+    for (prev_kind, prev_time), (kind, when) in pairwise(records):
+        if kind == "reboot" and prev_kind == "reboot":
+            events.append(CrashEvent.of(when, f"reboot at {when:%Y-%m-%d %H:%M:%S} UTC without a shutdown "
+                                        f"record after the boot of {prev_time:%Y-%m-%d %H:%M:%S}", "unclean",
+                                        key=f"wtmp-reboot:{when.isoformat()}"))
+    events = in_window(events, since, until)
+    return [judge_events(CHECK_ID, events, "boot.unexpected", thresholds, "unexpected reboot", since, until,
+                         evidence, extra_details="judged from wtmp (last -x): no systemd journal")]

@@ -1,0 +1,152 @@
+"""Disk health from `smartctl -j -H -A -l error` (health.md §6.1 L6).
+
+smartctl's exit status is a bitmask, decoded here:
+  bit 0 command line error, 1 device open failed, 2 SMART command failed,
+  3 DISK FAILING, 4 pre-fail attribute <= threshold now, 5 attribute <= threshold
+  in the past, 6 device error log has entries, 7 self-test log has errors.
+bits 3/4 (and smart_status.passed == false, NVMe critical_warning) are CRIT;
+5/6/7 and reallocated/pending/uncorrectable sectors are WARN; 0/1/2 mean we
+could not read the disk (UNKNOWN: permission, or no SMART = not applicable).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from fleetcheck.core.checks import EvidenceArg, judged
+from fleetcheck.core.results import CheckResult, Metric
+from fleetcheck.core.states import State, worst
+
+CHECK_ID = "disk.smart"
+ROOT_FIX = "smartctl needs root: allow `sudo -n smartctl` (sudoers NOPASSWD for smartctl) or scan as root"
+NO_SMART = "not applicable: no SMART-capable disks (virtual disks have no SMART)"
+BITS = {
+    0: "command line did not parse", 1: "device open failed", 2: "SMART command failed",
+    3: "SMART status: DISK FAILING", 4: "pre-fail attribute at or below threshold now",
+    5: "attribute was at or below threshold in the past", 6: "device error log has entries",
+    7: "self-test log has errors",
+}
+_SECTOR_ATTRS = {5: "Reallocated_Sector_Ct", 197: "Current_Pending_Sector", 198: "Offline_Uncorrectable"}
+
+
+@dataclass(frozen=True)
+class SmartReport:
+    device: str
+    exit_status: int
+    passed: bool | None
+    model: str = ""
+    serial: str = ""
+    messages: tuple[str, ...] = ()
+    failing_attrs: tuple[str, ...] = ()  # "name (when_failed)"
+    sector_counts: dict[str, int] = field(default_factory=dict)
+    nvme: dict[str, Any] = field(default_factory=dict)
+    error_log_count: int | None = None
+
+
+def parse_scan(text: str) -> list[tuple[str, str | None]]:
+    """(device, -d type) from `smartctl --scan`; '#'-only and blank lines are skipped."""
+    out = []
+    for line in text.splitlines():
+        fields = line.split("#", 1)[0].split()
+        if not fields or not fields[0].startswith("/dev/"):
+            continue
+        dtype = fields[2] if len(fields) >= 3 and fields[1] == "-d" else None
+        out.append((fields[0], dtype))
+    return out
+
+
+def parse_smart_json(text: str, device: str, fallback_exit: int | None) -> SmartReport:
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        raise ValueError("smartctl JSON is not an object")
+    meta = data.get("smartctl", {})
+    status = meta.get("exit_status", fallback_exit)
+    if not isinstance(status, int):
+        raise ValueError("smartctl JSON has no exit_status")
+    messages = tuple(str(m.get("string", "")) for m in meta.get("messages", []) if isinstance(m, dict))
+    passed = data.get("smart_status", {}).get("passed")
+    failing, sectors = [], {}
+    for attr in data.get("ata_smart_attributes", {}).get("table", []):
+        when = attr.get("when_failed", "")
+        if when in ("now", "past"):
+            failing.append(f"{attr.get('name', attr.get('id'))} ({when})")
+        if attr.get("id") in _SECTOR_ATTRS:
+            raw = attr.get("raw", {}).get("value", 0)
+            if isinstance(raw, int) and raw > 0:
+                sectors[_SECTOR_ATTRS[attr["id"]]] = raw
+    nvme = data.get("nvme_smart_health_information_log", {})
+    errors = data.get("ata_smart_error_log", {}).get("summary", {}).get("count")
+    return SmartReport(data.get("device", {}).get("name", device), status,
+                       passed if isinstance(passed, bool) else None, str(data.get("model_name", "")),
+                       str(data.get("serial_number", "")), messages, tuple(failing), sectors,
+                       nvme if isinstance(nvme, dict) else {}, errors if isinstance(errors, int) else None)
+
+
+def decode_bits(status: int) -> list[str]:
+    return [text for bit, text in BITS.items() if status & (1 << bit)]
+
+
+def check_smart(report: SmartReport, evidence: EvidenceArg) -> list[CheckResult]:
+    check_id = f"{CHECK_ID}:{report.device}"
+    name = " ".join(p for p in (report.model, report.serial and f"S/N {report.serial}") if p) or report.device
+    bits = decode_bits(report.exit_status)
+    metric = Metric.of("exit_status", report.exit_status, "", min=0, max=255)
+    msg = "; ".join(report.messages)[:200]
+    details = f"exit status {report.exit_status}: " + (", ".join(bits) or "no bits set")
+    if msg:
+        details += f"\nsmartctl: {msg}"
+    if report.exit_status & 0b11 and report.passed is None:
+        if "permission denied" in msg.lower() or "operation not permitted" in msg.lower():
+            return [judged(check_id, State.UNKNOWN, f"{report.device}: SMART not read: permission denied",
+                           evidence, metrics=(metric,), details=details,
+                           reason=f"smartctl may not open {report.device}: permission denied", fix=ROOT_FIX)]
+        return [judged(check_id, State.UNKNOWN, f"{report.device}: SMART not read: {bits[-1]}", evidence,
+                       metrics=(metric,), details=details, reason=f"smartctl: {msg or bits[-1]}")]
+    if report.exit_status & 0b100 and report.passed is None:
+        lacks = any(s in msg.lower() for s in ("unavailable", "lacks smart", "not supported"))
+        reason = NO_SMART if lacks else f"SMART command failed: {msg or 'no message'}"
+        return [judged(check_id, State.UNKNOWN, f"{report.device}: {reason}", evidence, metrics=(metric,),
+                       details=details, reason=reason)]
+    findings: list[tuple[State, str]] = []
+    if report.exit_status & (1 << 3) or report.passed is False:
+        findings.append((State.CRIT, "SMART health check FAILED: the disk says it is failing, back up now"))
+    if report.exit_status & (1 << 4):
+        attrs = ", ".join(report.failing_attrs)
+        findings.append((State.CRIT, f"pre-fail attribute at threshold: {attrs}"))
+    if report.exit_status & (1 << 5):
+        findings.append((State.WARN, "attribute below threshold in the past"))
+    if report.exit_status & (1 << 6):
+        count = f" ({report.error_log_count} errors)" if report.error_log_count else ""
+        findings.append((State.WARN, f"device error log has entries{count}"))
+    if report.exit_status & (1 << 7):
+        findings.append((State.WARN, "self-test log has errors"))
+    if report.sector_counts:
+        findings.append((State.WARN, ", ".join(f"{k}={v}" for k, v in report.sector_counts.items())))
+    nvme = report.nvme
+    if nvme.get("critical_warning"):
+        findings.append((State.CRIT, f"NVMe critical warning 0x{int(nvme['critical_warning']):02x}"))
+    if nvme.get("media_errors"):
+        findings.append((State.WARN, f"NVMe media errors: {nvme['media_errors']}"))
+    if isinstance(nvme.get("percentage_used"), int) and nvme["percentage_used"] >= 100:
+        findings.append((State.WARN, f"NVMe wear {nvme['percentage_used']} % of rated life"))
+    if report.passed is None and not findings:
+        return [judged(check_id, State.UNKNOWN, f"{report.device}: no SMART health verdict in the output",
+                       evidence, metrics=(metric,), details=details,
+                       reason="smartctl printed no smart_status")]
+    if not findings:
+        return [judged(check_id, State.OK, f"{report.device} {name}: SMART health passed", evidence,
+                       metrics=(metric,), details=details)]
+    state = worst(s for s, _ in findings)
+    summary = f"{report.device} {name}: " + "; ".join(text for _, text in findings)
+    return [judged(check_id, state, summary[:300], evidence, metrics=(metric,), details=details)]
+
+
+def no_devices(evidence: EvidenceArg, as_root: bool) -> list[CheckResult]:
+    """`smartctl --scan` listed nothing: a VM's virtual disks, or no permission to see any."""
+    if as_root:
+        return [judged(CHECK_ID, State.UNKNOWN, "disk health: " + NO_SMART, evidence, reason=NO_SMART,
+                       fix="nothing to fix on a VM: check the hypervisor's disks instead")]
+    return [judged(CHECK_ID, State.UNKNOWN, "disk health not checked: smartctl found no disks it may open",
+                   evidence, reason="smartctl --scan as non-root lists no devices", fix=ROOT_FIX)]

@@ -1,0 +1,117 @@
+"""The POSIX probe for Linux and macOS hosts: one constant `sh` script on stdin, parsed here.
+
+Remote command: `env LC_ALL=C sh -s`. It is run by the login shell, so it
+must parse in every shell a customer may have set: `env` is an external
+command, which makes the C locale work from sh, bash, zsh, csh/tcsh and
+fish alike (csh and old fish reject the `VAR=value cmd` prefix form).
+Assumptions: a POSIX `sh` on PATH (true for Linux and macOS, not for a
+Windows OpenSSH host, which has its own probe), and a login shell that
+passes standard input through to the command (all of the above do).
+
+The script (posix.sh, loaded from the package) is a constant: nothing from
+the inventory is interpolated into it, and the scan window is applied here,
+in Python, to a fixed look-back the script fetches (documented in the
+script). The OS is detected (`uname -s`), not taken from the inventory; a
+mismatch with the declared kind is reported as a fact.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any
+
+from fleetcheck.core.collectors.base import Collection
+from fleetcheck.core.inventory.model import Host
+from fleetcheck.core.probes.base import ProbeRun
+from fleetcheck.core.probes.posix_sections import ProbeOutput, split_sections
+from fleetcheck.core.results import CheckResult, Evidence, cap_text
+
+COMMAND = "env LC_ALL=C sh -s"
+OUTPUT_CHECK = "probe.output"
+_KIND_OF_OS = {"Linux": "linux", "Darwin": "macos"}
+
+
+def script_bytes() -> bytes:
+    return resources.files("fleetcheck.core.probes").joinpath("posix.sh").read_bytes()
+
+
+def _raw_excerpt(run: ProbeRun) -> str:
+    out = run.stdout.decode("utf-8", "replace")
+    err = run.stderr.decode("utf-8", "replace")
+    text = out[:1500]
+    if err.strip():
+        text += "\n--- stderr ---\n" + err[:1500]
+    return cap_text(text)[0] or "(no output at all)"
+
+
+def _evidence(run: ProbeRun) -> Evidence:
+    return Evidence.of(f"{run.command} <posix.sh (exit status {run.exit_status})", _raw_excerpt(run),
+                       run.finished)
+
+
+def _target_now(out: ProbeOutput, fallback: datetime) -> datetime:
+    now = out.meta.get("now", "")
+    return datetime.fromtimestamp(int(now), UTC) if now.isdigit() else fallback
+
+
+class PosixProbe:
+    name = "posix"
+
+    def command(self) -> str:
+        return COMMAND
+
+    def stdin(self) -> bytes | None:
+        return script_bytes()
+
+    def parse(self, run: ProbeRun, host: Host, since: datetime) -> Collection:
+        text = run.stdout.decode("utf-8", "replace")
+        out = split_sections(text)
+        if "meta" not in out.sections or "uname_s" not in out.meta:
+            return Collection([self._garbage(run)], {"probe": self.name})
+        detected = out.meta.get("uname_s", "")
+        facts: dict[str, Any] = {
+            "probe": self.name, "os_family": detected, "kernel": out.meta.get("uname_r"),
+            "arch": out.meta.get("uname_m"), "user": out.meta.get("user"), "uid": out.meta.get("uid"),
+            "probe_exit_status": run.exit_status, "probe_output_truncated": run.truncated,
+        }
+        kind = _KIND_OF_OS.get(detected)
+        if kind is not None and host.kind in ("linux", "macos") and kind != host.kind:
+            facts["os_mismatch"] = f"inventory says {host.kind}, the host runs {detected}: read as {kind}"
+        until = max(_target_now(out, run.finished), since)
+        observed = run.finished
+        checks: list[CheckResult] = []
+        if run.truncated or not out.complete:
+            checks.append(self._incomplete(run, out))
+        if detected == "Linux":
+            from fleetcheck.core.probes.posix_linux_checks import linux_checks
+            checks += linux_checks(out, host, since, until, observed, facts)
+        elif detected == "Darwin":
+            from fleetcheck.core.probes.posix_macos import macos_checks
+            checks += macos_checks(out, host, since, until, observed, facts)
+        else:
+            checks.append(CheckResult.unknown(
+                "host.os", f"unsupported operating system {detected!r}",
+                f"the POSIX probe reads Linux and macOS, this host says uname -s = {detected}",
+                "scan it with a different kind or not at all", [_evidence(run)]))
+        return Collection(checks, facts)
+
+    def _garbage(self, run: ProbeRun) -> CheckResult:
+        if not run.stdout.strip():
+            reason = f"the probe printed nothing (exit status {run.exit_status})"
+            fix = "check that the login shell can run `sh -s` (restricted shells, ForceCommand)"
+        else:
+            reason = "could not parse the probe output: no <<<meta>>> section (not fleetcheck's script?)"
+            fix = "check the login shell: a ForceCommand, a menu or a banner on stdout replaces the output"
+        return CheckResult.unknown(OUTPUT_CHECK, "host not checked: " + reason, reason, fix, [_evidence(run)])
+
+    def _incomplete(self, run: ProbeRun, out: ProbeOutput) -> CheckResult:
+        last = list(out.sections)[-1]
+        why = "output cut at the size cap" if run.truncated else "output ended early"
+        reason = f"probe {why} after section {last!r} (exit status {run.exit_status})"
+        return CheckResult.unknown(OUTPUT_CHECK, f"probe output incomplete: {why}", reason,
+                                   "checks from the missing sections are UNKNOWN; scan again",
+                                   [_evidence(run)])
+
+
+PROBE = PosixProbe()

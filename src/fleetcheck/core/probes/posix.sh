@@ -1,0 +1,192 @@
+# fleetcheck POSIX probe (Linux, macOS). Read-only; a constant of fleetcheck, fed to `sh -s` on stdin.
+# Nothing in here comes from the inventory. Output protocol (parsed by probes/posix_sections.py):
+#   <<<name>>> or <<<name:item>>>   starts a section
+#   @@cmd <command line>            the exact command whose output follows
+#   @@missing <tool>                the tool is not installed / not on PATH
+#   @@absent <path>                 the file does not exist
+#   @@stderr <line>                 a line the command wrote to stderr (first 20 kept)
+#   @@exit <n>                      the command's exit status (124: killed by `timeout`)
+#   @@notimeout                     no `timeout` tool: commands ran without a time limit
+# Look-back: journal queries fetch a fixed 30 days, the tails of the last 10 earlier boots,
+# coredumps of 30 days, macOS logs of 7 days; the scan window is applied by the parser.
+# Everything runs inside main() with stdin from /dev/null, so no command can eat the script.
+
+main() {
+  export LC_ALL=C LANG=C TZ=UTC
+  PATH="$PATH:/usr/sbin:/sbin:/usr/local/sbin:/usr/local/bin"
+  export PATH
+  if have timeout; then TO=timeout; elif have gtimeout; then TO=gtimeout; else TO=; fi
+  OS=$(uname -s 2>/dev/null)
+  sec meta
+  printf 'probe=posix/1\nuname_s=%s\nuname_r=%s\nuname_m=%s\n' "$OS" "$(uname -r)" "$(uname -m)"
+  printf 'uid=%s\nuser=%s\ngroups=%s\nnow=%s\nhostname=%s\n' "$(id -u)" "$(id -un)" "$(id -Gn)" \
+    "$(date +%s)" "$(hostname 2>/dev/null || uname -n)"
+  [ -n "$TO" ] || echo '@@notimeout'
+  case $OS in
+    Darwin) macos ;;
+    Linux) linux ;;
+    *) sec unsupported; printf 'uname -s said %s\n' "$OS" ;;
+  esac
+  sec end
+}
+
+have() { command -v "$1" >/dev/null 2>&1; }
+sec() { printf '<<<%s>>>\n' "$1"; }
+
+# to SECONDS CMD...: run CMD under `timeout` when there is one.
+to() {
+  t=$1; shift
+  if [ -n "$TO" ]; then "$TO" "$t" "$@"; else "$@"; fi
+}
+
+# x SECONDS CMD...: stdout passes through, stderr lines are marked, the exit status follows.
+# Returns the command's status and leaves its stderr in XERR.
+x() {
+  t=$1; shift
+  printf '@@cmd %s\n' "$*"
+  if ! have "$1"; then printf '@@missing %s\n' "$1"; XERR=; XRC=127; return 127; fi
+  # stdout goes to fd 3 (this function's stdout), stderr is captured, then the status.
+  { XERR=$( { to "$t" "$@" 2>&1 1>&3 3>&- </dev/null; echo "@@rc $?"; } ); } 3>&1
+  XRC=${XERR##*@@rc }
+  XERR=${XERR%@@rc *}
+  if [ -n "$XERR" ]; then printf '%s\n' "$XERR" | sed -e '/^$/d' -e 's/^/@@stderr /' | head -n 20; fi
+  printf '\n@@exit %s\n' "$XRC"
+  return "$XRC"
+}
+
+# rd FILE: a file's content, or a marker that it does not exist.
+rd() {
+  if [ -e "$1" ]; then x 5 cat "$1"; else printf '@@cmd cat %s\n@@absent %s\n' "$1" "$1"; fi
+}
+
+linux() {
+  sec os_release; rd /etc/os-release
+  sec uptime; rd /proc/uptime
+  sec boot_id; rd /proc/sys/kernel/random/boot_id
+  sec df; x 20 df -Pk
+  sec df_inodes; x 20 df -Pi
+  sec mounts; rd /proc/mounts
+  sec fstab; rd /etc/fstab
+  sec loadavg; rd /proc/loadavg
+  sec nproc; x 5 getconf _NPROCESSORS_ONLN
+  sec meminfo; rd /proc/meminfo
+  sec vmstat; x 5 grep -E '^oom_kill ' /proc/vmstat
+  # systemd is detected through systemctl itself (not /run/systemd/system), so a host whose
+  # systemctl exists but is not PID 1 (containers, WSL) reads the same as one without it.
+  sec systemd
+  SD=$(x 10 systemctl is-system-running)
+  printf '%s\n' "$SD"
+  case $SD in
+    *"@@missing"*|*offline*|*"not been booted with systemd"*|*"Host is down"*) SYSTEMD=no ;;
+    *) SYSTEMD=yes ;;
+  esac
+  if [ "$SYSTEMD" = yes ]; then linux_systemd; else linux_plain; fi
+  sec mdstat; rd /proc/mdstat
+  linux_smart
+  sec reboot_required
+  for f in /run/reboot-required /var/run/reboot-required; do
+    if [ -e "$f" ]; then
+      printf 'file=%s\nmtime=%s\n' "$f" "$(stat -c %Y "$f" 2>/dev/null)"
+      [ -r "$f.pkgs" ] && sed 's/^/pkg=/' "$f.pkgs" | head -n 50
+      break
+    fi
+  done
+  printf 'dpkg=%s\n' "$(have dpkg && echo yes || echo no)"
+  if have needs-restarting; then sec needs_restarting; x 60 needs-restarting -r; fi
+  sec thermal
+  for z in /sys/class/thermal/thermal_zone*; do
+    [ -r "$z/temp" ] || continue
+    printf 'zone=%s type=%s temp=%s' "${z##*/}" "$(cat "$z/type" 2>/dev/null)" "$(cat "$z/temp" 2>/dev/null)"
+    for tp in "$z"/trip_point_*_temp; do
+      [ -r "$tp" ] || continue
+      ty=${tp%_temp}_type
+      printf ' trip=%s:%s' "$(cat "$ty" 2>/dev/null)" "$(cat "$tp" 2>/dev/null)"
+    done
+    printf '\n'
+  done
+  if have sensors; then sec sensors; x 15 sensors -j; fi
+}
+
+linux_systemd() {
+  sec failed_units; x 20 systemctl list-units --state=failed --all --output=json --no-pager
+  sec journal_dir; x 5 ls -ld /var/log/journal
+  sec boots; x 30 journalctl --list-boots -o json --no-pager
+  JOURNAL_RC=$XRC
+  case $XERR in *"insufficient permissions"*|*"not seeing messages"*) JOURNAL=denied ;; *) JOURNAL=ok ;; esac
+  if [ "$JOURNAL_RC" = 0 ]; then
+    i=1
+    while [ "$i" -le 10 ]; do
+      sec "boot_tail:-$i"
+      x 20 journalctl -b "-$i" -n 40 -o json --no-pager --output-fields=MESSAGE,SYSLOG_IDENTIFIER || break
+      i=$((i + 1))
+    done
+  fi
+  sec kernel_log
+  x 60 journalctl _TRANSPORT=kernel -p warning --since=-30d -n 3000 -o json --no-pager \
+    --output-fields=MESSAGE,PRIORITY
+  [ "$JOURNAL" = denied ] && { sec dmesg; x 15 dmesg -x --time-format iso --level=emerg,alert,crit,err,warn; }
+  sec coredumps; x 30 coredumpctl --no-pager --json=short list --since=-30d
+  case $XERR in
+    *nrecognized*|*"unknown option"*|*"invalid option"*)
+      sec coredumps_text; x 30 coredumpctl --no-pager --no-legend list --since=-30d ;;
+  esac
+  sec timedatectl; x 10 timedatectl show -p NTPSynchronized -p NTP -p Timezone
+  case $XERR in *"nknown"*|*"nrecognized"*|*"Invalid"*) sec timedatectl_text; x 10 timedatectl status ;; esac
+  if have chronyc; then sec chronyc; x 10 chronyc -n tracking; fi
+}
+
+linux_plain() {
+  sec dmesg; x 15 dmesg -x --time-format iso --level=emerg,alert,crit,err,warn
+  sec wtmp; x 15 last -x -F shutdown reboot
+  sec chronyc; x 10 chronyc -n tracking
+}
+
+linux_smart() {
+  SMART=smartctl
+  if [ "$(id -u)" != 0 ] && have sudo && sudo -n smartctl --version >/dev/null 2>&1 </dev/null; then
+    SMART="sudo -n smartctl"
+  fi
+  sec smart_scan
+  # shellcheck disable=SC2086  # $SMART is one or three words on purpose
+  SCAN=$( { x 30 $SMART --scan; } )
+  printf '%s\n' "$SCAN"
+  printf '%s\n' "$SCAN" | grep '^/dev/' | head -n 16 | while read -r dev flag dtype _rest; do
+    sec "smart:$dev"
+    if [ "$flag" = "-d" ]; then
+      x 30 $SMART -j -H -A -l error -d "$dtype" "$dev"
+    else
+      x 30 $SMART -j -H -A -l error "$dev"
+    fi
+  done
+}
+
+macos() {
+  sec sw_vers; x 10 sw_vers
+  sec boottime; x 5 sysctl -n kern.boottime
+  sec loadavg; x 5 sysctl -n vm.loadavg
+  sec nproc; x 5 sysctl -n hw.ncpu
+  sec df; x 20 df -ki
+  sec mounts; x 10 mount
+  sec memsize; x 5 sysctl -n hw.memsize
+  sec pressure_level; x 5 sysctl -n kern.memorystatus_vm_pressure_level
+  sec memory_pressure; x 20 memory_pressure
+  sec vm_stat; x 10 vm_stat
+  sec swapusage; x 5 sysctl -n vm.swapusage
+  sec panics
+  for f in /Library/Logs/DiagnosticReports/*.panic /Library/Logs/DiagnosticReports/Kernel*.ips \
+           /Library/Logs/DiagnosticReports/panic*.ips /Library/Logs/DiagnosticReports/Retired/*.panic; do
+    [ -f "$f" ] || continue
+    printf '@@file %s %s\n' "$(stat -f %m "$f" 2>/dev/null)" "$f"
+    head -n 1 "$f" 2>&1 | cut -c 1-600
+    grep -m 1 -o 'panic(cpu[^\\]*' "$f" 2>/dev/null | cut -c 1-300
+  done
+  [ -r /Library/Logs/DiagnosticReports ] || echo '@@denied /Library/Logs/DiagnosticReports'
+  sec shutdown_causes
+  x 90 log show --style syslog --predicate 'eventMessage contains "Previous shutdown cause"' --last 7d
+  sec disks; x 20 diskutil list physical
+  for d in $(diskutil list physical 2>/dev/null </dev/null | awk '/^\/dev\/disk/ {print $1}' | head -n 8); do
+    sec "diskutil:$d"; x 20 diskutil info "$d"
+  done
+}
+
+main </dev/null

@@ -1,0 +1,308 @@
+"""Linux: build the shared check families' dataclasses from the probe's sections.
+
+State-of-the-system families (filesystems, load, memory, uptime, failed
+units, disks, pending reboot, clock, temperatures). The crash-event families
+are in posix_linux_events.py. Every family turns a missing section, a
+missing tool, a denied command or unparsable output into its own UNKNOWN.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from fleetcheck.core.checks import filesystem, load, mdraid, memory, services, smart, temperature, uptime
+from fleetcheck.core.checks.clock import ClockState, check_clock, parse_chronyc, parse_timedatectl
+from fleetcheck.core.checks.pending_reboot import PendingReboot, check_pending_reboot, packages_from
+from fleetcheck.core.probes.posix_sections import ProbeOutput, Section, no_section, problem, unparsable
+from fleetcheck.core.results import CheckResult, Evidence
+from fleetcheck.core.thresholds import Thresholds
+
+
+class Ctx:
+    """What every family builder needs: the output, the host's thresholds, times."""
+
+    def __init__(self, out: ProbeOutput, thresholds: Thresholds, since: datetime, until: datetime,
+                 observed: datetime, scanner_now: datetime) -> None:
+        self.out = out
+        self.thresholds = thresholds
+        self.since = since
+        self.until = until
+        self.observed = observed
+        self.scanner_now = scanner_now
+
+    @property
+    def as_root(self) -> bool:
+        return self.out.meta.get("uid") == "0"
+
+    def sec(self, name: str, item: str | None = None) -> Section | None:
+        return self.out.get(name, item)
+
+
+def guarded(ctx: Ctx, section: Section, check_id: str, what: str,
+            build: Callable[[], list[CheckResult]]) -> list[CheckResult]:
+    """Run a family builder; output it cannot read becomes UNKNOWN "could not parse" with the raw text."""
+    try:
+        return build()
+    except (ValueError, KeyError, IndexError, TypeError) as exc:
+        return [unparsable(section, check_id, what, ctx.observed, str(exc) or type(exc).__name__)]
+
+
+def _df_rows(text: str) -> dict[str, tuple[str, int, int, int]]:
+    """mount -> (device, total, used, free) from POSIX df output (`df -Pk`/`df -Pi`)."""
+    rows = {}
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines or not lines[0].startswith("Filesystem"):
+        raise ValueError("df output has no header line")
+    for line in lines[1:]:
+        fields = line.split()
+        if len(fields) < 6:
+            raise ValueError(f"short df line: {line[:100]!r}")
+        if not fields[1].isdigit():  # "-" for filesystems without a size
+            continue
+        rows[" ".join(fields[5:])] = (fields[0], int(fields[1]), int(fields[2]), int(fields[3]))
+    return rows
+
+
+def _mounts(text: str) -> list[filesystem.MountEntry]:
+    out = []
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) >= 4:
+            mount = fields[1].replace("\\040", " ")
+            options = filesystem.parse_options(fields[3])
+            out.append(filesystem.MountEntry(mount, fields[0], fields[2], options))
+    if not out:
+        raise ValueError("empty mount table")
+    return out
+
+
+def filesystems(ctx: Ctx) -> list[CheckResult]:
+    df, inodes, mounts, fstab = ctx.sec("df"), ctx.sec("df_inodes"), ctx.sec("mounts"), ctx.sec("fstab")
+    bad = problem(mounts, "fs.readonly", "read-only mounts", ctx.observed) or \
+        problem(df, "fs.used", "filesystem usage", ctx.observed)
+    if bad is not None or df is None or mounts is None:
+        return [bad] if bad else []
+    evidence = [df.evidence(ctx.observed), mounts.evidence(ctx.observed)]
+
+    def build() -> list[CheckResult]:
+        entries = _mounts(mounts.text)
+        kept, _skipped = filesystem.select_mounts(entries)
+        space = _df_rows(df.text)
+        inode_rows = {}
+        if inodes is not None and problem(inodes, "fs.inodes", "inodes", ctx.observed) is None:
+            inode_rows = _df_rows(inodes.text)
+            evidence.append(inodes.evidence(ctx.observed))
+        table = None
+        if fstab is not None and not fstab.absent and fstab.exit_status == 0:
+            table = filesystem.parse_fstab(fstab.text)
+        results: list[CheckResult] = []
+        for entry in kept:
+            results += filesystem.check_readonly(entry, ctx.thresholds, evidence, table)
+            if entry.readonly or entry.mount not in space:
+                continue
+            _dev, blocks, used, avail = space[entry.mount]
+            itotal, ifree = None, None
+            if entry.mount in inode_rows:
+                _d, itotal, _iused, ifree = inode_rows[entry.mount]
+            usage = filesystem.FsUsage(entry.mount, entry.fstype, entry.device, blocks * 1024, used * 1024,
+                                       avail * 1024, itotal, ifree, entry.options)
+            results += filesystem.check_fs_usage(usage, ctx.thresholds, evidence)
+        return results
+
+    return guarded(ctx, df, "fs.used", "filesystem usage", build)
+
+
+def cpu_load(ctx: Ctx) -> list[CheckResult]:
+    sec, cores = ctx.sec("loadavg"), ctx.sec("nproc")
+    bad = problem(sec, "cpu.load", "CPU load", ctx.observed)
+    if bad is not None or sec is None:
+        return [bad] if bad else []
+
+    def build() -> list[CheckResult]:
+        one, five, fifteen = (float(v) for v in sec.text.split()[:3])
+        n = int(cores.text.split()[0]) if cores is not None and cores.text.strip() else None
+        evidence = [sec.evidence(ctx.observed)] + ([cores.evidence(ctx.observed)] if cores else [])
+        return load.check_load(load.LoadAvg(one, five, fifteen, n), ctx.thresholds, evidence)
+
+    return guarded(ctx, sec, "cpu.load", "CPU load", build)
+
+
+def meminfo_values(text: str) -> dict[str, int]:
+    """/proc/meminfo in bytes ("MemTotal:  24684092 kB")."""
+    out = {}
+    for line in text.splitlines():
+        key, sep, rest = line.partition(":")
+        parts = rest.split()
+        if sep and parts and parts[0].isdigit():
+            out[key.strip()] = int(parts[0]) * (1024 if len(parts) > 1 and parts[1] == "kB" else 1)
+    return out
+
+
+def mem(ctx: Ctx) -> list[CheckResult]:
+    sec = ctx.sec("meminfo")
+    bad = problem(sec, "mem.used", "memory", ctx.observed)
+    if bad is not None or sec is None:
+        return [bad] if bad else []
+
+    def build() -> list[CheckResult]:
+        v = meminfo_values(sec.text)
+        available = v.get("MemAvailable", v.get("MemFree", 0) + v.get("Buffers", 0) + v.get("Cached", 0))
+        info = memory.MemInfo(v["MemTotal"], available, v.get("SwapTotal", 0), v.get("SwapFree", 0))
+        return memory.check_memory(info, ctx.thresholds, sec.evidence(ctx.observed))
+
+    return guarded(ctx, sec, "mem.used", "memory", build)
+
+
+def boot_time(ctx: Ctx) -> list[CheckResult]:
+    sec = ctx.sec("uptime")
+    bad = problem(sec, "system.uptime", "uptime", ctx.observed)
+    if bad is not None or sec is None:
+        return [bad] if bad else []
+
+    def build() -> list[CheckResult]:
+        info = uptime.BootInfo.from_uptime(float(sec.text.split()[0]), ctx.until)
+        return uptime.check_uptime(info, ctx.thresholds, sec.evidence(ctx.observed))
+
+    return guarded(ctx, sec, "system.uptime", "uptime", build)
+
+
+def failed_units(ctx: Ctx, systemd: bool) -> list[CheckResult]:
+    state = ctx.sec("systemd")
+    if not systemd:
+        ev = [state.evidence(ctx.observed)] if state else []
+        return services.systemd_not_running(ev)
+    sec = ctx.sec("failed_units")
+    bad = problem(sec, services.CHECK_ID, "failed services", ctx.observed)
+    if bad is not None or sec is None:
+        return [bad] if bad else []
+    return guarded(ctx, sec, services.CHECK_ID, "failed services", lambda: services.check_failed_units(
+        services.parse_failed_units(sec.text), ctx.thresholds, sec.evidence(ctx.observed)))
+
+
+def disks(ctx: Ctx) -> list[CheckResult]:
+    results: list[CheckResult] = []
+    md = ctx.sec("mdstat")
+    if md is not None and not md.absent and md.exit_status == 0:
+        results += guarded(ctx, md, "disk.raid", "software RAID", lambda: [
+            r for a in mdraid.parse_mdstat(md.text) for r in mdraid.check_md(a, md.evidence(ctx.observed))])
+    scan = ctx.sec("smart_scan")
+    bad = problem(scan, smart.CHECK_ID, "disk health (SMART)", ctx.observed, fix_denied=smart.ROOT_FIX)
+    if bad is not None or scan is None:
+        return results + ([bad] if bad else [])
+    devices = ctx.out.items("smart")
+    if not smart.parse_scan(scan.text):
+        return results + smart.no_devices(scan.evidence(ctx.observed), ctx.as_root)
+    for dev in devices:
+        ev = [scan.evidence(ctx.observed), dev.evidence(ctx.observed)]
+        check_id = f"{smart.CHECK_ID}:{dev.item}"
+        if dev.missing or dev.timed_out or not dev.text.strip():
+            bad = problem(dev, check_id, f"SMART of {dev.item}", ctx.observed, fix_denied=smart.ROOT_FIX,
+                          ok_exits=range(256))
+            results.append(bad or unparsable(dev, check_id, f"SMART of {dev.item}", ctx.observed,
+                                             "no output"))
+            continue
+        results += guarded(ctx, dev, check_id, f"SMART of {dev.item}", _smart_builder(dev, ev))
+    return results
+
+
+def _smart_builder(dev: Section, evidence: list[Evidence]) -> Callable[[], list[CheckResult]]:
+    def build() -> list[CheckResult]:
+        report = smart.parse_smart_json(dev.text, dev.item or "?", dev.exit_status)
+        return smart.check_smart(report, evidence)
+    return build
+
+
+def pending_reboot(ctx: Ctx) -> list[CheckResult]:
+    sec, nr = ctx.sec("reboot_required"), ctx.sec("needs_restarting")
+    if sec is None:
+        return [no_section("reboot.pending", "pending reboot")]
+    values = dict(line.partition("=")[::2] for line in sec.lines if "=" in line)
+    evidence = [sec.evidence(ctx.observed, raw="\n".join(sec.lines) or "no /run/reboot-required")]
+    if "file" in values:
+        mtime = values.get("mtime", "")
+        since = datetime.fromtimestamp(int(mtime), UTC) if mtime.isdigit() else None
+        state = PendingReboot(True, since, packages_from(sec.lines), values["file"])
+    elif nr is not None and not nr.missing and nr.exit_status in (0, 1):
+        evidence.append(nr.evidence(ctx.observed))
+        state = PendingReboot(nr.exit_status == 1, None, (), "needs-restarting -r")
+    elif values.get("dpkg") == "yes":
+        state = PendingReboot(False, None, (), "no /run/reboot-required")
+    else:
+        state = PendingReboot(None)
+    return check_pending_reboot(state, ctx.until, ctx.thresholds, evidence)
+
+
+def clock(ctx: Ctx) -> list[CheckResult]:
+    skew = None
+    now = ctx.out.meta.get("now", "")
+    if now.isdigit():
+        skew = int(now) - ctx.scanner_now.timestamp()
+    sources = [("timedatectl", parse_timedatectl), ("timedatectl_text", parse_timedatectl),
+               ("chronyc", parse_chronyc)]
+    evidence = []
+    for name, parser in sources:
+        sec = ctx.sec(name)
+        if sec is None or sec.missing or sec.exit_status != 0 or not sec.text.strip():
+            if sec is not None:
+                evidence.append(sec.evidence(ctx.observed))
+            continue
+        try:
+            state = parser(sec.text)
+        except ValueError:
+            evidence.append(sec.evidence(ctx.observed))
+            continue
+        return check_clock(state, skew, [sec.evidence(ctx.observed)])
+    return check_clock(ClockState(None), skew, evidence)
+
+
+def _sensors_json(text: str) -> list[temperature.Sensor]:
+    data = json.loads(text)
+    pairs, readings = [], []
+    for chip, features in data.items():
+        if not isinstance(features, dict):
+            continue
+        for label, values in features.items():
+            if not isinstance(values, dict):
+                continue
+            inputs = {k.split("_", 1)[1]: v for k, v in values.items()
+                      if k.startswith("temp") and "_" in k and isinstance(v, int | float)}
+            if "input" not in inputs:
+                continue
+            pairs.append((chip.split("-")[0], label))
+            readings.append((float(inputs["input"]), inputs.get("max"), inputs.get("crit")))
+    return [temperature.Sensor(name, cur, hi, crit)
+            for name, (cur, hi, crit) in zip(temperature.sensor_names(pairs), readings, strict=True)]
+
+
+def _zones(lines: list[str]) -> list[temperature.Sensor]:
+    pairs, readings = [], []
+    for line in lines:
+        fields = dict(f.split("=", 1) for f in line.split() if "=" in f and not f.startswith("trip="))
+        trips = dict(f[5:].split(":", 1) for f in line.split() if f.startswith("trip=") and ":" in f)
+        if "temp" not in fields or not fields["temp"].lstrip("-").isdigit():
+            continue
+        crit = trips.get("critical") or trips.get("hot")
+        high = trips.get("passive")
+        pairs.append((fields.get("type") or fields.get("zone", "zone"), ""))
+        readings.append((int(fields["temp"]) / 1000,
+                         int(high) / 1000 if high and high.isdigit() else None,
+                         int(crit) / 1000 if crit and crit.isdigit() else None))
+    return [temperature.Sensor(name, cur, hi, cr)
+            for name, (cur, hi, cr) in zip(temperature.sensor_names(pairs), readings, strict=True)]
+
+
+def temperatures(ctx: Ctx) -> list[CheckResult]:
+    zones, sensors = ctx.sec("thermal"), ctx.sec("sensors")
+    if sensors is not None and problem(sensors, "temp", "temperatures", ctx.observed) is None:
+        found = guarded(ctx, sensors, "temp", "temperatures", lambda: temperature.check_temperatures(
+            _sensors_json(sensors.text), ctx.thresholds, sensors.evidence(ctx.observed)))
+        if found and found[0].id != "temp":
+            return found
+    if zones is None:
+        return [no_section("temp", "temperatures")]
+    evidence = [zones.evidence(ctx.observed, raw="\n".join(zones.lines) or "no /sys/class/thermal zones")]
+    if sensors is not None:
+        evidence.append(sensors.evidence(ctx.observed))
+    return temperature.check_temperatures(_zones(zones.lines), ctx.thresholds, evidence)

@@ -1,0 +1,57 @@
+"""All Linux check families from one POSIX probe run, plus the facts a host view shows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fleetcheck.core.inventory.model import Host
+from fleetcheck.core.probes import posix_linux as sysfam
+from fleetcheck.core.probes import posix_linux_events as events
+from fleetcheck.core.probes.posix_sections import ProbeOutput
+from fleetcheck.core.results import CheckResult, utcnow
+
+
+def _os_name(out: ProbeOutput) -> str | None:
+    sec = out.get("os_release")
+    if sec is None:
+        return None
+    for line in sec.lines:
+        key, _, value = line.partition("=")
+        if key == "PRETTY_NAME":
+            return value.strip().strip('"')
+    return None
+
+
+def systemd_running(out: ProbeOutput) -> bool:
+    """Detected through `systemctl is-system-running` (missing or 'offline' = no systemd as PID 1)."""
+    sec = out.get("systemd")
+    if sec is None or sec.missing:
+        return False
+    said = " ".join(sec.lines + sec.stderr)
+    return not ("offline" in said or "not been booted with systemd" in said or "Host is down" in said)
+
+
+def linux_checks(out: ProbeOutput, host: Host, since: datetime, until: datetime, observed: datetime,
+                 facts: dict[str, Any]) -> list[CheckResult]:
+    ctx = sysfam.Ctx(out, host.thresholds, since, until, observed, utcnow())
+    systemd = systemd_running(out)
+    state = out.get("systemd")
+    facts.update({"os": _os_name(out) or "Linux", "systemd": systemd,
+                  "systemd_state": " ".join(state.lines).strip() if state else None})
+    boot = out.get("boot_id")
+    if boot is not None and boot.text:
+        facts["boot_id"] = boot.text.strip()
+    results: list[CheckResult] = []
+    for family in (sysfam.filesystems, sysfam.cpu_load, sysfam.mem, sysfam.boot_time):
+        results += family(ctx)
+    results += sysfam.failed_units(ctx, systemd)
+    results += events.boots(ctx, systemd)
+    results += events.kernel_and_oom(ctx, systemd)
+    results += events.app_crashes(ctx, systemd)
+    results += sysfam.disks(ctx)
+    results += sysfam.pending_reboot(ctx)
+    results += sysfam.clock(ctx)
+    results += sysfam.temperatures(ctx)
+    facts["window"] = {"since": since.isoformat(), "until": until.isoformat()}
+    return results

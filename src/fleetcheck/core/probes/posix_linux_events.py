@@ -1,0 +1,155 @@
+"""Linux crash-event families from the probe's sections: reboots, kernel errors, OOM kills, coredumps.
+
+With systemd the journal is the source (30 days fetched, the window applied
+here); a journal the user may not read is UNKNOWN with the group hint, and
+kernel lines then come from dmesg if that is allowed. Without systemd, dmesg
+(current boot only, said so) and wtmp answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fleetcheck.core.checks import coredumps, kernel, oom, reboots
+from fleetcheck.core.checks.journal import LogEntry, parse_dmesg, parse_journal_json
+from fleetcheck.core.probes.posix_linux import Ctx, guarded, meminfo_values
+from fleetcheck.core.probes.posix_sections import Section, no_section, problem, unparsable
+from fleetcheck.core.results import CheckResult
+
+JOURNAL_DENIED = ("insufficient permissions", "not seeing messages from other users")
+DMESG_ONLY = "kernel log read with dmesg: it covers the current boot only"
+
+
+def journal_denied(section: Section | None) -> bool:
+    return section is not None and section.stderr_says(*JOURNAL_DENIED)
+
+
+def _denied_result(check_id: str, what: str, section: Section, ctx: Ctx) -> CheckResult:
+    excerpt = next((s for s in section.stderr if any(d in s.lower() for d in JOURNAL_DENIED)), "")
+    return CheckResult.unknown(
+        check_id, f"{what} not checked: this user may not read the system journal",
+        f"journal not permitted: {excerpt[:160] or 'journalctl shows only the user own messages'}",
+        reboots.DENIED_FIX, [section.evidence(ctx.observed)])
+
+
+def boots(ctx: Ctx, systemd: bool) -> list[CheckResult]:
+    what = "unexpected reboots"
+    if not systemd:
+        wtmp = ctx.sec("wtmp")
+        bad = problem(wtmp, reboots.CHECK_ID, what, ctx.observed)
+        if bad is not None or wtmp is None:
+            return [bad or no_section(reboots.CHECK_ID, what)]
+        return guarded(ctx, wtmp, reboots.CHECK_ID, what, lambda: reboots.check_wtmp(
+            reboots.parse_wtmp(wtmp.text), ctx.since, ctx.until, ctx.thresholds, wtmp.evidence(ctx.observed)))
+    sec = ctx.sec("boots")
+    if sec is None:
+        return [no_section(reboots.CHECK_ID, what)]
+    if journal_denied(sec):
+        return [_denied_result(reboots.CHECK_ID, what, sec, ctx)]
+    bad = problem(sec, reboots.CHECK_ID, what, ctx.observed, fix_denied=reboots.DENIED_FIX)
+    if bad is not None:
+        return [bad]
+    jdir = ctx.sec("journal_dir")
+    persistent = None if jdir is None or jdir.missing else jdir.exit_status == 0
+
+    def build() -> list[CheckResult]:
+        listed = reboots.parse_list_boots(sec.text)
+        tails: dict[str, Sequence[LogEntry] | None] = {}
+        evidence = [sec.evidence(ctx.observed)]
+        for boot in listed:
+            if boot.index >= 0:
+                continue
+            tail = ctx.sec("boot_tail", str(boot.index))
+            if tail is None or tail.exit_status != 0:
+                tails[boot.boot_id] = None
+                continue
+            entries = parse_journal_json(tail.text)
+            if entries and entries[-1].boot_id and entries[-1].boot_id.replace("-", "") != boot.boot_id:
+                tails[boot.boot_id] = None  # the journal changed between the two calls
+                continue
+            tails[boot.boot_id] = entries
+            evidence.append(tail.evidence(ctx.observed, raw="\n".join(
+                f"{e.identifier}: {e.message}" for e in entries[-8:])))
+        return reboots.check_boots(listed, tails, ctx.since, ctx.until, ctx.thresholds, evidence, persistent)
+
+    return guarded(ctx, sec, reboots.CHECK_ID, what, build)
+
+
+def _kernel_source(ctx: Ctx, systemd: bool) -> tuple[Section | None, list[LogEntry] | None, str,
+                                                       CheckResult | None]:
+    """(section, entries, coverage note, UNKNOWN template) for the kernel log."""
+    journal = ctx.sec("kernel_log") if systemd else None
+    dmesg = ctx.sec("dmesg")
+    if journal is not None and not journal_denied(journal):
+        bad = problem(journal, kernel.CHECK_ID, "kernel errors", ctx.observed)
+        if bad is not None:
+            return journal, None, "", bad
+        try:
+            return journal, parse_journal_json(journal.text), "", None
+        except ValueError as exc:
+            return journal, None, "", unparsable(journal, kernel.CHECK_ID, "kernel errors", ctx.observed,
+                                                 str(exc))
+    denied = None
+    if journal is not None:
+        denied = _denied_result(kernel.CHECK_ID, "kernel errors", journal, ctx)
+    if dmesg is None:
+        return journal, None, "", denied or no_section(kernel.CHECK_ID, "kernel errors")
+    bad = problem(dmesg, kernel.CHECK_ID, "kernel errors", ctx.observed, fix_denied=kernel.RESTRICT_FIX)
+    if bad is not None:
+        if denied is not None:  # both refused: say both
+            bad = CheckResult.unknown(kernel.CHECK_ID, denied.summary, f"{denied.reason}; and {bad.reason}",
+                                      kernel.RESTRICT_FIX, [*denied.evidence, *bad.evidence])
+        return dmesg, None, "", bad
+    try:
+        return dmesg, parse_dmesg(dmesg.text), DMESG_ONLY, None
+    except ValueError as exc:
+        return dmesg, None, "", unparsable(dmesg, kernel.CHECK_ID, "kernel errors", ctx.observed, str(exc))
+
+
+def kernel_and_oom(ctx: Ctx, systemd: bool) -> list[CheckResult]:
+    sec, entries, coverage, bad = _kernel_source(ctx, systemd)
+    if entries is None or sec is None:
+        assert bad is not None
+        oom_bad = CheckResult.unknown(oom.CHECK_ID, bad.summary.replace("kernel errors", "OOM kills"),
+                                      bad.reason or "kernel log unreadable", bad.fix, bad.evidence)
+        return [bad, oom_bad]
+    evidence = sec.evidence(ctx.observed, raw=_excerpt(entries))
+    mem = ctx.sec("meminfo")
+    corrupted = meminfo_values(mem.text).get("HardwareCorrupted") if mem is not None else None
+    results = kernel.check_kernel(entries, ctx.since, ctx.until, ctx.thresholds, evidence, coverage,
+                                  None if corrupted is None else corrupted // 1024)
+    counter = None
+    vm = ctx.sec("vmstat")
+    if vm is not None and vm.text.startswith("oom_kill "):
+        counter = int(vm.text.split()[1])
+    results += oom.check_oom(entries, ctx.since, ctx.until, ctx.thresholds, evidence, counter, coverage)
+    return results
+
+
+def _excerpt(entries: Sequence[LogEntry]) -> str:
+    """The lines that matter first: findings, then the newest others."""
+    marked = [e for e in entries if kernel.classify(e) or oom.is_oom_line(e.message)]
+    rest = [e for e in entries if e not in marked][-10:]
+    lines = [f"{e.time:%Y-%m-%dT%H:%M:%S}Z p{e.priority} {e.message}" for e in [*marked[-40:], *rest]]
+    return "\n".join(lines) or "(no kernel warnings or errors in the journal for the last 30 days)"
+
+
+def app_crashes(ctx: Ctx, systemd: bool) -> list[CheckResult]:
+    what = "application crashes"
+    check_id = coredumps.CHECK_ID
+    if not systemd:
+        return [CheckResult.unknown(check_id, f"{what} not checked: no systemd-coredump without systemd",
+                                    "no crash recorder on this host (systemd-coredump needs systemd)",
+                                    "install apport (Ubuntu) or abrt (RHEL) to record crashes")]
+    sec = ctx.sec("coredumps_text") or ctx.sec("coredumps")
+    if sec is None:
+        return [no_section(check_id, what)]
+    none_found = sec.exit_status == 1 and (coredumps.NONE_FOUND in sec.text or sec.stderr_says(
+        coredumps.NONE_FOUND))
+    if not none_found:
+        bad = problem(sec, check_id, what, ctx.observed, fix_denied=reboots.DENIED_FIX)
+        if bad is not None:
+            return [bad]
+    return guarded(ctx, sec, check_id, what, lambda: coredumps.check_coredumps(
+        [] if none_found else coredumps.parse_coredumps(sec.text), ctx.since, ctx.until, ctx.thresholds,
+        sec.evidence(ctx.observed)))
