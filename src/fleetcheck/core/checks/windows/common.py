@@ -1,0 +1,93 @@
+"""What every Windows check family shares: the query each section ran, and honest UNKNOWNs.
+
+A section that printed an error marker, or never arrived (output cut off),
+makes its checks UNKNOWN with the reason and, where known, what would fix it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fleetcheck.core.checks.windows.psjson import ProbeOutput, Section, SectionError
+from fleetcheck.core.results import CheckResult, Evidence
+
+EVENT_FIX = ("run the scan as a member of the host's 'Event Log Readers' group (or Administrators): "
+             "net localgroup \"Event Log Readers\" <user> /add")
+ADMIN_FIX = "run the scan as a member of the host's Administrators group"
+
+# section -> what the probe script ran (windows.ps1), quoted in every evidence item.
+SOURCES: dict[str, str] = {
+    "meta": "$PSVersionTable; [DateTime]::UtcNow; WindowsPrincipal.IsInRole(Administrator)",
+    "os": "Get-CimInstance Win32_OperatingSystem; HKLM:\\...\\Session Manager\\Power HiberbootEnabled; "
+          "Get-WinEvent System Microsoft-Windows-Kernel-Boot/27 -MaxEvents 1",
+    "volumes": "Get-CimInstance Win32_Volume -Filter 'DriveType=3'",
+    "services": "Get-CimInstance Win32_Service -Filter \"StartMode='Auto' AND State<>'Running'\"; "
+                "Test-Path HKLM:\\SYSTEM\\CurrentControlSet\\Services\\<name>\\TriggerInfo",
+    "reboot": "Test-Path ...\\Component Based Servicing\\RebootPending, "
+              "...\\WindowsUpdate\\Auto Update\\RebootRequired; "
+              "Get-ItemProperty Session Manager -Name PendingFileRenameOperations",
+    "events_power": "Get-WinEvent -FilterHashtable @{LogName='System'; Id=41,1001,1074,6005,6006,6008; "
+                    "StartTime=<30 days ago>}",
+    "events_disk": "Get-WinEvent -FilterHashtable @{LogName='System'; Id=7,11,51,55,98,153; Level=1,2,3; "
+                   "StartTime=<30 days ago>}",
+    "events_app": "Get-WinEvent -FilterHashtable @{LogName='Application'; Id=1000,1002; Level=2; "
+                  "StartTime=<30 days ago>}",
+    "defender": "Get-MpComputerStatus; Get-CimInstance -Namespace root/SecurityCenter2 AntiVirusProduct",
+    "updates": "Microsoft.Update.AutoUpdate Results; Microsoft.Update.Session QueryHistory(0,100); "
+               "Get-HotFix",
+}
+
+
+def source_of(section: str) -> str:
+    return f"powershell: {SOURCES.get(section, section)}"
+
+
+def section_evidence(section: Section, observed: datetime, raw: str | None = None) -> Evidence:
+    return Evidence.of(source_of(section.name), section.raw if raw is None else raw, observed)
+
+
+def error_fix(err: SectionError, section: str) -> str | None:
+    if err.access_denied:
+        return EVENT_FIX if section.startswith("events") else ADMIN_FIX
+    if err.command_missing:
+        return ("the cmdlet is missing on this host: fleetcheck needs Windows PowerShell 5.1 "
+                "(Windows 10 / Server 2016 or later)")
+    if err.timed_out:
+        return "the Windows Update service did not answer; check the 'wuauserv' service on the host"
+    return None
+
+
+def error_reason(err: SectionError, what: str) -> str:
+    if err.access_denied:
+        return f"permission denied reading {what}: {err.describe()}"
+    if err.command_missing:
+        return f"cmdlet not available for {what}: {err.describe()}"
+    if err.timed_out:
+        return f"{what}: {err.describe()}"
+    return f"{what} could not be read: {err.describe()}"
+
+
+def section_unknown(check_id: str, what: str, section: Section, observed: datetime,
+                    reason: str | None = None, fix: str | None = None) -> CheckResult:
+    """UNKNOWN for a section that reported an error (or had data of the wrong shape)."""
+    err = section.error
+    if reason is None:
+        reason = error_reason(err, what) if err is not None else f"{what}: unexpected data"
+    if fix is None and err is not None:
+        fix = error_fix(err, section.name)
+    return CheckResult.unknown(check_id, f"{what} not checked: {reason}", reason, fix,
+                               (section_evidence(section, observed),))
+
+
+def missing_section(check_id: str, what: str, name: str, output: ProbeOutput, observed: datetime,
+                    truncated: bool) -> CheckResult:
+    """UNKNOWN for a section that never arrived."""
+    if truncated:
+        reason = f"the probe output was cut off at the size limit before the '{name}' section"
+    elif output.sections:
+        reason = f"the probe output ended before the '{name}' section (script stopped or timed out)"
+    else:
+        reason = "the probe printed no section at all"
+    tail = output.text[-1500:] if output.text else "(no output)"
+    return CheckResult.unknown(check_id, f"{what} not checked: {reason}", reason,
+                               evidence=(Evidence.of(source_of(name), tail, observed),))

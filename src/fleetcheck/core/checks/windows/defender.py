@@ -1,0 +1,127 @@
+"""Antivirus: Microsoft Defender state and signature age, or the third-party product that replaces it.
+
+- Defender active (AMRunningMode 'Normal'): antivirus or its service off is
+  CRIT, real-time protection off is WARN, AntivirusSignatureAge (days) is
+  judged against `av.signature_age_days`.
+- Defender passive, not running or not installed: Defender is not
+  applicable. The third-party antivirus registered in Windows Security
+  Center (root/SecurityCenter2, client editions only) is judged instead from
+  its productState (undocumented but stable bit layout: bits 8-15 0x10/0x11 =
+  enabled, bits 0-7 0x10 = signatures out of date). Where Security Center
+  does not exist (servers) the result is UNKNOWN with that reason: fleetcheck
+  has no "not applicable" state, and OK would claim a check that did not happen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fleetcheck.core.checks import judged, levels_note
+from fleetcheck.core.checks.windows.common import ADMIN_FIX
+from fleetcheck.core.checks.windows.psjson import SectionError, as_bool, as_dict, as_int, as_list
+from fleetcheck.core.ranges import evaluate
+from fleetcheck.core.results import CheckResult, Evidence, Metric
+from fleetcheck.core.states import State, worst
+from fleetcheck.core.thresholds import Thresholds
+
+CHECK_ID = "av.status"
+PASSIVE_MODES = ("passive mode", "sxs passive mode", "edr block mode")
+NEVER_UPDATED = 65535  # AntivirusSignatureAge when signatures were never updated
+DEFENDER_NOT_RUNNING = 0x800106BA  # MpComputerStatus: "the service is not running"
+
+
+def _is_defender(name: str) -> bool:
+    return "defender" in name.lower()
+
+
+def product_state(state: int) -> tuple[bool, bool]:
+    """(enabled, signatures up to date) from a SecurityCenter2 productState."""
+    return ((state >> 8) & 0xFF) in (0x10, 0x11), (state & 0xFF) == 0x00
+
+
+def _defender(status: dict[str, Any], thresholds: Thresholds, evidence: Evidence) -> CheckResult:
+    levels = thresholds.levels("av.signature_age_days")
+    problems: list[tuple[State, str]] = []
+    if as_bool(status.get("am_service")) is False or as_bool(status.get("av")) is False:
+        problems.append((State.CRIT, "antivirus disabled"))
+    if as_bool(status.get("rtp")) is False:
+        problems.append((State.WARN, "real-time protection off"))
+    age = as_int(status.get("sig_age_days"))
+    if age is None:
+        return CheckResult.unknown(CHECK_ID, "Microsoft Defender: signature age not reported",
+                                   "Get-MpComputerStatus returned no AntivirusSignatureAge",
+                                   evidence=(evidence,))
+    age_state = evaluate(age, levels.warn, levels.crit)
+    age_text = "signatures never updated" if age >= NEVER_UPDATED else f"signatures {age} day(s) old"
+    state = worst([age_state, *(s for s, _ in problems)])
+    parts = [p for _, p in problems] + [f"{age_text} {levels_note(age_state, levels)}"]
+    version = status.get("sig_version")
+    summary = "Microsoft Defender: " + ", ".join(parts)
+    details = (f"AMRunningMode {status.get('mode')}, signature version {version}, "
+               f"engine {status.get('engine')}, tamper protection {status.get('tamper')}")
+    metrics = (Metric.of("signature_age_days", age, "d", levels.warn, levels.crit, 0),)
+    return judged(CHECK_ID, state, summary, evidence, metrics=metrics, details=details)
+
+
+def _security_center(d: dict[str, Any], why_not_defender: str, evidence: Evidence) -> CheckResult:
+    products = [as_dict(p, "antivirus product") for p in as_list(d.get("products"), "antivirus products")]
+    third = [p for p in products if not _is_defender(str(p.get("name") or ""))]
+    judged_products = third or products
+    if not judged_products:
+        sc_error = d.get("products_error")
+        why = (SectionError.from_json(sc_error).describe() if sc_error is not None
+               else "Security Center lists no antivirus")
+        reason = f"{why_not_defender}; no other antivirus readable ({why})"
+        return CheckResult.unknown(CHECK_ID, f"antivirus not checked: {reason}", reason,
+                                   "check this host's antivirus in its own console (Windows Security Center "
+                                   "exists only on client editions)", (evidence,))
+    states = []
+    parts = []
+    for p in judged_products:
+        name = str(p.get("name") or "?")
+        raw_state = as_int(p.get("state"))
+        if raw_state is None:
+            states.append(State.UNKNOWN)
+            parts.append(f"{name}: state not reported")
+            continue
+        enabled, current = product_state(raw_state)
+        if not enabled:
+            states.append(State.CRIT)
+            parts.append(f"{name} disabled")
+        elif not current:
+            states.append(State.WARN)
+            parts.append(f"{name} enabled, signatures out of date")
+        else:
+            states.append(State.OK)
+            parts.append(f"{name} enabled, signatures up to date")
+    state = worst(states)
+    summary = "; ".join(parts) + f" (per Windows Security Center; {why_not_defender})"
+    if state is State.UNKNOWN:
+        return CheckResult.unknown(CHECK_ID, summary, "Security Center gave no product state",
+                                   evidence=(evidence,))
+    return judged(CHECK_ID, state, summary, evidence,
+                  details="productState decoded from its undocumented bit layout")
+
+
+def check_antivirus(data: Any, thresholds: Thresholds, evidence: Evidence) -> list[CheckResult]:
+    d = as_dict(data, "defender data")
+    status = d.get("status")
+    if isinstance(status, dict):
+        mode = str(status.get("mode") or "").strip()
+        if mode.lower() in PASSIVE_MODES:
+            return [_security_center(d, f"Defender is in {mode} (another antivirus is primary)", evidence)]
+        if mode.lower() == "not running":
+            return [_security_center(d, "Defender is not running", evidence)]
+        return [_defender(status, thresholds, evidence)]
+    err = SectionError.from_json(d.get("status_error") or {"message": "no Defender status"})
+    if err.access_denied:
+        reason = f"permission denied reading Defender status: {err.describe()}"
+        return [CheckResult.unknown(CHECK_ID, f"antivirus not checked: {reason}", reason, ADMIN_FIX,
+                                    (evidence,))]
+    if err.command_missing:
+        why = "Microsoft Defender is not installed (Get-MpComputerStatus missing)"
+    elif (err.hresult or 0) & 0xFFFFFFFF == DEFENDER_NOT_RUNNING or "800106ba" in err.message.lower():
+        why = "Microsoft Defender is not running (usually replaced by another antivirus)"
+    else:
+        why = f"Defender status could not be read: {err.describe()}"
+    return [_security_center(d, why, evidence)]

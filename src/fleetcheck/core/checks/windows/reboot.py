@@ -1,0 +1,52 @@
+"""Pending reboot: Component Based Servicing, Windows Update, PendingFileRenameOperations.
+
+Windows does not record since when a reboot is pending. It cannot have been
+pending longer than the machine has been up (a real reboot clears it; Fast
+Startup never resets LastBootUpTime without a real reboot either), so the
+time since boot is an upper bound: `reboot.pending_days` is judged on that
+bound and the summary says it is one. PendingFileRenameOperations alone is
+often left by installers and antivirus; it is reported as the weaker source.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fleetcheck.core.checks import judged, levels_note
+from fleetcheck.core.checks.windows.psjson import PsShapeError, as_bool, as_dict, as_int
+from fleetcheck.core.ranges import evaluate
+from fleetcheck.core.results import CheckResult, Evidence, Metric
+from fleetcheck.core.states import State
+from fleetcheck.core.thresholds import Thresholds
+
+CHECK_ID = "reboot.pending"
+
+
+def check_pending_reboot(data: Any, last_boot: datetime | None, observed: datetime, thresholds: Thresholds,
+                         evidence: Evidence) -> list[CheckResult]:
+    d = as_dict(data, "reboot data")
+    cbs, wu = as_bool(d.get("cbs")), as_bool(d.get("wu"))
+    if cbs is None or wu is None:
+        raise PsShapeError("reboot data without the CBS/WindowsUpdate flags")
+    pfro = as_int(d.get("pfro_entries")) or 0
+    sources = [name for name, on in (("Component Based Servicing", cbs), ("Windows Update", wu)) if on]
+    if pfro:
+        sources.append(f"PendingFileRenameOperations ({pfro} entries)")
+    levels = thresholds.levels("reboot.pending_days")
+    if not sources:
+        return [judged(CHECK_ID, State.OK, "no reboot pending (CBS, Windows Update, file renames)", evidence,
+                       metrics=(Metric.of("reboot_pending", 0, "", min=0, max=1),))]
+    if last_boot is None:
+        return [CheckResult.unknown(CHECK_ID, f"reboot pending ({', '.join(sources)}), for how long unknown",
+                                    "the boot time could not be read, so the pending time has no bound",
+                                    evidence=(evidence,))]
+    bound_days = max(0.0, (observed - last_boot).total_seconds() / 86400)
+    state = evaluate(bound_days, levels.warn, levels.crit)
+    summary = (f"reboot pending ({', '.join(sources)}) for at most {bound_days:.1f} days "
+               f"(since boot; Windows keeps no start time) {levels_note(state, levels)}")
+    sample = "; ".join(str(x) for x in d.get("pfro_sample") or [])
+    details = f"sample of PendingFileRenameOperations: {sample}"
+    metrics = (Metric.of("reboot_pending", 1, "", min=0, max=1),
+               Metric.of("pending_days_max", round(bound_days, 2), "d", levels.warn, levels.crit, 0))
+    return [judged(CHECK_ID, state, summary, evidence, metrics=metrics, details=details if pfro else "")]

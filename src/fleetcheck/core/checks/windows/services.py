@@ -1,0 +1,114 @@
+"""Automatic services that are not running (Win32_Service StartMode 'Auto', State not 'Running').
+
+Not every stopped automatic service is a fault, and this check says which it
+left out and why (in its details) rather than hiding them:
+- trigger-start and delayed-start services that stopped cleanly (exit 0) did
+  their job and exited ("start, then stop when there is nothing to do");
+- a short list of services known to stop by design (update helpers, sppsvc, ...);
+- in the first 15 minutes after boot, delayed-start services may not have started yet.
+What remains: a service that stopped with an error (Win32 exit code other than
+0 and 1077 "never started") is *failed*, judged against `services.failed`
+(default: any is CRIT); one that is merely stopped is WARN.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fleetcheck.core.checks import judged, levels_note
+from fleetcheck.core.checks.windows.psjson import as_bool, as_dict, as_int, as_list
+from fleetcheck.core.ranges import evaluate
+from fleetcheck.core.results import CheckResult, Evidence, Metric
+from fleetcheck.core.states import State, worst
+from fleetcheck.core.thresholds import Thresholds
+
+CHECK_ID = "services.failed"
+NEVER_STARTED = 1077  # ERROR_SERVICE_NEVER_STARTED
+SPECIFIC_ERROR = 1066  # ERROR_SERVICE_SPECIFIC_ERROR: the real code is ServiceSpecificExitCode
+BOOT_GRACE_S = 15 * 60
+# Automatic services that routinely stop on their own (NSClient++/Checkmk ignore lists).
+STOP_BY_DESIGN = frozenset({
+    "gupdate", "gupdatem", "edgeupdate", "edgeupdatem", "sppsvc", "remoteregistry", "mapsbroker",
+    "trustedinstaller", "wbiosrvc", "tiledatamodelsvc", "cdpsvc", "sysmain", "wuauserv", "bits",
+    "usosvc", "dosvc", "sgrmbroker", "onesyncsvc", "googleupdaterservice", "googleupdaterinternalservice",
+})
+
+
+@dataclass(frozen=True, slots=True)
+class StoppedService:
+    name: str
+    display: str
+    state: str
+    exit_code: int | None
+    specific_exit: int | None
+    delayed: bool | None  # None: this Windows does not report DelayedAutoStart
+    trigger: bool | None
+
+    @property
+    def failed(self) -> bool:
+        return self.exit_code not in (None, 0, NEVER_STARTED)
+
+    def describe(self) -> str:
+        code = ""
+        if self.exit_code == SPECIFIC_ERROR and self.specific_exit:
+            code = f", service-specific exit {self.specific_exit}"
+        elif self.exit_code not in (None, 0):
+            code = f", exit {self.exit_code}"
+        start = "delayed " if self.delayed else ""
+        start += "trigger-start " if self.trigger else ""
+        text = f"{self.name} ({self.display}): {self.state.lower()}{code}, {start}automatic"
+        return text.replace("  ", " ")
+
+
+def parse_stopped_services(data: Any) -> list[StoppedService]:
+    rows = as_list(as_dict(data, "services data").get("stopped_auto"), "services")
+    out = []
+    for raw in rows:
+        row = as_dict(raw, "service")
+        out.append(StoppedService(str(row.get("name") or "?"), str(row.get("display") or ""),
+                                  str(row.get("state") or "?"), as_int(row.get("exit")),
+                                  as_int(row.get("svc_exit")), as_bool(row.get("delayed")),
+                                  as_bool(row.get("trigger"))))
+    return out
+
+
+def excluded_why(svc: StoppedService, uptime_s: float | None) -> str | None:
+    if svc.failed:
+        return None
+    if (svc.trigger or svc.delayed) and svc.exit_code in (0, None):
+        return "trigger/delayed start, stopped cleanly"
+    if svc.name.lower() in STOP_BY_DESIGN:
+        return "stops by design"
+    if uptime_s is not None and uptime_s < BOOT_GRACE_S:
+        return "booted less than 15 min ago: may not have started yet"
+    return None
+
+
+def check_stopped_services(services: list[StoppedService], thresholds: Thresholds, uptime_s: float | None,
+                           evidence: Evidence) -> list[CheckResult]:
+    levels = thresholds.levels("services.failed")
+    failed = [s for s in services if s.failed]
+    stopped = [s for s in services if not s.failed and excluded_why(s, uptime_s) is None]
+    left_out = [(s, why) for s in services if (why := excluded_why(s, uptime_s)) is not None]
+    failed_state = evaluate(len(failed), levels.warn, levels.crit)
+    state = worst([failed_state, State.WARN if stopped else State.OK])
+    metrics = (Metric.of("failed_services", len(failed), "", levels.warn, levels.crit, 0),
+               Metric.of("stopped_auto_services", len(stopped), "", min=0))
+    lines = [f"failed: {s.describe()}" for s in failed] + [f"stopped: {s.describe()}" for s in stopped]
+    lines += [f"not counted ({why}): {s.describe()}" for s, why in left_out]
+    if not failed and not stopped:
+        summary = "all automatic services are running"
+        if left_out:
+            summary += f" (except {len(left_out)} that stop by design, see details)"
+        summary += f" {levels_note(failed_state, levels)}"
+    else:
+        parts = []
+        if failed:
+            parts.append(f"{len(failed)} failed: " + ", ".join(s.name for s in failed[:5]))
+        if stopped:
+            parts.append(f"{len(stopped)} stopped: " + ", ".join(s.name for s in stopped[:5]))
+        summary = "automatic services not running: " + "; ".join(parts)
+        if failed:
+            summary += f" {levels_note(failed_state, levels)}"
+    return [judged(CHECK_ID, state, summary, evidence, metrics=metrics, details="\n".join(lines))]

@@ -1,0 +1,106 @@
+"""Last successful Windows update, judged against `updates.age_days`.
+
+Sources, best first: the Windows Update history (Microsoft.Update.Session,
+installs that succeeded), Get-HotFix's newest InstalledOn, and the Automatic
+Updates LastInstallationSuccessDate. Defender definition updates
+(KB2267602, "Security Intelligence Update") install daily and would make a
+machine that gets no OS patches look current, so they are not counted; the
+AutoUpdate date may include them, so it is used only when nothing else is there.
+WUA dates are UTC already; Get-HotFix gives a date only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from fleetcheck.core.checks import judged, levels_note
+from fleetcheck.core.checks.windows.common import error_fix
+from fleetcheck.core.checks.windows.psjson import (
+    PsShapeError,
+    SectionError,
+    as_dict,
+    as_int,
+    as_list,
+    ps_time,
+)
+from fleetcheck.core.ranges import evaluate
+from fleetcheck.core.results import CheckResult, Evidence, Metric
+from fleetcheck.core.thresholds import Thresholds
+
+CHECK_ID = "updates.age"
+INSTALL = 1
+SUCCEEDED = (2, 3)  # orcSucceeded, orcSucceededWithErrors
+FAILED = (4, 5)  # orcFailed, orcAborted
+DEFINITIONS = re.compile(r"KB2267602|KB4052623|Security Intelligence Update|Definition Update", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    time: datetime
+    operation: int
+    result: int
+    title: str
+
+
+def parse_wu_lines(lines: list[str]) -> tuple[datetime | None, list[HistoryEntry]]:
+    """(AutoUpdate LastInstallationSuccessDate, history entries) from the script's tab-separated lines."""
+    au_install: datetime | None = None
+    history: list[HistoryEntry] = []
+    for line in lines:
+        fields = str(line).split("\t")
+        if fields[0] == "au" and len(fields) >= 3:
+            au_install = ps_time(fields[2] or None)
+        elif fields[0] == "h" and len(fields) >= 5:
+            when = ps_time(fields[1] or None)
+            op, result = as_int(fields[2]), as_int(fields[3])
+            if when is None or op is None or result is None:
+                continue
+            history.append(HistoryEntry(when, op, result, fields[4].strip()))
+        else:
+            raise PsShapeError(f"unexpected Windows Update line {line!r:.120}")
+    return au_install, history
+
+
+def check_updates(data: Any, thresholds: Thresholds, observed: datetime,
+                  evidence: Evidence) -> list[CheckResult]:
+    d = as_dict(data, "updates data")
+    au_install: datetime | None = None
+    history: list[HistoryEntry] = []
+    if d.get("wu") is not None:
+        au_install, history = parse_wu_lines([str(x) for x in as_list(d.get("wu"), "Windows Update lines")])
+    installs = [h for h in history if h.operation == INSTALL and not DEFINITIONS.search(h.title)]
+    good = sorted((h for h in installs if h.result in SUCCEEDED), key=lambda h: h.time)
+    candidates: list[tuple[datetime, str]] = []
+    if good:
+        candidates.append((good[-1].time, f"Windows Update history: {good[-1].title}"))
+    latest = d.get("hotfix_latest")
+    if isinstance(latest, dict) and latest.get("installed"):
+        day = datetime.strptime(str(latest["installed"])[:10], "%Y-%m-%d").replace(tzinfo=UTC)
+        candidates.append((day, f"Get-HotFix: {latest.get('id')} installed {latest['installed']}"))
+    if not candidates and au_install is not None:
+        candidates.append((au_install,
+                           "AutoUpdate LastInstallationSuccessDate (may include definition updates)"))
+    if not candidates:
+        errors = [SectionError.from_json(d[k]) for k in ("wu_error", "hotfix_error") if d.get(k) is not None]
+        why = "; ".join(e.describe() for e in errors) or "no successful update installation on record"
+        fix = next((f for e in errors if (f := error_fix(e, "updates")) is not None), None)
+        reason = f"last successful update unknown: {why}"
+        return [CheckResult.unknown(CHECK_ID, f"updates not checked: {reason}", reason, fix, (evidence,))]
+    when, source = max(candidates)
+    age_days = max(0.0, (observed - when).total_seconds() / 86400)
+    levels = thresholds.levels("updates.age_days")
+    state = evaluate(age_days, levels.warn, levels.crit)
+    summary = (f"last successful update {age_days:.0f} days ago ({when:%Y-%m-%d}) "
+               f"{levels_note(state, levels)}")
+    failed_after = [h for h in installs if h.result in FAILED and h.time > when]
+    lines = [f"source: {source}"]
+    lines += [f"failed after it: {h.time:%Y-%m-%d} {h.title} (result {h.result})" for h in failed_after]
+    if d.get("wu_error") is not None:
+        lines.append(f"Windows Update API: {SectionError.from_json(d['wu_error']).describe()}")
+    if failed_after:
+        summary += f"; {len(failed_after)} failed install(s) since"
+    metrics = (Metric.of("update_age_days", round(age_days, 1), "d", levels.warn, levels.crit, 0),)
+    return [judged(CHECK_ID, state, summary, evidence, metrics=metrics, details="\n".join(lines))]

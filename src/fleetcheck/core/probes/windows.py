@@ -1,0 +1,264 @@
+"""The Windows probe for OpenSSH on Windows: a constant PowerShell script, parsed here.
+
+Remote command (a constant, computed once):
+
+    powershell.exe -NoProfile -NonInteractive -EncodedCommand <base64 of UTF-16LE BOOTSTRAP>
+
+Win32-OpenSSH runs a command through its default shell (cmd.exe unless
+configured otherwise); -EncodedCommand needs no quoting in cmd, PowerShell or
+pwsh. cmd.exe caps a command line at 8191 characters and -EncodedCommand
+inflates text ~2.7x, which leaves ~3000 characters of script: too little for
+the real one. So the encoded part is a small bootstrap (~660 characters
+encoded) that reads the real script (windows.ps1, packaged) from standard
+input and runs it; `stdin()` sends it. Nothing from the inventory is
+interpolated into either: the event lookback is fixed in the script and the
+scan window (`since`) is applied here.
+
+`powershell.exe` is Windows PowerShell 5.1, on every Windows since 10 /
+Server 2016; the script also runs on PowerShell 7 and the parser reads both
+output formats (see checks/windows/psjson.py).
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from datetime import datetime
+from importlib import resources
+from typing import Any
+
+from fleetcheck.core.checks.windows import apps, defender, disk, power, reboot, services, system, updates
+from fleetcheck.core.checks.windows.common import (
+    missing_section,
+    section_evidence,
+    section_unknown,
+    source_of,
+)
+from fleetcheck.core.checks.windows.events import parse_events
+from fleetcheck.core.checks.windows.psjson import (
+    ProbeOutput,
+    PsShapeError,
+    Section,
+    as_dict,
+    as_int,
+    decode_stderr,
+    decode_stdout,
+    ps_time,
+    split_sections,
+)
+from fleetcheck.core.collectors.base import Collection
+from fleetcheck.core.inventory.model import Host
+from fleetcheck.core.probes.base import ProbeRun
+from fleetcheck.core.results import CheckResult, Evidence, cap_text
+from fleetcheck.core.thresholds import Thresholds
+
+OUTPUT_CHECK = "probe.output"
+BOOTSTRAP = (
+    "$ProgressPreference='SilentlyContinue';$s=[Console]::In.ReadToEnd();"
+    "if(-not $s.Trim()){'{\"section\":\"bootstrap\",\"error\":{\"fqid\":\"NoScriptOnStdin\","
+    "\"message\":\"the probe script did not arrive on standard input\"}}';exit 3};"
+    "&([ScriptBlock]::Create($s))"
+)
+
+
+def script_bytes() -> bytes:
+    return resources.files("fleetcheck.core.probes").joinpath("windows.ps1").read_bytes()
+
+
+def encode_command(script: str) -> str:
+    return base64.b64encode(script.encode("utf-16-le")).decode("ascii")
+
+
+COMMAND = f"powershell.exe -NoProfile -NonInteractive -EncodedCommand {encode_command(BOOTSTRAP)}"
+
+# family: (section, check id for UNKNOWNs, what it checks)
+FAMILIES = {
+    "uptime": ("os", "system.uptime", "uptime"),
+    "memory": ("os", "mem.used", "memory"),
+    "volumes": ("volumes", "fs.used", "volumes"),
+    "services": ("services", services.CHECK_ID, "automatic services"),
+    "reboot": ("reboot", reboot.CHECK_ID, "pending reboot"),
+    "power": ("events_power", power.CHECK_ID, "unexpected shutdowns (System log)"),
+    "disk": ("events_disk", disk.CHECK_ID, "disk and NTFS errors (System log)"),
+    "apps": ("events_app", apps.CHECK_ID, "application crashes (Application log)"),
+    "defender": ("defender", defender.CHECK_ID, "antivirus status"),
+    "updates": ("updates", updates.CHECK_ID, "Windows updates"),
+}
+
+
+def _raw_excerpt(run: ProbeRun) -> str:
+    text = decode_stdout(run.stdout)[:2000]
+    err = decode_stderr(run.stderr)
+    if err:
+        text += "\n--- stderr ---\n" + err[:1500]
+    return cap_text(text)[0] or "(no output at all)"
+
+
+class _Context:
+    """What every family needs from one probe run."""
+
+    def __init__(self, run: ProbeRun, out: ProbeOutput, host: Host, since: datetime) -> None:
+        self.run, self.out, self.host = run, out, host
+        self.observed = run.finished
+        meta = out.sections.get("meta")
+        meta_data = meta.data if meta is not None and isinstance(meta.data, dict) else {}
+        try:
+            target_now = ps_time(meta_data.get("now"))
+        except PsShapeError:
+            target_now = None
+        self.now = target_now or run.finished  # ages are measured on the target's clock
+        self.since = since
+        self.until = max(self.now, run.finished, since)
+        self.lookback_days = as_int(meta_data.get("lookback_days"))
+        self.meta = meta_data
+        self.last_boot: datetime | None = None
+        self.uptime_s: float | None = None
+        self.skipped_volumes: list[str] = []
+
+    @property
+    def thresholds(self) -> Thresholds:
+        return self.host.thresholds
+
+
+def _families(ctx: _Context) -> dict[str, Callable[[Section], list[CheckResult]]]:
+    t = ctx.thresholds
+
+    def ev(section: Section) -> Evidence:
+        return section_evidence(section, ctx.observed)
+
+    return {
+        "uptime": lambda s: system.check_windows_uptime(as_dict(s.data, "os data"), t, ctx.now, ev(s)),
+        "memory": lambda s: system.check_windows_memory(as_dict(s.data, "os data"), t, ev(s)),
+        "volumes": lambda s: _volumes(s, ctx),
+        "services": lambda s: services.check_stopped_services(services.parse_stopped_services(s.data), t,
+                                                              ctx.uptime_s, ev(s)),
+        "reboot": lambda s: reboot.check_pending_reboot(s.data, ctx.last_boot, ctx.now, t, ev(s)),
+        "power": lambda s: power.check_unexpected_shutdowns(parse_events(s), t, ctx.since, ctx.until,
+                                                            ctx.lookback_days, ctx.observed, ev(s)),
+        "disk": lambda s: disk.check_disk_errors(parse_events(s), t, ctx.since, ctx.until, ctx.lookback_days,
+                                                 ev(s)),
+        "apps": lambda s: apps.check_app_crashes(parse_events(s), t, ctx.since, ctx.until, ctx.lookback_days,
+                                                 ev(s)),
+        "defender": lambda s: defender.check_antivirus(s.data, t, ev(s)),
+        "updates": lambda s: updates.check_updates(s.data, t, ctx.now, ev(s)),
+    }
+
+
+def _volumes(section: Section, ctx: _Context) -> list[CheckResult]:
+    vols, skipped = system.parse_volumes(section.data)
+    if not vols:
+        reason = "Win32_Volume listed no fixed volume with a drive letter and a size"
+        return [CheckResult.unknown("fs.used", f"volumes not checked: {reason}", reason,
+                                    evidence=(section_evidence(section, ctx.observed),))]
+    ctx.skipped_volumes = skipped
+    return system.check_windows_volumes(vols, ctx.thresholds, source_of("volumes"), ctx.observed)
+
+
+def _boot_facts(ctx: _Context) -> None:
+    os_section = ctx.out.sections.get("os")
+    if os_section is None or not isinstance(os_section.data, dict):
+        return
+    try:
+        ctx.last_boot = ps_time(os_section.data.get("last_boot"))
+    except PsShapeError:
+        return
+    if ctx.last_boot is not None:
+        ctx.uptime_s = (ctx.now - ctx.last_boot).total_seconds()
+
+
+def _is_event_family(section: str) -> bool:
+    return section.startswith("events_")
+
+
+def _run_family(name: str, ctx: _Context, fn: Callable[[Section], list[CheckResult]]) -> list[CheckResult]:
+    section_name, check_id, what = FAMILIES[name]
+    section = ctx.out.sections.get(section_name)
+    if section is None:
+        broken = next((g for g in ctx.out.garbage if f'"section":"{section_name}"' in g), None)
+        if broken is not None:
+            reason = f"the '{section_name}' section is not valid JSON (cut off or garbled)"
+            evidence = Evidence.of(source_of(section_name), broken, ctx.observed)
+            summary = f"{what} not checked: {reason}"
+            return [CheckResult.unknown(check_id, summary, reason, evidence=(evidence,))]
+        return [missing_section(check_id, what, section_name, ctx.out, ctx.observed, ctx.run.truncated)]
+    if section.error is not None and not (_is_event_family(section_name) and section.error.no_events):
+        return [section_unknown(check_id, what, section, ctx.observed)]
+    try:
+        return fn(section)
+    except PsShapeError as exc:
+        reason = f"unexpected data from PowerShell: {exc}"
+        return [section_unknown(check_id, what, section, ctx.observed, reason=reason,
+                                fix="report this as a fleetcheck bug, with the raw output")]
+
+
+def _facts(ctx: _Context) -> dict[str, Any]:
+    facts: dict[str, Any] = {"probe": "windows", "probe_exit_status": ctx.run.exit_status,
+                             "probe_output_truncated": ctx.run.truncated, "os_family": "Windows"}
+    for key in ("ps", "edition", "elevated"):
+        if key in ctx.meta:
+            facts[{"ps": "powershell", "edition": "powershell_edition"}.get(key, key)] = ctx.meta[key]
+    os_section = ctx.out.sections.get("os")
+    if os_section is not None and isinstance(os_section.data, dict):
+        d = os_section.data
+        facts.update({"os": d.get("caption"), "os_version": d.get("version"), "os_build": d.get("build"),
+                      "fast_startup": d.get("hiberboot")})
+    if ctx.last_boot is not None:
+        facts["boot_time"] = ctx.last_boot.isoformat()
+    if ctx.skipped_volumes:
+        facts["volumes_skipped"] = ctx.skipped_volumes
+    if ctx.out.garbage:
+        facts["probe_unparsed_lines"] = len(ctx.out.garbage)
+    return facts
+
+
+class WindowsProbe:
+    name = "windows"
+
+    def command(self) -> str:
+        return COMMAND
+
+    def stdin(self) -> bytes | None:
+        return script_bytes()
+
+    def parse(self, run: ProbeRun, host: Host, since: datetime) -> Collection:
+        out = split_sections(decode_stdout(run.stdout))
+        meta = out.sections.get("meta")
+        if meta is None or meta.error is not None or not isinstance(meta.data, dict):
+            return Collection([self._unusable(run, out)], {"probe": self.name})
+        ctx = _Context(run, out, host, since)
+        _boot_facts(ctx)
+        checks: list[CheckResult] = []
+        for name, fn in _families(ctx).items():
+            checks.extend(_run_family(name, ctx, fn))
+        if not out.complete and not run.truncated:
+            last = list(out.sections)[-1]
+            reason = f"the probe output ended after section '{last}' (exit status {run.exit_status})"
+            checks.append(CheckResult.unknown(OUTPUT_CHECK, "probe output incomplete: ended early", reason,
+                                              "checks from the missing sections are UNKNOWN; scan again",
+                                              (Evidence.of(COMMAND, _raw_excerpt(run), run.finished),)))
+        return Collection(checks, _facts(ctx))
+
+    def _unusable(self, run: ProbeRun, out: ProbeOutput) -> CheckResult:
+        evidence = (Evidence.of(f"{COMMAND} <windows.ps1 (exit status {run.exit_status})", _raw_excerpt(run),
+                                run.finished),)
+        err_text = decode_stderr(run.stderr).lower()
+        fix = None
+        boot = out.sections.get("bootstrap")
+        if boot is not None and boot.error is not None:
+            reason = f"the probe bootstrap failed: {boot.error.describe()}"
+            fix = "check that the SSH server passes standard input to the command"
+        elif "not recognized" in err_text or "not found" in err_text or run.exit_status in (9009, 127):
+            reason = f"powershell.exe could not be started (exit status {run.exit_status})"
+            fix = "this host has no powershell.exe on PATH: is it really Windows with OpenSSH?"
+        elif not run.stdout.strip():
+            reason = f"powershell.exe printed nothing (exit status {run.exit_status})"
+            fix = "run the command by hand over ssh and look at its error output"
+        elif out.sections and "meta" in out.sections:
+            reason = "the probe's first section reported an error"
+        else:
+            reason = "the output is not the probe's JSON (no 'meta' section): a banner, menu or other shell?"
+            fix = "check the OpenSSH DefaultShell and that nothing prints before the command runs"
+        return CheckResult.unknown(OUTPUT_CHECK, "host not checked: " + reason, reason, fix, evidence)
+
+
+PROBE = WindowsProbe()
