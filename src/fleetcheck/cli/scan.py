@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 EXIT_UNKNOWN = 3
 EXIT_INTERRUPTED = 130
+CLOSE_TIMEOUT = 2.0  # seconds collectors get to close their connections after the scan
 COLLECTOR_THREAD_PREFIX = "fleetcheck-collect"
 FORMATS = ("table", "json", "jsonl", "nagios")
 
@@ -127,6 +128,10 @@ def run(args: argparse.Namespace) -> int:
         if not hosts:
             return _nothing_selected(inventory, args, out)
         return _scan_and_print(args, inventory, hosts, out)
+    except KeyboardInterrupt:  # Ctrl-C outside the scan itself (loading, printing)
+        print("fleetcheck: interrupted", file=sys.stderr)
+        _exit_if_threads_hang(EXIT_INTERRUPTED)
+        return EXIT_INTERRUPTED
     finally:
         if out is not sys.stdout:
             out.close()
@@ -227,12 +232,12 @@ async def _scan(args: argparse.Namespace, inventory: Inventory, hosts: tuple[Hos
         installed = False
     try:
         scan = await engine.run(hosts, sink, customer=customer, inventories=inventory.files)
-    finally:
-        if installed:
-            loop.remove_signal_handler(signal.SIGINT)
         # closing is best effort: a collector that cannot close in time must not hold up the results
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(close_collectors(collectors), timeout=2.0)
+            await asyncio.wait_for(close_collectors(collectors), timeout=CLOSE_TIMEOUT)
+    finally:
+        if installed:  # from here on Ctrl-C is a KeyboardInterrupt again
+            loop.remove_signal_handler(signal.SIGINT)
     return scan, broken
 
 

@@ -1,0 +1,72 @@
+"""A collector whose result per host is chosen by the host's name, for CLI tests.
+
+It runs inside the real `fleetcheck scan` (the tests point a host kind at it
+in the collector registry), so exit codes, formats, deadlines and Ctrl-C are
+exercised end to end without a network. Name prefixes:
+
+  ok-  warn-  crit-  unknown-   one check in that state (crit- also has metrics)
+  down-                         connection refused (unreachable)
+  slow-                         OK after 0.2 s
+  prev-                         OK; the summary tells when the previous saved result started
+  hang-                         awaits forever (says so on stderr first)
+  block-                        blocks a pool thread for 60 s (like a hung read)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from typing import ClassVar
+
+from fleetcheck.core.collectors.base import CollectContext, Collection, Unreachable
+from fleetcheck.core.inventory.model import Host
+from fleetcheck.core.ranges import Range
+from fleetcheck.core.results import CheckResult, Evidence, Metric
+from fleetcheck.core.states import Reachability, State
+
+
+def _check(host: Host, state: State) -> CheckResult:
+    ev = (Evidence.of("df -P /var", "/dev/sda2 100 95 5 95% /var", kind="command"),)
+    if state is State.UNKNOWN:
+        return CheckResult.unknown("services.failed", "failed services not checked: permission denied",
+                                   "systemctl: permission denied", "run as root", ev)
+    metrics = (Metric.of("used_pct", {State.OK: 12.5, State.WARN: 85.0, State.CRIT: 95.0}[state], "%",
+                         Range.parse("80"), Range.parse("90"), 0, 100),
+               Metric.of("free", None, "B", min=0))
+    return CheckResult("fs.used:/var", state, f"/var on {host.name} is {state.value}", metrics=metrics,
+                       evidence=ev)
+
+
+class ScriptedCollector:
+    kinds: ClassVar[frozenset[str]] = frozenset({"linux"})
+    close_delay = 0.0  # seconds close() takes (a collector that is slow to shut down)
+
+    async def collect(self, host: Host, ctx: CollectContext) -> Collection:
+        prefix = host.name.split("-", 1)[0]
+        if prefix in ("ok", "warn", "crit", "unknown"):
+            return Collection([_check(host, State[prefix.upper()])], {"os": "Scripted"})
+        if prefix == "prev":
+            prev = ctx.previous
+            when = "none" if prev is None or prev.started is None else prev.started.isoformat()
+            return Collection([CheckResult("history.previous", State.OK, f"previous scan: {when}",
+                                           evidence=(Evidence.of("history", when, kind="file"),))])
+        if prefix == "slow":
+            await asyncio.sleep(0.2)
+            return Collection([_check(host, State.OK)])
+        if prefix == "down":
+            raise Unreachable(Reachability.UNREACHABLE, "connection refused", "is sshd running?",
+                              f"connect {host.address}:22: [Errno 111] Connection refused")
+        if prefix == "hang":
+            print(f"scripted: {host.name} started", file=sys.stderr, flush=True)  # tests wait for this
+            await asyncio.Event().wait()
+        if prefix == "block":
+            await ctx.run_blocking(time.sleep, 60)
+        raise AssertionError(f"unscripted host {host.name}")
+
+    async def close(self) -> None:
+        await asyncio.sleep(self.close_delay)
+
+
+class SlowClosingCollector(ScriptedCollector):
+    close_delay = 30.0
