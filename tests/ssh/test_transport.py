@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import shutil
+import time
+from datetime import UTC, datetime, timedelta
+
+import paramiko
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
+
+from fleetcheck.core.collectors.ssh import SshOptions
+from fleetcheck.core.inventory.model import Host, SecretRef
+from fleetcheck.core.results import HostResult
+from fleetcheck.core.ssh.connect import ConnectOptions
 from fleetcheck.core.states import Reachability
 
 from .fleet import HostSpec
 from .helpers import scan, tiny_collector
+from .tiny_probe import TinyProbe
 
 
 def test_scan_runs_probe_on_each_host(sshd_fleet):
@@ -21,3 +37,140 @@ def test_scan_runs_probe_on_each_host(sshd_fleet):
     assert collector.connects == 2
     assert collector.keys.loads == 1  # one identity file read once for the whole scan
     assert collector.known_hosts.loads == 1
+
+
+def test_ssh_config_alias_and_proxyjump_through_a_jump_sshd(sshd_fleet, tmp_path):
+    fleet = sshd_fleet({"gw": HostSpec(), "inner1": HostSpec(), "inner2": HostSpec()})
+    gw, known = fleet.hosts["gw"], fleet.write_known_hosts(tmp_path / "kh")
+    blocks = []
+    for n, h in fleet.hosts.items():
+        blocks.append(f"Host {n}-alias\n  HostName {h.address}\n  Port {h.port}\n  User {fleet.user}\n"
+                      f"  IdentityFile {fleet.client_key}\n  UserKnownHostsFile {known}\n"
+                      + ("" if n == "gw" else "  ProxyJump gw-alias\n"))
+    config = tmp_path / "ssh_config"
+    config.write_text("\n".join(blocks))
+    hosts = [Host(name=n, kind="linux", address=f"{n}-alias") for n in ("inner1", "inner2")]
+    collector = tiny_collector(SshOptions(ssh_config=str(config)))
+    target = collector.config.resolve(hosts[0])
+    assert (target.hostname, target.port, target.user) == (fleet.hosts["inner1"].address,
+                                                          fleet.hosts["inner1"].port, fleet.user)
+    assert target.jump is not None and (target.jump.hostname, target.jump.port) == (gw.address, gw.port)
+
+    results = scan(hosts, collector, close=False)
+    try:
+        for n in ("inner1", "inner2"):
+            assert results[n].reachability is Reachability.REACHABLE, results[n].checks
+            assert results[n].checks[0].summary == f"hello from {n}"
+        # both went through one shared connection to the gateway, over direct-tcpip channels
+        assert len(collector.connector._jumps) == 1
+        conn = collector.connector.connect(target, time.monotonic() + 5, "inner1")
+        assert isinstance(conn.transport.sock, paramiko.Channel)
+        conn.close()
+    finally:
+        collector.close_now()
+
+
+def test_jump_host_that_cannot_reach_the_target(sshd_fleet, tmp_path):
+    fleet = sshd_fleet({"gw": HostSpec(sshd_options=("PermitOpen none",)), "inner": HostSpec()})
+    gw = fleet.hosts["gw"]
+    host = fleet.inventory_hosts(["inner"], known_hosts=fleet.write_known_hosts(tmp_path / "kh"),
+                                 jump_host=f"{fleet.user}@{gw.address}:{gw.port}")[0]
+    r = scan([host], tiny_collector(SshOptions(use_ssh_config=False)))["inner"]
+    assert r.reachability is Reachability.UNREACHABLE
+    assert r.checks[0].reason is None and "could not reach" in r.checks[0].summary
+
+
+@pytest.mark.skipif(not shutil.which("ssh"), reason="needs the OpenSSH client for ProxyCommand")
+def test_proxycommand_from_ssh_config(sshd_fleet, tmp_path):
+    fleet = sshd_fleet({"gw": HostSpec(), "box": HostSpec()})
+    gw, box, known = fleet.hosts["gw"], fleet.hosts["box"], fleet.write_known_hosts(tmp_path / "kh")
+    proxy = (f"ssh -q -W %h:%p -p {gw.port} -i {fleet.client_key} -o UserKnownHostsFile={known} "
+             f"-o StrictHostKeyChecking=yes -o BatchMode=yes -F none {fleet.user}@{gw.address}")
+    config = tmp_path / "ssh_config"
+    config.write_text(f"Host box-alias\n  HostName {box.address}\n  Port {box.port}\n  User {fleet.user}\n"
+                      f"  IdentityFile {fleet.client_key}\n  UserKnownHostsFile {known}\n"
+                      f"  ProxyCommand {proxy}\n")
+    host = Host(name="box", kind="linux", address="box-alias")
+    r = scan([host], tiny_collector(SshOptions(ssh_config=str(config))))["box"]
+    assert r.reachability is Reachability.REACHABLE, r.checks
+    assert r.checks[0].summary == "hello from box"
+
+
+def test_passphrase_key_is_loaded_and_asked_once_per_scan(sshd_fleet, tmp_path):
+    key = ed25519.Ed25519PrivateKey.generate()
+    path = tmp_path / "id_locked"
+    path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH,
+                                       serialization.BestAvailableEncryption(b"s3cret-phrase")))
+    path.chmod(0o600)
+    pub = key.public_key().public_bytes(serialization.Encoding.OpenSSH,
+                                        serialization.PublicFormat.OpenSSH).decode()
+    fleet = sshd_fleet({f"h{i}": HostSpec(authorize_client=False, authorized_keys=(pub,)) for i in range(4)})
+    asked: list[str] = []
+
+    def prompt(p: str) -> str:
+        asked.append(p)
+        return "s3cret-phrase"
+
+    collector = tiny_collector(SshOptions(use_ssh_config=False, passphrase_prompt=prompt))
+    results = scan(fleet.inventory_hosts(identity_file=str(path)), collector)
+    assert all(r.reachability is Reachability.REACHABLE for r in results.values()), \
+        [c.summary for r in results.values() for c in r.checks]
+    assert asked == [str(path)]
+    assert collector.keys.loads == 1
+
+
+def test_kept_connections_are_reused_capped_and_replaced_when_dead(sshd_fleet):
+    fleet = sshd_fleet({"a": HostSpec(), "b": HostSpec(), "c": HostSpec()})
+    hosts = fleet.inventory_hosts()
+    collector = tiny_collector(SshOptions(use_ssh_config=False, keep_connections=2))
+    try:
+        scan(hosts, collector, close=False)
+        assert collector.connects == 3 and len(collector._pool) == 2  # capped
+        kept = dict(collector._pool)
+        next(iter(kept.values())).close()  # one kept connection dies
+        again = scan(hosts, collector, close=False)
+        assert all(r.reachability is Reachability.REACHABLE for r in again.values())
+        assert collector.connects == 3 + 2  # the evicted one and the dead one; one was reused
+    finally:
+        collector.close_now()
+    assert not collector._pool
+
+
+def test_event_window_starts_at_the_previous_scan(sshd_fleet):
+    fleet = sshd_fleet({"a": HostSpec(), "b": HostSpec()})
+    probe = TinyProbe()
+    hosts = fleet.inventory_hosts()
+    last = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    previous = {"a": HostResult("a", "linux", hosts[0].address, Reachability.REACHABLE, finished=last)}
+    started = datetime.now(UTC)
+    scan(hosts, tiny_collector(probe=probe), previous=previous)
+    since = dict(probe.parsed)
+    assert since["a"] == last
+    assert abs((since["b"] - (started - timedelta(days=7))).total_seconds()) < 60
+
+
+def test_handshakes_per_address_are_limited(sshd_fleet, tmp_path):
+    # a server that drops every unauthenticated connection beyond 2 (like a busy MaxStartups)
+    fleet = sshd_fleet({"busy": HostSpec(sshd_options=("MaxStartups 2",))})
+    base = fleet.inventory_hosts()[0]
+    hosts = [dataclasses.replace(base, name=f"alias{i}") for i in range(12)]
+    collector = tiny_collector(SshOptions(use_ssh_config=False,
+                                          connect=ConnectOptions(handshakes_per_address=2, banner_retries=0)))
+    results = scan(hosts, collector)
+    assert all(r.reachability is Reachability.REACHABLE for r in results.values()), \
+        [r.checks[0].summary for r in results.values() if r.reachability is not Reachability.REACHABLE]
+
+
+def test_password_reference_is_used_but_never_shown(sshd_fleet, monkeypatch):
+    fleet = sshd_fleet({"pw": HostSpec(authorize_client=False,
+                                       sshd_options=("PasswordAuthentication yes",))})
+    monkeypatch.setenv("FLEETCHECK_TEST_PW", "hunter2-not-the-password")
+    host = fleet.inventory_hosts(password=SecretRef(env="FLEETCHECK_TEST_PW"))[0]
+    r = scan([host], tiny_collector())["pw"]
+    assert r.reachability is Reachability.AUTH_FAILED
+    assert "password (env:FLEETCHECK_TEST_PW)" in r.checks[0].reason
+    assert "hunter2" not in json.dumps(r.to_dict())
+
+    monkeypatch.delenv("FLEETCHECK_TEST_PW")
+    r = scan([host], tiny_collector())["pw"]
+    assert "environment variable FLEETCHECK_TEST_PW is not set" in r.checks[0].reason

@@ -68,7 +68,7 @@ def test_a_different_recorded_key_is_refused_not_overwritten(sshd_fleet, tmp_pat
 
 
 def test_unreachable_host_is_a_clear_error(sshd_fleet, tmp_path, capsys):
-    fleet, known, inventory = _fleet(sshd_fleet, tmp_path)
+    fleet, _, inventory = _fleet(sshd_fleet, tmp_path)
     fleet.stop_host("newpc")
     assert main(["trust", "newpc", str(inventory), "--yes", "--timeout", "3"]) == 2
     assert "connection refused" in capsys.readouterr().err

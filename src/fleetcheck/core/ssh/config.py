@@ -77,7 +77,8 @@ class SshConfig:
         """A `[user@]host[:port]` or alias, as in ProxyJump."""
         return self._spec_target(spec, known_hosts, 0)
 
-    def _spec_target(self, spec: str, known: tuple[str, ...], depth: int) -> Target:
+    def _spec_target(self, spec: str, known: tuple[str, ...], depth: int,
+                     identities: tuple[str, ...] = ()) -> Target:
         user, _, hostport = spec.rpartition("@")
         host, port = hostport, None
         if hostport.startswith("["):  # [v6addr]:port
@@ -87,10 +88,11 @@ class SshConfig:
             h, _, p = hostport.partition(":")
             if p.isdigit():
                 host, port = h, int(p)
-        return self._target(host, port, user or None, (), known, None, depth)
+        return self._target(host, port, user or None, (), known, None, depth, identities)
 
     def _target(self, alias: str, port: int | None, user: str | None, identities: tuple[str, ...],
-                known: tuple[str, ...], jump: str | None, depth: int) -> Target:
+                known: tuple[str, ...], jump: str | None, depth: int,
+                fallback_ids: tuple[str, ...] = ()) -> Target:
         if depth > MAX_JUMPS:
             raise FleetcheckError(f"more than {MAX_JUMPS} jump hosts for {alias} (a ProxyJump loop?)")
         cfg = self._lookup(alias)
@@ -109,7 +111,7 @@ class SshConfig:
         final_port = port or int(str(cfg_port or 22))
         final_user = user or (str(take("user")) if cfg.get("user") else None) or getpass.getuser()
         cfg_ids = take("identityfile") if not identities else None
-        ids = identities or tuple(str(i) for i in (cfg_ids or ()))  # type: ignore[attr-defined]
+        ids = identities or tuple(str(i) for i in (cfg_ids or ())) or fallback_ids  # type: ignore[attr-defined]
         cfg_known = take("userknownhostsfile") if not known else None
         kh = known or (tuple(str(cfg_known).split()) if cfg_known else (DEFAULT_KNOWN_HOSTS,))
         jump_spec = jump or (str(take("proxyjump")) if cfg.get("proxyjump") else None)
@@ -123,7 +125,8 @@ class SshConfig:
             hops = [h.strip() for h in jump_spec.split(",") if h.strip()]
             # "a,b": connect to a, from a to b, from b to the target
             for hop in hops:
-                t = self._spec_target(hop, kh, depth + 1)
+                # a jump host without its own IdentityFile uses the target's (one customer, one key)
+                t = self._spec_target(hop, kh, depth + 1, ids)
                 if jump_target is not None:
                     t = _with_jump(t, jump_target)
                 jump_target = t

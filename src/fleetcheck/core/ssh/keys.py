@@ -68,8 +68,8 @@ class KeyStore:
                 if passphrase is None:
                     return KeyLoadError(f"no passphrase given for key {path}")
                 try:
-                    return paramiko.PKey.from_path(path, passphrase)
-                except (paramiko.SSHException, ValueError):
+                    return paramiko.PKey.from_path(path, passphrase.encode())  # type: ignore[arg-type]
+                except (paramiko.SSHException, ValueError, TypeError):
                     return KeyLoadError(f"wrong passphrase for key {path}")
         except FileNotFoundError:
             return KeyLoadError(f"key file {path} does not exist")
