@@ -15,6 +15,7 @@ from fleetcheck.core.states import State
 
 CHECK_ID = "clock.sync"
 MAX_SKEW_S = 300.0
+SHOWN_SKEW_S = 5.0  # the target's clock is read in whole seconds: less is noise
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,8 @@ def parse_chronyc(text: str) -> ClockState:
 
 def check_clock(clock: ClockState, skew_s: float | None, evidence: EvidenceArg) -> list[CheckResult]:
     metrics = () if skew_s is None else (Metric.of("skew", round(skew_s, 1), "s"),)
-    skew_text = "" if skew_s is None else f", {abs(skew_s):.0f} s off the scanner's clock"
+    shown = skew_s is not None and abs(skew_s) > SHOWN_SKEW_S
+    skew_text = f", {abs(skew_s or 0):.0f} s off the scanner's clock" if shown else ""
     skewed = skew_s is not None and abs(skew_s) > MAX_SKEW_S
     if clock.synchronized is None:
         return [judged(CHECK_ID, State.WARN if skewed else State.UNKNOWN,

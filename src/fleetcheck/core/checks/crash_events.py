@@ -72,7 +72,8 @@ def window_text(since: datetime, until: datetime) -> str:
 
 def judge_events(check_id: str, events: Sequence[CrashEvent], threshold: str, thresholds: Thresholds,
                  noun: str, since: datetime, until: datetime, evidence: EvidenceArg, *,
-                 extra_details: str = "", floor: State = State.OK, item: str | None = None) -> CheckResult:
+                 extra_details: str = "", floor: State = State.OK, item: str | None = None,
+                 plural: str | None = None) -> CheckResult:
     """Count events in the window against `threshold` levels; `floor` raises the state (e.g. panics)."""
     levels = thresholds.levels(threshold, item)
     count = len(events)
@@ -80,12 +81,12 @@ def judge_events(check_id: str, events: Sequence[CrashEvent], threshold: str, th
     if count and floor.rank > state.rank:
         state = floor
     window = window_text(since, until)
+    nouns = plural or f"{noun}s"
     if count == 0:
-        summary = f"no {noun}s in {window} {levels_note(state, levels)}"
+        summary = f"no {nouns} in {window} {levels_note(state, levels)}"
     else:
         newest = events[-1]
-        plural = noun if count == 1 else f"{noun}s"
-        summary = f"{count} {plural} in {window}, last {iso(newest.time)}: {newest.message[:120]}"
+        summary = f"{count} {noun if count == 1 else nouns} in {window}, last {iso(newest.time)}: {newest.message[:120]}"
     details = "\n".join(part for part in (listing(events), extra_details) if part)
     metric = Metric.of(threshold.split(".")[-1], count, "", levels.warn, levels.crit, 0)
     items = list(evidence) if not isinstance(evidence, Evidence) else [evidence]

@@ -57,11 +57,21 @@ def classify(entry: LogEntry) -> str | None:
 
 
 def kernel_events(entries: Sequence[LogEntry]) -> list[CrashEvent]:
-    out = []
+    """One event per report: finding lines within 2 s of a report's first line belong to it
+    (an oops prints "BUG: ...", "#PF: ..." and "Oops: ..." together; an MCE several lines).
+    The report keeps its first line and the most severe class among its lines."""
+    out: list[CrashEvent] = []
+    first: LogEntry | None = None
     for e in entries:
         cls = classify(e)
-        if cls is not None:
-            out.append(CrashEvent.of(e.time, f"{cls}: {e.message}", cls))
+        if cls is None:
+            continue
+        if first is not None and out and abs((e.time - first.time).total_seconds()) <= 2:
+            if cls in SEVERE and out[-1].category not in SEVERE:
+                out[-1] = CrashEvent.of(first.time, f"{cls}: {first.message}", cls)
+            continue
+        first = e
+        out.append(CrashEvent.of(e.time, f"{cls}: {e.message}", cls))
     return out
 
 
@@ -81,6 +91,8 @@ def check_kernel(entries: Sequence[LogEntry], since: datetime, until: datetime, 
     floor = State.CRIT if severe or hardware_corrupted_kb else State.OK
     result = judge_events(CHECK_ID, events, "kernel.errors", thresholds, "kernel error", since, until,
                           evidence, extra_details="\n".join(extra), floor=floor)
+    if coverage and not events:
+        result = replace(result, summary=f"{result.summary} [{coverage.split(':')[0]}: current boot only]")
     if hardware_corrupted_kb and not events:
         summary = f"{hardware_corrupted_kb} kB of RAM marked HardwareCorrupted (memory errors)"
         result = replace(result, state=State.CRIT, summary=summary)

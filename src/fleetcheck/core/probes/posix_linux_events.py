@@ -144,6 +144,8 @@ def app_crashes(ctx: Ctx, systemd: bool) -> list[CheckResult]:
     sec = ctx.sec("coredumps_text") or ctx.sec("coredumps")
     if sec is None:
         return [no_section(check_id, what)]
+    if journal_denied(sec):  # coredumpctl reads the journal: a partial view is no "none found"
+        return [_denied_result(check_id, what, sec, ctx)]
     none_found = sec.exit_status == 1 and (coredumps.NONE_FOUND in sec.text or sec.stderr_says(
         coredumps.NONE_FOUND))
     if not none_found:
