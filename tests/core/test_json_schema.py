@@ -100,8 +100,9 @@ def test_every_field_is_documented() -> None:
 def test_every_event_shape_is_documented() -> None:
     scan = sample_scan()
     h = Host("srv-fs01", "linux", "192.0.2.5")
-    events: list[Event] = [ScanStarted(T0, (h,)), HostStarted(h, T0), CheckFinished(h, scan.hosts[0].checks[0], T0),
-              HostFinished(scan.hosts[0]), ScanFinished(scan)]
+    events: list[Event] = [ScanStarted(T0, (h,)), HostStarted(h, T0),
+                           CheckFinished(h, scan.hosts[0].checks[0], T0), HostFinished(scan.hosts[0]),
+                           ScanFinished(scan)]
     section = _section("Events (`--format jsonl`)")
     rows = dict(re.findall(r"^\| `([a-z_]+)` \| (.*)$", section, re.M))
     for ev in events:
