@@ -67,7 +67,7 @@ class HostSpec:
     env: Mapping[str, str] = field(default_factory=dict)  # extra session environment (SetEnv)
     authorize_client: bool = True  # False: the session client key is refused (auth fails)
     authorized_keys: tuple[str, ...] = ()  # extra public key lines accepted by this host
-    sshd_options: tuple[str, ...] = ()  # sshd_config lines; placed first, so they win over defaults
+    sshd_options: tuple[str, ...] = ()  # sshd_config lines; replace defaults with the same keyword
     kind: str = "linux"  # inventory kind
     inventory: Mapping[str, Any] = field(default_factory=dict)  # extra inventory fields
 
@@ -244,13 +244,14 @@ class Fleet:
                **spec.env}
         setenv = " ".join(f'"{k}={v}"' for k, v in env.items())
         config = [
-            *spec.sshd_options,  # sshd uses the first value it reads for most keywords
             f"ListenAddress {address}:{port}", f"HostKey {d / 'ssh_host_ed25519_key'}",
             f"PidFile {d / 'sshd.pid'}", f"AuthorizedKeysFile {d / 'authorized_keys'}",
             "PubkeyAuthentication yes", "PasswordAuthentication no", "KbdInteractiveAuthentication no",
             "UsePAM no", "UseDNS no", "StrictModes no", "PrintMotd no", "PrintLastLog no",
             "MaxStartups 500:30:1000", "MaxSessions 100", "LogLevel ERROR", f"SetEnv {setenv}",
         ]
+        own = {line.split()[0].lower() for line in spec.sshd_options if line.strip()}
+        config = [*spec.sshd_options, *(line for line in config if line.split()[0].lower() not in own)]
         (d / "sshd_config").write_text("\n".join(config) + "\n")
         host = FleetHost(name, address, port, self.keys.user, " ".join(pub.split()[:2]), self.keys.client_key,
                          d, d / "state", d / "sshd.log", 0, spec)

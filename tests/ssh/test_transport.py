@@ -150,15 +150,20 @@ def test_event_window_starts_at_the_previous_scan(sshd_fleet):
 
 
 def test_handshakes_per_address_are_limited(sshd_fleet, tmp_path):
-    # a server that drops every unauthenticated connection beyond 2 (like a busy MaxStartups)
-    fleet = sshd_fleet({"busy": HostSpec(sshd_options=("MaxStartups 2",))})
+    # a server that drops unauthenticated connections beyond 4 (a busy server's MaxStartups)
+    fleet = sshd_fleet({"busy": HostSpec(sshd_options=("MaxStartups 4",))})
     base = fleet.inventory_hosts()[0]
-    hosts = [dataclasses.replace(base, name=f"alias{i}") for i in range(12)]
-    collector = tiny_collector(SshOptions(use_ssh_config=False,
-                                          connect=ConnectOptions(handshakes_per_address=2, banner_retries=0)))
-    results = scan(hosts, collector)
-    assert all(r.reachability is Reachability.REACHABLE for r in results.values()), \
-        [r.checks[0].summary for r in results.values() if r.reachability is not Reachability.REACHABLE]
+    hosts = [dataclasses.replace(base, name=f"alias{i}") for i in range(24)]
+
+    def failures(limit: int) -> list[str]:
+        opts = SshOptions(use_ssh_config=False,
+                          connect=ConnectOptions(handshakes_per_address=limit, banner_retries=0))
+        results = scan(hosts, tiny_collector(opts))
+        return [r.checks[0].summary for r in results.values() if r.reachability is not Reachability.REACHABLE]
+
+    unlimited = failures(24)  # shows the server really drops: resets before the banner
+    assert unlimited and all("reset the connection before the SSH banner" in s for s in unlimited)
+    assert failures(2) == []
 
 
 def test_password_reference_is_used_but_never_shown(sshd_fleet, monkeypatch):
