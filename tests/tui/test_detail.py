@@ -1,0 +1,124 @@
+"""The host detail screen says what was checked, with evidence, and why not."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.widgets import Static
+
+from fleetcheck.core.results import CheckResult, HostResult, ScanResult
+from fleetcheck.core.states import Reachability, State
+from fleetcheck.tui.app import FleetcheckApp
+from fleetcheck.tui.screens.detail import DetailScreen
+
+from .fixed_fleet import FINGERPRINT, T0, FixedCollector
+from .helpers import make_app, run, settle
+
+
+async def detail_text(app: FleetcheckApp, name: str, pilot: object) -> str:
+    app.open_detail(name)
+    await pilot.pause()  # type: ignore[attr-defined]
+    assert isinstance(app.screen, DetailScreen)
+    body = app.screen.query_one("#detail-body", Static).content
+    return str(getattr(body, "plain", body))
+
+
+def capture(name: str) -> str:
+    """The detail screen's text for `name` after the first scan of the fixed fleet."""
+    async def scenario() -> str:
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)
+            return await detail_text(app, name, pilot)
+    return run(scenario)
+
+
+def test_unknown_host_shows_reason_fix_evidence_thresholds_and_metrics() -> None:
+    text = capture("srv-backup")
+    for expected in (
+        "srv-backup  linux · 127.0.0.14 · site lager · tags server",
+        "? UNKNOWN  2 checks: 0 CRIT, 0 WARN, 1 UNKNOWN, 1 OK · checked 2026-11-27 08:05:00 UTC (<1m ago)",
+        "? UNKNOWN  kernel.errors  kernel errors since the last scan",
+        "why unknown: journalctl: permission denied (the user may not read the system journal)",
+        "fix: add the scan user to the systemd-journal group: usermod -aG systemd-journal USER",
+        "command: journalctl -k -p err --since ...  (observed 2026-11-27 08:00:00 UTC)",
+        "│ Hint: You are currently not seeing messages from other users and the system.",
+        "✔ OK  fs.used:/  / 41% used",
+        "thresholds: fs_used_pct: warn 80, crit 90",
+        "fs_used_pct = 41%  (warn 80, crit 90, min 0, max 100)",
+        "no saved scans yet",
+    ):
+        assert expected in text, expected
+
+
+def test_unreachable_host_says_what_happened_and_what_to_try() -> None:
+    text = capture("pc-lager")
+    assert "⊘ CRIT" in text
+    assert "what happened: unreachable" in text
+    assert "what to try: check that the SSH server runs on the host and port 22 is open" in text
+    assert "also: Check that the host is switched on and on the network" in text
+    assert "connect 127.0.0.15:22: [Errno 111] Connection refused" in text
+    assert "host.reachability" in text
+
+
+def test_unknown_host_key_shows_fingerprint_and_trust_command() -> None:
+    text = capture("mac-chef")
+    assert "what happened: host key unknown" in text
+    assert f"host_key_fingerprint: ssh-ed25519 {FINGERPRINT}" in text
+    assert "trust it: fleetcheck trust mac-chef" in text
+    assert "nothing was run" in text
+
+
+def test_crit_host_lists_details_and_raw_excerpt() -> None:
+    text = capture("pc-empfang")
+    assert "✖ CRIT  apps.crashes  7 application crashes since the last scan (Outlook.exe 5×)" in text
+    assert "Outlook.exe 5×, Teams.exe 2×" in text
+    assert "event: Get-WinEvent Application 1000" in text
+    assert "│ Faulting module name: mso.dll" in text
+    assert text.index("apps.crashes") < text.index("fs.used:C:")  # worst first
+
+
+def test_history_of_saved_scans_is_listed() -> None:
+    def history(name: str) -> list[ScanResult]:
+        def scan(minutes: int, state: State, reach: Reachability) -> ScanResult:
+            check = (CheckResult("x", state, "x") if state is not State.UNKNOWN
+                     else CheckResult.unknown("x", "x", "timed out"))
+            host = HostResult(name, "linux", "127.0.0.11", reach, (check,))
+            start = T0 - timedelta(minutes=minutes)
+            return ScanResult(start, start, (host,), "Müller Steuerberatung GmbH")
+        return [scan(60, State.WARN, Reachability.REACHABLE), scan(120, State.UNKNOWN, Reachability.TIMEOUT)]
+
+    async def scenario() -> str:
+        app = make_app(FixedCollector(), history=history)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)
+            return await detail_text(app, "srv-files", pilot)
+    text = run(scenario)
+    assert "2026-11-27 07:00:00 UTC  ▲ WARN" in text
+    assert "2026-11-27 06:00:00 UTC  ⊘ UNKNOWN  (timeout)" in text
+    assert "no saved scans yet" not in text
+
+
+def test_detail_keys_scroll_rescan_copy_and_back() -> None:
+    async def scenario() -> None:
+        collector = FixedCollector()
+        app = make_app(collector)
+        async with app.run_test(size=(80, 12)) as pilot:
+            await settle(app, pilot)
+            app.open_detail("srv-backup")
+            await pilot.pause()
+            scroller = app.screen.query_one("#detail-scroll")
+            await pilot.press("j", "j")
+            assert scroller.scroll_y == 2
+            await pilot.press("G")
+            assert scroller.scroll_y == scroller.max_scroll_y > 2
+            await pilot.press("g")
+            assert scroller.scroll_y == 0
+            await pilot.press("y")
+            assert app.clipboard == "127.0.0.14"
+            await pilot.press("r")
+            await settle(app, pilot)
+            assert collector.calls["srv-backup"] == 2
+            await pilot.press("escape")
+            assert app.screen is app.main_screen
+    run(scenario)

@@ -1,0 +1,181 @@
+"""Live behaviour: results streaming in, cursor stability, CRIT notifications,
+auto-rescan, and quitting while a scan still runs."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from fleetcheck.core.collectors.base import Collection
+from fleetcheck.core.results import CheckResult
+from fleetcheck.core.states import State
+
+from .fixed_fleet import FixedCollector, ev
+from .helpers import big_fleet, make_app, run, settle, shown, table
+from .test_keys import capture_notes
+
+
+def gated(collector: FixedCollector, names: list[str]) -> None:
+    for name in names:
+        collector.gates[name] = asyncio.Event()
+
+
+async def release(collector: FixedCollector, names: list[str] | None = None) -> None:
+    for name, gate in collector.gates.items():
+        if names is None or name in names:
+            gate.set()
+
+
+def test_highlighted_host_stays_highlighted_and_in_place_while_rows_resort() -> None:
+    async def scenario() -> None:
+        inventory, results = big_fleet(80)
+        collector = FixedCollector(results)
+        late = [n for i, n in enumerate(results) if i % 2]  # every other host reports later
+        gated(collector, late)
+        app = make_app(collector, inventory=inventory)
+        async with app.run_test(size=(100, 24)) as pilot:
+            await pilot.pause(0.3)
+            t = table(app)
+            await pilot.press("G", "k", "k", "k")  # the user navigates down into a scrolled view
+            name = t.highlighted_name
+            offset = t.cursor_row - int(t.scroll_y)
+            assert name is not None and t.scroll_y > 0
+            order_before = shown(app)
+            await release(collector)
+            await settle(app, pilot)
+            assert shown(app) != order_before  # rows really moved (worst first)
+            assert t.highlighted_name == name
+            assert t.cursor_row - int(t.scroll_y) == offset
+    run(scenario)
+
+
+def test_cursor_stays_on_the_worst_host_until_the_user_moves() -> None:
+    async def scenario() -> None:
+        inventory, results = big_fleet(20)
+        collector = FixedCollector(results)
+        gated(collector, list(results))
+        app = make_app(collector, inventory=inventory)
+        async with app.run_test(size=(100, 24)) as pilot:
+            await pilot.pause(0.2)
+            await release(collector, ["host-007"])  # a CRIT host (i % 5 == 2)
+            await pilot.pause(0.2)
+            assert table(app).highlighted_name == "host-007"
+            await release(collector)
+            await settle(app, pilot)
+            assert table(app).cursor_row == 0
+            assert app.fleet.entries[table(app).highlighted_name or ""].state is State.CRIT
+    run(scenario)
+
+
+def test_user_sort_wins_over_worst_first() -> None:
+    async def scenario() -> None:
+        inventory, results = big_fleet(20)
+        collector = FixedCollector(results)
+        gated(collector, list(results))
+        app = make_app(collector, inventory=inventory)
+        async with app.run_test(size=(100, 24)) as pilot:
+            await pilot.pause(0.2)
+            await pilot.press("s")  # by name
+            await release(collector)
+            await settle(app, pilot)
+            assert shown(app) == sorted(results)
+    run(scenario)
+
+
+def test_results_update_cells_without_rebuilding_the_table() -> None:
+    async def scenario() -> None:
+        inventory, results = big_fleet(40)
+        collector = FixedCollector(results)
+        gated(collector, list(results))
+        app = make_app(collector, inventory=inventory)
+        async with app.run_test(size=(100, 24)) as pilot:
+            await pilot.pause(0.2)
+            t = table(app)
+            rebuilds = 0
+            original = t.show
+
+            def counting_show(*a: Any, **kw: Any) -> None:
+                nonlocal rebuilds
+                rebuilds += 1
+                original(*a, **kw)
+
+            t.show = counting_show  # type: ignore[method-assign]
+            for name in results:
+                await release(collector, [name])
+                await asyncio.sleep(0.005)
+            await settle(app, pilot)
+            assert rebuilds == 0
+            assert all(e.result is not None for e in app.fleet.entries.values())
+            assert t.row_count == 40
+    run(scenario)
+
+
+def test_notification_when_a_host_turns_crit() -> None:
+    async def scenario() -> None:
+        collector = FixedCollector()
+        app = make_app(collector)
+        async with app.run_test(size=(120, 30)) as pilot:
+            notes = capture_notes(app)
+            await settle(app, pilot)
+            assert not [m for m, _ in notes if "turned CRIT" in m]  # first sight is not a change
+            collector.results["pc-buchhaltung"] = Collection([CheckResult(
+                "fs.used:C:", State.CRIT, "C: 97% used (crit at 90%)",
+                evidence=(ev("Get-Volume", "C 3GB free"),))])
+            app.rescan(["pc-buchhaltung"])
+            await settle(app, pilot)
+            crit = [(m, kw) for m, kw in notes if "turned CRIT" in m]
+            assert crit == [("pc-buchhaltung turned CRIT: C: 97% used (crit at 90%)",
+                             {"title": "CRIT", "severity": "error", "markup": False})]
+    run(scenario)
+
+
+def test_auto_rescan_runs_on_its_interval_and_pause_stops_it() -> None:
+    async def scenario() -> None:
+        collector = FixedCollector()
+        app = make_app(collector, interval=0.3)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await settle(app, pilot)
+            await pilot.pause(0.5)
+            await settle(app, pilot)
+            assert collector.calls["srv-files"] >= 2
+            await pilot.press("p")
+            calls = collector.calls["srv-files"]
+            await pilot.pause(0.8)
+            await settle(app, pilot)
+            assert collector.calls["srv-files"] == calls
+    run(scenario)
+
+
+@pytest.mark.timeout(15)
+def test_quitting_while_a_scan_runs_cancels_it_and_exits() -> None:
+    async def scenario() -> None:
+        collector = FixedCollector()
+        gated(collector, ["srv-files", "pc-lager"])  # these never answer
+        app = make_app(collector)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await pilot.pause(0.2)
+            assert app.runner.running
+            await pilot.press("q")
+        assert app.return_code == 0
+        assert not app.runner.running
+        assert collector.closed
+    run(scenario)
+
+
+def test_detail_screen_follows_a_rescan() -> None:
+    async def scenario() -> None:
+        collector = FixedCollector()
+        app = make_app(collector)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)
+            app.open_detail("srv-files")
+            await pilot.pause()
+            collector.results["srv-files"] = Collection([CheckResult(
+                "mem.used", State.WARN, "memory 85% used", evidence=(ev("/proc/meminfo", "x", "file"),))])
+            await pilot.press("r")
+            await settle(app, pilot)
+            body = app.screen.query_one("#detail-body").render()
+            assert "memory 85% used" in str(body)
+    run(scenario)
