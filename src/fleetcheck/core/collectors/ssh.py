@@ -63,6 +63,16 @@ class SshCollector:
         self._pool_lock = threading.Lock()
         self.connects = 0  # new connections made, for tests and the benchmark
 
+    @classmethod
+    def from_options(cls, options: Any) -> SshCollector:
+        """Built by core.collectors.registry from its CollectorOptions (ssh_config, extra pairs:
+        ssh_keep_connections: int, ssh_agent: bool (default on), ssh_passphrase_prompt: callable)."""
+        extra = dict(getattr(options, "extra", ()))
+        return cls(SshOptions(ssh_config=getattr(options, "ssh_config", None),
+                              keep_connections=int(extra.get("ssh_keep_connections", 0)),
+                              allow_agent=bool(extra.get("ssh_agent", True)),
+                              passphrase_prompt=extra.get("ssh_passphrase_prompt")))
+
     async def collect(self, host: Host, ctx: CollectContext) -> Collection:
         probe = self._probes(host.kind)
         if probe is None:
