@@ -9,6 +9,7 @@ exercised end to end without a network. Name prefixes:
   slow-                         OK after 0.2 s
   prev-                         OK; the summary tells when the previous saved result started
   hang-                         awaits forever (says so on stderr first)
+  big-                          OK, 60 checks with 4 KiB evidence each (more than a pipe holds)
   block-                        blocks a pool thread for 60 s (like a hung read)
 """
 
@@ -40,8 +41,6 @@ def _check(host: Host, state: State) -> CheckResult:
 
 class ScriptedCollector:
     kinds: ClassVar[frozenset[str]] = frozenset({"linux"})
-    close_delay = 0.0  # seconds close() takes (a collector that is slow to shut down)
-
     async def collect(self, host: Host, ctx: CollectContext) -> Collection:
         prefix = host.name.split("-", 1)[0]
         if prefix in ("ok", "warn", "crit", "unknown"):
@@ -51,6 +50,10 @@ class ScriptedCollector:
             when = "none" if prev is None or prev.started is None else prev.started.isoformat()
             return Collection([CheckResult("history.previous", State.OK, f"previous scan: {when}",
                                            evidence=(Evidence.of("history", when, kind="file"),))])
+        if prefix == "big":
+            return Collection([CheckResult(f"big.part:{i}", State.OK, f"part {i}",
+                                           evidence=(Evidence.of("cat /dev/zero", "0" * 4096),))
+                               for i in range(60)])
         if prefix == "slow":
             await asyncio.sleep(0.2)
             return Collection([_check(host, State.OK)])
@@ -65,8 +68,4 @@ class ScriptedCollector:
         raise AssertionError(f"unscripted host {host.name}")
 
     async def close(self) -> None:
-        await asyncio.sleep(self.close_delay)
-
-
-class SlowClosingCollector(ScriptedCollector):
-    close_delay = 30.0
+        return None

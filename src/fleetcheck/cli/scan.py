@@ -14,6 +14,8 @@ import threading
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
+    import asyncio
+
     from fleetcheck.cli.output import Output
     from fleetcheck.cli.output.progress import StatusLine
     from fleetcheck.core.engine import ScanEngine
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
 EXIT_UNKNOWN = 3
 EXIT_INTERRUPTED = 130
 CLOSE_TIMEOUT = 2.0  # seconds collectors get to close their connections after the scan
+CLOSE_TIMEOUT_CANCELLED = 0.3  # after Ctrl-C: the whole stop must take well under a second
+TEARDOWN_WAIT = 0.2  # seconds abandoned collector tasks get to unwind before the loop closes
 COLLECTOR_THREAD_PREFIX = "fleetcheck-collect"
 FORMATS = ("table", "json", "jsonl", "nagios")
 
@@ -187,7 +191,7 @@ def _run_loop(args: argparse.Namespace, inventory: Inventory, hosts: tuple[Host,
         for task in pending:
             task.cancel()
         if pending:  # abandoned collector tasks; one that ignores cancellation is left behind
-            loop.run_until_complete(asyncio.wait(pending, timeout=0.5))
+            loop.run_until_complete(asyncio.wait(pending, timeout=TEARDOWN_WAIT))
         loop.set_exception_handler(lambda _loop, _ctx: None)
         loop.close()
 
@@ -223,38 +227,43 @@ async def _scan(args: argparse.Namespace, inventory: Inventory, hosts: tuple[Hos
             broken = True
             engine.cancel()
 
+    # signal.signal, not loop.add_signal_handler: the loop may be stuck writing to a full pipe,
+    # and a second Ctrl-C must still end the process at once.
     loop = asyncio.get_running_loop()
-    handler = _interrupt_handler(engine)
     try:
-        loop.add_signal_handler(signal.SIGINT, handler)
+        previous_handler = signal.signal(signal.SIGINT, _interrupt_handler(engine, loop))
         installed = True
-    except (ValueError, RuntimeError, NotImplementedError):  # not the main thread / no signals
+    except ValueError:  # not the main thread: leave Ctrl-C as it is
         installed = False
     try:
         scan = await engine.run(hosts, sink, customer=customer, inventories=inventory.files)
         # closing is best effort: a collector that cannot close in time must not hold up the results
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(close_collectors(collectors), timeout=CLOSE_TIMEOUT)
+            await asyncio.wait_for(close_collectors(collectors),
+                                   timeout=CLOSE_TIMEOUT_CANCELLED if scan.cancelled else CLOSE_TIMEOUT)
     finally:
         if installed:  # from here on Ctrl-C is a KeyboardInterrupt again
-            loop.remove_signal_handler(signal.SIGINT)
+            signal.signal(signal.SIGINT, previous_handler)
     return scan, broken
 
 
-def _interrupt_handler(engine: ScanEngine) -> Any:
+def _interrupt_handler(engine: ScanEngine, loop: asyncio.AbstractEventLoop) -> Any:
+    """First Ctrl-C: stop the scan, keep what finished. Second: leave now (130).
+
+    Runs as a Python signal handler between bytecodes of the main thread, so
+    it only writes with os.write and hands the cancel to the loop.
+    """
     presses = 0
 
-    def on_sigint() -> None:
+    def on_sigint(signum: int, frame: Any) -> None:
         nonlocal presses
         presses += 1
         if presses == 1:
-            sys.stderr.write("\nfleetcheck: stopping the scan, keeping finished results "
-                             "(Ctrl-C again to quit at once)\n")
-            sys.stderr.flush()
-            engine.cancel()
+            os.write(2, b"\nfleetcheck: stopping the scan, keeping finished results "
+                        b"(Ctrl-C again to quit at once)\n")
+            loop.call_soon_threadsafe(engine.cancel)
         else:
-            sys.stderr.write("\nfleetcheck: interrupted\n")
-            sys.stderr.flush()
+            os.write(2, b"\nfleetcheck: interrupted\n")
             os._exit(EXIT_INTERRUPTED)
     return on_sigint
 
