@@ -86,7 +86,8 @@ def judge_events(check_id: str, events: Sequence[CrashEvent], threshold: str, th
         summary = f"no {nouns} in {window} {levels_note(state, levels)}"
     else:
         newest = events[-1]
-        summary = f"{count} {noun if count == 1 else nouns} in {window}, last {iso(newest.time)}: {newest.message[:120]}"
+        what = noun if count == 1 else nouns
+        summary = f"{count} {what} in {window}, last {iso(newest.time)}: {newest.message[:120]}"
     details = "\n".join(part for part in (listing(events), extra_details) if part)
     metric = Metric.of(threshold.split(".")[-1], count, "", levels.warn, levels.crit, 0)
     items = list(evidence) if not isinstance(evidence, Evidence) else [evidence]

@@ -74,6 +74,7 @@ class PosixProbe:
             "probe": self.name, "os_family": detected, "kernel": out.meta.get("uname_r"),
             "arch": out.meta.get("uname_m"), "user": out.meta.get("user"), "uid": out.meta.get("uid"),
             "probe_exit_status": run.exit_status, "probe_output_truncated": run.truncated,
+            "command_timeouts": "@@notimeout" not in out.sections["meta"].lines,
         }
         kind = _KIND_OF_OS.get(detected)
         if kind is not None and host.kind in ("linux", "macos") and kind != host.kind:
