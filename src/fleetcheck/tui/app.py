@@ -34,7 +34,7 @@ from fleetcheck.tui.formatting import clock_text, duration_text, interval_text
 from fleetcheck.tui.messages import HostsUpdated, ScanBegan, ScanEnded
 from fleetcheck.tui.scanning import ScanRunner
 from fleetcheck.tui.screens.detail import DetailScreen
-from fleetcheck.tui.screens.help import HelpScreen, help_text
+from fleetcheck.tui.screens.help import HelpScreen, help_text, key_text
 from fleetcheck.tui.screens.main import MainScreen
 from fleetcheck.tui.themes import DEFAULT_THEME, down_style, state_styles
 from fleetcheck.tui.widgets.summary import Summary, render_summary
@@ -317,8 +317,9 @@ class FleetcheckApp(App[int]):
         for b in self._effective(_bindings(type(target))):
             if b.action.startswith("cursor") or b.id in ("up", "down", "back"):
                 continue
-            yield SystemCommand(f"{b.description} ({b.key})", f"{b.tooltip or b.description} · id {b.id}",
-                                partial(target.run_action, b.action))
+            yield SystemCommand(f"{b.description} ({key_text(b.key)})",
+                                f"{b.tooltip or b.description} · id {b.id}",
+                                partial(self.call_later, target.run_action, b.action))
 
     async def action_quit(self) -> None:
         """Cancel running scans first, so quitting is prompt even mid-scan."""
