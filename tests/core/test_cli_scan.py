@@ -7,8 +7,10 @@ with the real local collector and the bundled inventory.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import pty
 import re
 import signal
 import subprocess
@@ -307,13 +309,13 @@ def spawn(tmp_path: Path) -> Iterator[Any]:
     """
     children: list[subprocess.Popen[str]] = []
 
-    def start(argv: list[str]) -> subprocess.Popen[str]:
+    def start(argv: list[str], stderr: int = subprocess.PIPE) -> subprocess.Popen[str]:
         code = ("import sys; from fleetcheck.core.collectors import registry; "
                 f"registry.COLLECTORS['linux'] = {SCRIPTED!r}; "
                 "from fleetcheck.cli.main import main; sys.exit(main(sys.argv[1:]))")
         env = {**os.environ, "PYTHONPATH": str(HERE), "FLEETCHECK_HOME": str(tmp_path / "home")}
         proc = subprocess.Popen([sys.executable, "-c", code, *argv], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, env=env)
+                                stderr=stderr, text=True, env=env)
         children.append(proc)
         return proc
 
@@ -398,6 +400,25 @@ def test_reader_going_away_is_not_a_traceback(tmp_path: Path, spawn: Any) -> Non
     err = proc.stderr.read()
     proc.wait(timeout=30)
     assert "Traceback" not in err and "BrokenPipe" not in err
+
+
+def test_progress_on_stderr_only_when_it_is_a_terminal(tmp_path: Path, spawn: Any) -> None:
+    inv = write_inventory(tmp_path / "inv.yaml", ["slow-a", "slow-b", "warn-c"])
+    master, slave = pty.openpty()
+    proc = spawn(["scan", str(inv), "--no-history", "--concurrency", "1"], stderr=slave)
+    os.close(slave)
+    out, _ = proc.communicate(timeout=30)
+    seen = b""
+    with contextlib.suppress(OSError):  # EIO once the child's end is closed and drained
+        while chunk := os.read(master, 65536):
+            seen += chunk
+    os.close(master)
+    assert proc.returncode == 1
+    text = seen.decode()
+    assert "scanning: " in text and "3/3 hosts done" in text, text
+    assert text.endswith("\r\x1b[2K")  # the status line is cleared before the table prints
+    assert "scanning" not in out  # stdout gets the table only
+    # and with stderr not a terminal (every other test here) nothing is drawn at all
 
 
 NO_TEXTUAL = """

@@ -206,7 +206,10 @@ async def _scan(args: argparse.Namespace, inventory: Inventory, hosts: tuple[Hos
     from fleetcheck.core.engine import EngineOptions, ScanEngine
 
     unavailable: dict[str, str] = {}
-    collectors = build_collectors(CollectorOptions(ssh_config=args.ssh_config, concurrency=args.concurrency),
+    # a person at the terminal can unlock an SSH key (asked once per scan); cron cannot
+    extra = (("ssh_passphrase_prompt", _ask_passphrase),) if sys.stdin.isatty() else ()
+    collectors = build_collectors(CollectorOptions(ssh_config=args.ssh_config, concurrency=args.concurrency,
+                                                   extra=extra),
                                   {h.kind for h in hosts}, unavailable)
     customer = inventory.customer
     previous = None if history is None else (lambda h: history.previous_host_result(h.name, customer))
@@ -245,6 +248,15 @@ async def _scan(args: argparse.Namespace, inventory: Inventory, hosts: tuple[Hos
         if installed:  # from here on Ctrl-C is a KeyboardInterrupt again
             signal.signal(signal.SIGINT, previous_handler)
     return scan, broken
+
+
+def _ask_passphrase(key_path: str) -> str | None:
+    import getpass
+
+    try:
+        return getpass.getpass(f"\nPassphrase for SSH key {key_path} (empty to skip): ") or None
+    except (EOFError, OSError):
+        return None
 
 
 def _interrupt_handler(engine: ScanEngine, loop: asyncio.AbstractEventLoop) -> Any:
