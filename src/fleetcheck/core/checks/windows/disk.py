@@ -74,7 +74,7 @@ def check_disk_errors(batch: EventBatch, thresholds: Thresholds, since: datetime
     if not window:
         summary = f"no disk or NTFS errors in the System log {since_text}"
     else:
-        listed = "; ".join(f"{dev}: {', '.join(items)}" for dev, items in per_device.items())
+        listed = "; ".join(f"{dev} {', '.join(items)}" for dev, items in per_device.items())
         summary = f"{len(window)} disk/NTFS error event(s) {since_text}: {listed}"
     lines = [f"{e.time:%Y-%m-%d %H:%M} UTC {device_of(e)} {KINDS[k][1]} [{e.label} #{e.record}]"
              + (f": {e.message}" if e.message else "") for e, k in window]

@@ -98,19 +98,24 @@ class Incident:
                 return code
         return None
 
-    def describe(self) -> str:
+    def short(self) -> str:
+        """'2026-11-24 14:03 UTC blue screen 0x9F DRIVER_POWER_STATE_FAILURE' for a summary line."""
         when = f"{self.time:%Y-%m-%d %H:%M} UTC"
         code = self.bugcheck
-        seen = ", ".join(f"{e.label} #{e.record}" for e in self.events)
         if code is not None:
-            dump = next((e.param(1, "param2") for e in self.events if (e.provider, e.id) == BUGCHECK), "")
-            return f"{when} blue screen {stop_code(code)}" + (f", dump {dump}" if dump else "") + f" ({seen})"
+            return f"{when} blue screen {stop_code(code)}"
         kp = next((e for e in self.events if (e.provider, e.id) == KERNEL_POWER), None)
-        cause = "power loss, hard hang or forced power-off"
         if kp is not None and (kp.data.get("LongPowerButtonPressDetected", "").lower() == "true"
                                or kp.data.get("PowerButtonTimestamp", "0") not in ("", "0")):
-            cause = "power button held"
-        return f"{when} unexpected shutdown ({cause}; {seen})"
+            return f"{when} power button held"
+        if kp is None:
+            return f"{when} unexpected shutdown"
+        return f"{when} power loss or hard hang"
+
+    def describe(self) -> str:
+        seen = ", ".join(f"{e.label} #{e.record}" for e in self.events)
+        dump = next((e.param(1, "param2") for e in self.events if (e.provider, e.id) == BUGCHECK), "")
+        return self.short() + (f", dump {dump}" if dump else "") + f" ({seen})"
 
 
 def group_incidents(events: list[WinEvent]) -> list[Incident]:
@@ -161,12 +166,11 @@ def check_unexpected_shutdowns(batch: EventBatch, thresholds: Thresholds, since:
         extra = f"; {len(planned)} planned restart(s)" if planned else ""
         summary = f"no unexpected shutdown or blue screen {since_text}{extra} {levels_note(state, levels)}"
     else:
-        first = incidents[-1].describe().split(" (", 1)[0]
         noun = "unexpected shutdown" if count == 1 else "unexpected shutdowns"
-        summary = f"{count} {noun} {since_text}, latest {first} {levels_note(state, levels)}"
-        codes = sorted({stop_code(c) for c in (i.bugcheck for i in incidents) if c is not None})
-        if codes and len(incidents) > 1:
-            summary += f"; stop codes {', '.join(codes)}"
+        listed = "; ".join(i.short() for i in incidents[-3:])
+        if count > 3:
+            listed = f"latest 3: {listed}"
+        summary = f"{count} {noun} {since_text}: {listed} {levels_note(state, levels)}"
     shown = [e for i in incidents for e in i.events] + planned
     evidence = [source, *events_evidence("events_power", shown)]
     return [judged(CHECK_ID, state, summary, evidence, metrics=metrics, details="\n".join(lines))]
