@@ -77,7 +77,8 @@ class History:
     def save(self, scan: ScanResult) -> Path:
         """Write `scan` atomically; never overwrites an earlier scan."""
         self.directory.mkdir(parents=True, exist_ok=True)
-        data = json.dumps(scan.to_dict(), ensure_ascii=False, indent=1).encode("utf-8")
+        # compact: only the C encoder keeps a 1000-host scan cheap to save
+        data = json.dumps(scan.to_dict(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.directory)
         try:
             with os.fdopen(fd, "wb") as fh:

@@ -17,6 +17,7 @@ class JsonOutput:
         return None  # written once, complete, at the end
 
     def finish(self, scan: ScanResult) -> None:
-        json.dump(scan.to_dict(), self.stream, ensure_ascii=False, indent=2)
-        self.stream.write("\n")
+        # indented for a person at a terminal; compact (C encoder, ~5x faster) for programs
+        indent = 2 if self.stream.isatty() else None
+        self.stream.write(json.dumps(scan.to_dict(), ensure_ascii=False, indent=indent) + "\n")
         self.stream.flush()
