@@ -78,6 +78,17 @@ def _is_invalid_tld(name: str) -> bool:
     return name.rstrip(".").lower().endswith(".invalid") or name.lower() == "invalid"
 
 
+class QuickAckSocket(socket.socket):
+    """A socket that keeps delayed ACKs off: Linux drops TCP_QUICKACK again after a while, and
+    sshd (no TCP_NODELAY without a pty) then waits ~40 ms for our ACK before its next small
+    packet, e.g. the confirmation of the first session channel."""
+
+    def recv(self, bufsize: int, flags: int = 0) -> bytes:
+        data = super().recv(bufsize, flags)
+        self.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
+        return data
+
+
 def open_socket(hostname: str, port: int, timeout: float) -> socket.socket:
     """A connected TCP socket with Nagle and delayed ACKs off (two 40 ms stalls per handshake)."""
     where = f"{hostname}:{port}"
@@ -104,6 +115,9 @@ def open_socket(hostname: str, port: int, timeout: float) -> socket.socket:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if hasattr(socket, "TCP_QUICKACK"):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
+            quick = QuickAckSocket(sock.family, sock.type, sock.proto, fileno=sock.detach())
+            quick.settimeout(sock.gettimeout())
+            return quick
         return sock
     if isinstance(last, TimeoutError):
         raise Unreachable(Reachability.TIMEOUT, f"no TCP connection to {where} within {timeout:.3g} s",
