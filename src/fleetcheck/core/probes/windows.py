@@ -22,6 +22,7 @@ output formats (see checks/windows/psjson.py).
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Callable
 from datetime import datetime
 from importlib import resources
@@ -174,7 +175,8 @@ def _run_family(name: str, ctx: _Context, fn: Callable[[Section], list[CheckResu
     section_name, check_id, what = FAMILIES[name]
     section = ctx.out.sections.get(section_name)
     if section is None:
-        broken = next((g for g in ctx.out.garbage if f'"section":"{section_name}"' in g), None)
+        marker = re.compile(rf'"section"\s*:\s*"{section_name}"')
+        broken = next((g for g in ctx.out.garbage if marker.search(g)), None)
         if broken is not None:
             reason = f"the '{section_name}' section is not valid JSON (cut off or garbled)"
             evidence = Evidence.of(source_of(section_name), broken, ctx.observed)
@@ -247,7 +249,8 @@ class WindowsProbe:
         if boot is not None and boot.error is not None:
             reason = f"the probe bootstrap failed: {boot.error.describe()}"
             fix = "check that the SSH server passes standard input to the command"
-        elif "not recognized" in err_text or "not found" in err_text or run.exit_status in (9009, 127):
+        elif run.exit_status in (9009, 127) or ("powershell.exe" in err_text
+                                               and ("not recognized" in err_text or "not found" in err_text)):
             reason = f"powershell.exe could not be started (exit status {run.exit_status})"
             fix = "this host has no powershell.exe on PATH: is it really Windows with OpenSSH?"
         elif not run.stdout.strip():

@@ -120,7 +120,8 @@ def check_antivirus(data: Any, thresholds: Thresholds, evidence: Evidence) -> li
                                     (evidence,))]
     if err.command_missing:
         why = "Microsoft Defender is not installed (Get-MpComputerStatus missing)"
-    elif (err.hresult or 0) & 0xFFFFFFFF == DEFENDER_NOT_RUNNING or "800106ba" in err.message.lower():
+    elif ((err.hresult or 0) & 0xFFFFFFFF == DEFENDER_NOT_RUNNING
+          or "800106ba" in f"{err.fqid} {err.message}".lower()):
         why = "Microsoft Defender is not running (usually replaced by another antivirus)"
     else:
         why = f"Defender status could not be read: {err.describe()}"

@@ -98,13 +98,13 @@ def parse_volumes(data: Any) -> tuple[list[tuple[FsUsage, str]], list[str]]:
     for raw in vols:
         vol = as_dict(raw, "volume")
         item = volume_item(vol)
-        label = vol.get("label") or ""
+        label = f" {vol['label']}" if vol.get("label") else ""
         if item is None:
-            skipped.append(f"{vol.get('name')} {label} (no drive letter or mount folder)".strip())
+            skipped.append(f"{vol.get('name')}{label} (no drive letter or mount folder)")
             continue
         size, free = as_int(vol.get("size")), as_int(vol.get("free"))
         if not size or free is None:
-            skipped.append(f"{item} {label} (no size reported: not formatted or not mounted)".strip())
+            skipped.append(f"{item}{label} (no size reported: not formatted or not mounted)")
             continue
         fs = FsUsage(mount=item, fstype=str(vol.get("fs") or "?"), device=str(vol.get("name") or item),
                      total=size, used=max(0, size - free), free=free)
