@@ -1,0 +1,98 @@
+"""`fleetcheck scan` against a real sshd fleet of Linux hosts running the real POSIX probe.
+
+Each host's fixture binaries (tests/ssh/hosts/<role>/bin) come first on PATH and answer like
+journalctl, systemctl, smartctl, ... on such a machine; everything else (df, /proc) is this
+machine's own. The scan must flag exactly the crashing and the failing host, with evidence.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from .fleet import HostSpec
+
+HOSTS = Path(__file__).resolve().parent / "hosts"
+NO_SYSTEMD_HIDES = ("systemctl", "journalctl", "coredumpctl", "timedatectl")
+ROLES = {
+    "web-healthy": HostSpec(bin_dir=HOSTS / "healthy" / "bin"),
+    "app-crashing": HostSpec(bin_dir=HOSTS / "crashing" / "bin"),
+    "nas-smart": HostSpec(bin_dir=HOSTS / "smart_failing" / "bin"),
+    "kiosk-nojournal": HostSpec(bin_dir=HOSTS / "journal_denied" / "bin"),
+    "box-nosystemd": HostSpec(bin_dir=HOSTS / "no_systemd" / "bin", hide=NO_SYSTEMD_HIDES),
+}
+
+
+def _scan(inventory: Path, tmp_path: Path, *extra: str) -> tuple[int, dict[str, Any]]:
+    empty_config = tmp_path / "ssh_config"
+    empty_config.touch()
+    env = {k: v for k, v in os.environ.items() if k not in ("SSH_AUTH_SOCK", "FLEETCHECK_HOME")}
+    env["HOME"] = str(tmp_path)
+    res = subprocess.run([sys.executable, "-m", "fleetcheck", "scan", "--format", "json", "--timeout", "30",
+                          "--ssh-config", str(empty_config), *extra, str(inventory)],
+                         capture_output=True, text=True, env=env, timeout=90)
+    assert res.stdout, res.stderr
+    return res.returncode, json.loads(res.stdout)
+
+
+def _by_host(scan: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
+    return {h["name"]: {c["id"]: c for c in h["checks"]} for h in scan["hosts"]}
+
+
+def test_scan_flags_exactly_the_crashing_and_failing_hosts(sshd_fleet, tmp_path):
+    fleet = sshd_fleet(ROLES)
+    inventory = fleet.write_inventory(tmp_path / "fleet.yaml")
+    code, scan = _scan(inventory, tmp_path, "--no-history")
+    host_state = {h["name"]: h["state"] for h in scan["hosts"]}
+    checks = _by_host(scan)
+    assert code == 2  # the worst host is CRIT
+    flagged = {n for n, s in host_state.items() if s in ("CRIT", "WARN")}
+    assert flagged == {"app-crashing", "nas-smart"}, host_state
+    assert host_state["web-healthy"] == "OK", {k: c["summary"] for k, c in checks["web-healthy"].items()}
+
+    crash = checks["app-crashing"]
+    assert crash["boot.unexpected"]["state"] == "CRIT"
+    assert crash["boot.unexpected"]["summary"].startswith("2 unexpected reboots")
+    assert crash["kernel.errors"]["state"] == "CRIT" and "NULL pointer" in crash["kernel.errors"]["summary"]
+    assert crash["oom.kills"]["state"] == "WARN" and "(java)" in crash["oom.kills"]["summary"]
+    assert crash["services.failed"]["state"] == "CRIT"
+    assert "backup-nightly.service" in crash["services.failed"]["summary"]
+    sources = [e["source"] for e in crash["boot.unexpected"]["evidence"]]
+    assert "journalctl --list-boots -o json --no-pager" in sources
+    assert any(s.startswith("journalctl -b -1 -n 40 -o json") for s in sources)
+    assert all(e["raw"] and e["observed"] for c in crash.values() for e in c["evidence"])
+
+    disk = checks["nas-smart"]["disk.smart:/dev/sda"]
+    assert disk["state"] == "CRIT" and "SMART health check FAILED" in disk["summary"]
+    assert "exit status 24" in disk["details"]
+    assert {c["state"] for k, c in checks["nas-smart"].items() if k != "disk.smart:/dev/sda"} == {"OK"}
+
+    denied = checks["kiosk-nojournal"]
+    assert host_state["kiosk-nojournal"] == "UNKNOWN"
+    assert denied["boot.unexpected"]["state"] == "UNKNOWN"
+    assert "systemd-journal" in denied["boot.unexpected"]["fix"]
+    assert "Operation not permitted" in denied["kernel.errors"]["reason"]
+
+    plain = checks["box-nosystemd"]
+    assert host_state["box-nosystemd"] == "UNKNOWN"  # its services cannot be checked: said, not hidden
+    assert plain["services.failed"]["state"] == "UNKNOWN"
+    assert plain["boot.unexpected"]["state"] == "OK" and "wtmp" in plain["boot.unexpected"]["details"]
+    facts = {h["name"]: h["facts"] for h in scan["hosts"]}
+    assert facts["box-nosystemd"]["systemd"] is False and facts["web-healthy"]["systemd"] is True
+
+
+def test_rescan_does_not_count_the_same_crashes_again(sshd_fleet, tmp_path):
+    fleet = sshd_fleet({"app-crashing": ROLES["app-crashing"]})
+    inventory = fleet.write_inventory(tmp_path / "fleet.yaml")
+    history = ["--history-dir", str(tmp_path / "history")]
+    _, first = _scan(inventory, tmp_path, *history)
+    _, second = _scan(inventory, tmp_path, *history)
+    before, after = _by_host(first)["app-crashing"], _by_host(second)["app-crashing"]
+    for event_check in ("boot.unexpected", "kernel.errors", "oom.kills", "apps.crashes"):
+        assert before[event_check]["state"] in ("WARN", "CRIT"), event_check
+        assert after[event_check]["state"] == "OK", (event_check, after[event_check]["summary"])
+    assert after["services.failed"]["state"] == "CRIT"  # a state, not an event: still failed
