@@ -160,11 +160,18 @@ def free_port(address: str) -> int:
         return int(s.getsockname()[1])
 
 
-def _listening(address: str, port: int) -> bool:
-    a = socket.inet_aton(address)
-    want = f"{int.from_bytes(a, 'little'):08X}:{port:04X}"
+def _tcp_token(address: str, port: int) -> str:
+    return f"{int.from_bytes(socket.inet_aton(address), 'little'):08X}:{port:04X}"
+
+
+def _listeners() -> set[str]:
+    """Local address tokens of every IPv4 TCP listener (one read of /proc/net/tcp)."""
     with open("/proc/net/tcp") as f:
-        return any(line.split()[1] == want and line.split()[3] == "0A" for line in f.readlines()[1:])
+        return {parts[1] for parts in (line.split() for line in f.readlines()[1:]) if parts[3] == "0A"}
+
+
+def _listening(address: str, port: int) -> bool:
+    return _tcp_token(address, port) in _listeners()
 
 
 def _descendants(root: int) -> list[int]:
@@ -272,10 +279,11 @@ class Fleet:
             pending.append(host)
         end = time.monotonic() + timeout
         while pending:
+            listening = _listeners()
             for host in list(pending):
                 if self._procs[host.name].poll() is not None:
                     raise RuntimeError(f"sshd for {host.name} exited: {host.log_text()}")
-                if _listening(host.address, host.port):
+                if _tcp_token(host.address, host.port) in listening:
                     pending.remove(host)
             if pending and time.monotonic() > end:
                 raise RuntimeError(f"sshd not listening after {timeout} s: {[h.name for h in pending]}")
