@@ -62,6 +62,11 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
     return code, out, err
 
 
+def scans_in(history_dir: Path) -> list[Path]:
+    """Saved scan files (not the per-customer index), oldest first."""
+    return sorted(history_dir.glob("2*_*.json"))
+
+
 # --- exit codes --------------------------------------------------------------------------
 
 EXIT_CASES = [
@@ -283,20 +288,20 @@ def test_history_saved_and_previous_result_reaches_the_next_scan(
     code, out, _ = run_cli(capsys, "scan", str(inv), "-f", "json")
     first = json.loads(out)
     assert code == 0 and first["hosts"][0]["checks"][0]["summary"] == "previous scan: none"
-    saved = sorted((scripted / "home" / "history").iterdir())
+    saved = scans_in(scripted / "home" / "history")
     assert len(saved) == 1 and saved[0].name.endswith("_scripted-test-gmbh.json")
     assert json.loads(saved[0].read_text()) == first
 
     code, out, _ = run_cli(capsys, "scan", str(inv), "-f", "json")
     summary = json.loads(out)["hosts"][0]["checks"][0]["summary"]
     assert summary.startswith("previous scan: " + first["hosts"][0]["started"][:19])
-    assert len(list((scripted / "home" / "history").iterdir())) == 2
+    assert len(scans_in(scripted / "home" / "history")) == 2
 
     run_cli(capsys, "scan", str(inv), "-f", "json", "--no-history")
     other = scripted / "elsewhere"
     run_cli(capsys, "scan", str(inv), "-f", "json", "--history-dir", str(other))
-    assert len(list((scripted / "home" / "history").iterdir())) == 2
-    assert len(list(other.iterdir())) == 1
+    assert len(scans_in(scripted / "home" / "history")) == 2
+    assert len(scans_in(other)) == 1
 
 
 # --- subprocesses: Ctrl-C, hung threads, broken pipes, no Textual ---------------------------
@@ -388,7 +393,7 @@ def test_hung_thread_does_not_keep_the_process_alive(tmp_path: Path, spawn: Any)
     assert proc.returncode == 3, err
     doc = json.loads(out)
     assert doc["hosts"][0]["checks"][0]["reason"] == "timed out after 0.3 s"
-    assert len(list((tmp_path / "home" / "history").iterdir())) == 1  # saved before leaving
+    assert len(scans_in(tmp_path / "home" / "history")) == 1  # saved before leaving
 
 
 def test_reader_going_away_is_not_a_traceback(tmp_path: Path, spawn: Any) -> None:
@@ -459,7 +464,7 @@ def test_scan_this_machine_with_default_inventory(tmp_path: Path) -> None:
         assert c["evidence"] or c["reason"], c  # evidence, or why there is none
         assert c["state"] != "UNKNOWN" or c["reason"]
     assert res.returncode == State(doc["state"]).nagios_code, res.stderr
-    assert len(list((tmp_path / "history").iterdir())) == 1
+    assert len(scans_in(tmp_path / "history")) == 1
 
     table = subprocess.run([sys.executable, "-m", "fleetcheck", "scan", "--no-history"],
                            capture_output=True, text=True, timeout=120, cwd=REPO, env=env)

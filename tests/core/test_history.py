@@ -55,7 +55,8 @@ def test_save_is_atomic_named_and_round_trips(tmp_path: Path) -> None:
     s = scan(T0, hr("a"), hr("b", Reachability.TIMEOUT))
     path = store.save(s)
     assert path.name == "20261127T040000.000000Z_mueller-steuerberatung-gmbh.json"
-    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
+    index = "latest-mueller-steuerberatung-gmbh.json"
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name, index]  # no temporary file left
     (loaded,) = store.load_history(CUSTOMER)
     assert loaded == s
 
@@ -109,3 +110,54 @@ def test_load_history_per_host_with_limit(tmp_path: Path) -> None:
     assert len(store.load_history(CUSTOMER, limit=3)) == 3
     assert store.load_history("nobody") == []
     assert History(tmp_path / "missing").load_history(CUSTOMER) == []
+
+
+def test_previous_lookup_reads_the_index_and_one_scan(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    store = History(tmp_path)
+    store.save(scan(T0, hr("a", at=T0)))
+    for i in range(1, 30):  # a long history of scans that do not include 'a' (e.g. per-host checks)
+        at = T0 + timedelta(minutes=i)
+        store.save(scan(at, hr(f"other-{i}", at=at)))
+    reads: list[str] = []
+    real_read = History._read
+
+    def counting_read(path: Path) -> dict[str, object] | None:
+        reads.append(path.name)
+        return real_read(path)
+
+    monkeypatch.setattr(History, "_read", staticmethod(counting_read))
+    fresh = History(tmp_path)
+    a = fresh.previous_host_result("a", CUSTOMER)
+    assert a is not None and a.started == T0
+    assert fresh.previous_host_result("never-scanned", CUSTOMER) is None
+    assert reads == ["20261127T040000.000000Z_mueller-steuerberatung-gmbh.json"]
+
+
+@pytest.mark.parametrize("damage", ["delete", "garbage", "dangling"])
+def test_missing_or_damaged_index_is_rebuilt(tmp_path: Path, damage: str) -> None:
+    store = History(tmp_path)
+    t1 = T0 + timedelta(hours=1)
+    store.save(scan(T0, hr("a", at=T0)))
+    newest = store.save(scan(t1, hr("a", at=t1)))
+    index = tmp_path / "latest-mueller-steuerberatung-gmbh.json"
+    if damage == "delete":
+        index.unlink()
+        expected = t1
+    elif damage == "garbage":
+        index.write_text("[1, 2")
+        expected = t1
+    else:  # the newest scan file was removed by hand: fall back to the one before
+        newest.unlink()
+        expected = T0
+    a = History(tmp_path).previous_host_result("a", CUSTOMER)
+    assert a is not None and a.started == expected
+
+
+def test_index_keeps_the_newest_result_whatever_the_save_order(tmp_path: Path) -> None:
+    store = History(tmp_path)
+    t1 = T0 + timedelta(hours=1)
+    store.save(scan(t1, hr("a", at=t1)))
+    store.save(scan(T0, hr("a", at=T0)))  # a slower, older scan saved last
+    a = History(tmp_path).previous_host_result("a", CUSTOMER)
+    assert a is not None and a.started == t1
