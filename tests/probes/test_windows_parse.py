@@ -56,7 +56,7 @@ def test_script_is_constant_ascii_and_sets_the_documented_preferences() -> None:
     assert PROBE.stdin() == script
     text = script.decode("ascii")  # stdin arrives in the OEM code page: ASCII only
     assert "$ProgressPreference = 'SilentlyContinue'" in text and "$ErrorActionPreference = 'Stop'" in text
-    assert "ConvertTo-Json -InputObject $obj -Depth 6 -Compress" in text
+    assert "ConvertTo-Json -InputObject $obj -Depth 8 -Compress" in text
     assert "NoMatchingEventsFound" in text and "[Console]::In.ReadToEnd()" in BOOTSTRAP
     assert "$ProgressPreference='SilentlyContinue'" in BOOTSTRAP
 
@@ -109,6 +109,7 @@ def test_blue_screen_summary_names_the_stop_code_and_each_event() -> None:
     boot = check(coll, "boot.unexpected")
     assert "0x9F DRIVER_POWER_STATE_FAILURE" in boot.summary
     assert "dump C:\\WINDOWS\\MEMORY.DMP" in boot.details
+    assert "3 start(s) of the event log (EventLog 6005, one per boot)" in boot.details
     assert "planned (not counted)" in boot.details and "TrustedInstaller.exe" in boot.details
     events = [e for e in boot.evidence if e.kind == "event"]
     assert {e.source.split(" -> ")[1] for e in events} >= {

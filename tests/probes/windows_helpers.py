@@ -108,7 +108,7 @@ def events_data(*events: dict[str, Any], capped: bool = False) -> dict[str, Any]
     return {
         "since": (NOW - timedelta(days=30)).isoformat(),
         "lookback_days": 30,
-        "max_events": 1000,
+        "max_events": 500,
         "capped": capped,
         "fetched": len(events),
         "events": list(events),

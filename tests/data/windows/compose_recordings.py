@@ -132,7 +132,7 @@ def events_section(name: str, events: list[dict[str, Any]]) -> dict[str, Any]:
         "data": {
             "since": ago(days=30),
             "lookback_days": 30,
-            "max_events": 1000,
+            "max_events": 500,
             "capped": False,
             "fetched": len(events),
             "events": events,
@@ -225,7 +225,7 @@ def meta(ps: str) -> dict[str, Any]:
             "edition": "Desktop" if ps == "ps51" else "Core",
             "now": Utc(NOW),
             "lookback_days": 30,
-            "max_events": 1000,
+            "max_events": 500,
             "elevated": True,
         },
     }

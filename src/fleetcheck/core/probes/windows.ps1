@@ -9,12 +9,12 @@ $WarningPreference = 'SilentlyContinue'
 $ErrorActionPreference = 'Stop'
 try { [Console]::OutputEncoding = [Text.Encoding]::UTF8 } catch { }
 $LookbackDays = 30
-$MaxEvents = 1000
+$MaxEvents = 500  # per query: keeps the worst case well under the 4 MiB output cap
 $Since = (Get-Date).AddDays(-$LookbackDays)
 $State = @{ hung = $false }
 
 function Write-Line($obj) {
-    [Console]::Out.WriteLine((ConvertTo-Json -InputObject $obj -Depth 6 -Compress))
+    [Console]::Out.WriteLine((ConvertTo-Json -InputObject $obj -Depth 8 -Compress))
 }
 
 function Get-ErrorInfo($rec) {

@@ -1,7 +1,8 @@
 """Windows event-log records as the probe emits them, windowed and identified.
 
-An event is identified by (log, provider, RecordId): the same crash seen by
-two scans, or twice in one output, counts once. The script fetches a fixed
+An event is identified by (log, provider, RecordId, time): the same crash
+seen twice in one output counts once, and the time keeps a record number
+reused after a log was cleared from matching an older event. The script fetches a fixed
 lookback (30 days); the scan's own window `[since, until]` is applied here.
 """
 
@@ -35,8 +36,8 @@ class WinEvent:
     raw: str = ""
 
     @property
-    def key(self) -> tuple[str, str, int]:
-        return (self.log, self.provider, self.record)
+    def key(self) -> tuple[str, str, int, datetime]:
+        return (self.log, self.provider, self.record, self.time)
 
     @property
     def label(self) -> str:
@@ -88,7 +89,7 @@ def parse_events(section: Section) -> EventBatch:
             return EventBatch([], none_found=True)
         raise PsShapeError(section.error.describe())
     d = as_dict(section.data, f"{section.name} data")
-    seen: dict[tuple[str, str, int], WinEvent] = {}
+    seen: dict[tuple[str, str, int, datetime], WinEvent] = {}
     duplicates = 0
     for obj in as_list(d.get("events"), "events"):
         ev = _event(obj)

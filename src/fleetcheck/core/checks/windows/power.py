@@ -160,6 +160,8 @@ def check_unexpected_shutdowns(batch: EventBatch, thresholds: Thresholds, since:
                Metric.of("planned_restarts", len(planned), "", min=0))
     lines = [f"unexpected: {i.describe()}" for i in incidents]
     lines += [f"planned (not counted): {describe_planned(e)}" for e in planned]
+    boots = [e for e in window if (e.provider, e.id) == ("EventLog", 6005)]
+    lines.append(f"{len(boots)} start(s) of the event log (EventLog 6005, one per boot) in the window")
     lines.append(window_note(batch, since, until, lookback_days))
     since_text = f"since {since:%Y-%m-%d %H:%M} UTC"
     if count == 0:
