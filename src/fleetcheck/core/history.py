@@ -120,6 +120,7 @@ class History:
                 break
             except FileExistsError:
                 n += 1
+        self._index.pop(customer_slug(scan.customer), None)  # re-read: another scan may have saved meanwhile
         index = self._load_index(scan.customer)
         for h in scan.hosts:
             if h.reachability is Reachability.REACHABLE and h.finished is not None:
