@@ -61,6 +61,7 @@ class MainScreen(Screen[None]):
         self.filter_query: Query = parse_query("")
         self.filter_error = ""
         self._debounce: Timer | None = None
+        self._sort_keys: dict[str, object] = {}  # current sort key of each shown row
 
     @property
     def fleet_app(self) -> FleetcheckApp:
@@ -99,6 +100,8 @@ class MainScreen(Screen[None]):
         entries = self._visible()
         table = self.table
         table.build_columns(list(self.fleet_app.fleet.entries.values()), self.size.width or 80)
+        sort_key = SORTS[self.sort_name][1]
+        self._sort_keys = {e.name: sort_key(e) for e in entries}
         with self.app.batch_update():
             table.show(entries, self.fleet_app.now())
         self.update_summary()
@@ -119,18 +122,31 @@ class MainScreen(Screen[None]):
         if len(leaving) > REMOVE_ONE_BY_ONE:
             self.rebuild()
             return
+        sort_key = SORTS[self.sort_name][1]
         with self.app.batch_update():
             resort = bool(entering)
             for entry in changed:
                 if table.has(entry.name) and entry.name not in leaving:
-                    resort |= table.update_entry(entry, now) > 0 and self.sort_name in ("worst", "checked")
+                    table.update_entry(entry, now)
+                    key = sort_key(entry)
+                    resort |= self._sort_keys.get(entry.name) != key
+                    self._sort_keys[entry.name] = key
             if leaving:
                 table.remove_entries(leaving)
             for entry in entering:
                 table.add_entry(entry, now)
-            if resort:
-                table.reorder([e.name for e in self._visible()])
+                self._sort_keys[entry.name] = sort_key(entry)
+            if resort:  # only when a row's place can have changed
+                self._resort()
         self.update_summary()
+
+    def _resort(self) -> None:
+        """Re-sort the rows shown (not the whole fleet: filtered-out hosts stay out)."""
+        fleet = self.fleet_app.fleet
+        sort_key = SORTS[self.sort_name][1]
+        keys = {n: sort_key(e) for n in self.table.shown_names if (e := fleet.get(n)) is not None}
+        self._sort_keys = keys
+        self.table.reorder(sorted(keys, key=keys.__getitem__))
 
     def tick(self) -> None:
         """Periodic: ages change; the stale view gains hosts. Only changed cells repaint."""
@@ -182,7 +198,7 @@ class MainScreen(Screen[None]):
 
     def action_sort(self) -> None:
         self.sort_name = next_sort(self.sort_name)
-        self.table.reorder([e.name for e in self._visible()])
+        self._resort()
         self.update_summary()
 
     def action_rescan_host(self) -> None:

@@ -1,0 +1,179 @@
+"""Benchmark (not a test): the dashboard with 2000 hosts while a scan streams in.
+
+Headless (`App.run_test`, 160x50). A scripted collector answers each of 2000
+hosts after a random delay, so results stream through the real ScanEngine and
+the dashboard's coalescing into the table for ~15 s. Meanwhile a key (`j`/`k`)
+is sent every 100 ms. Measured:
+
+- keypress -> handled: from posting the key event to the app until the
+  bound action ran (p50, p95, max);
+- longest main-thread stall: a 5 ms ticker on the app's event loop records how
+  late it woke up (covers message handling, table updates, rendering);
+- CPU while idle: process CPU time over 10 s after the scan ended, no input;
+- RSS: peak resident memory sampled during the run.
+
+Targets (issue 4): p95 keypress < 100 ms, no stall > 50 ms, idle CPU < 1 % of
+one core, RSS < 150 MB. Run: `.venv/bin/python bench/tui_2000.py [--hosts N]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import time
+from datetime import UTC, datetime
+from typing import ClassVar
+
+import psutil
+from textual import events
+
+from fleetcheck.core.collectors.base import CollectContext, Collection, Unreachable
+from fleetcheck.core.engine import EngineOptions
+from fleetcheck.core.inventory.model import HOST_KINDS, Host, Inventory
+from fleetcheck.core.results import CheckResult, Evidence, Metric
+from fleetcheck.core.states import Reachability, State
+from fleetcheck.tui.app import FleetcheckApp
+from fleetcheck.tui.screens.main import MainScreen
+
+OBSERVED = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
+
+
+class StreamingCollector:
+    """Answers each host after a seeded random delay with a seeded random state."""
+
+    kinds: ClassVar[frozenset[str]] = frozenset(HOST_KINDS)
+
+    def __init__(self, seed: int, max_delay: float) -> None:
+        self.rng = random.Random(seed)
+        self.max_delay = max_delay
+
+    async def collect(self, host: Host, ctx: CollectContext) -> Collection:
+        await asyncio.sleep(self.rng.uniform(0.02, self.max_delay))
+        roll = self.rng.random()
+        if roll < 0.02:
+            raise Unreachable(Reachability.UNREACHABLE, "connection refused", "check the host",
+                              f"connect {host.address}:22: refused")
+        state = (State.CRIT if roll < 0.07 else State.UNKNOWN if roll < 0.10 else
+                 State.WARN if roll < 0.20 else State.OK)
+        checks = [CheckResult(f"fs.used:/data{i}", State.OK, f"/data{i} {30 + i}% used",
+                              metrics=(Metric("fs_used_pct", 30.0 + i, "%", "80", "90"),),
+                              evidence=(Evidence.of("df -P", f"/dev/sd{i} {30 + i}%", OBSERVED),))
+                  for i in range(4)]
+        if state is State.UNKNOWN:
+            checks.append(CheckResult.unknown("kernel.errors", "kernel errors", "journal not readable"))
+        elif state is not State.OK:
+            checks.append(CheckResult("mem.used", state, f"memory {85 if state is State.WARN else 97}% used",
+                                      evidence=(Evidence.of("/proc/meminfo", "MemAvailable: 1", OBSERVED),)))
+        return Collection(checks)
+
+    async def close(self) -> None:
+        return None
+
+
+def fleet(n: int) -> Inventory:
+    kinds = ("linux", "windows", "windows", "macos", "printer")
+    hosts = tuple(Host(f"host-{i:04d}", kinds[i % len(kinds)], f"10.{i // 65536}.{i // 256 % 256}.{i % 256}",
+                       site=f"site-{i % 7}", tags=(f"floor{i % 4}",)) for i in range(n))
+    return Inventory("Benchmark GmbH", hosts, ("bench",))
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+async def bench(n: int, max_delay: float, concurrency: int, idle_seconds: float) -> dict[str, float]:
+    proc = psutil.Process()
+    collector = StreamingCollector(1, max_delay)
+    app = FleetcheckApp(fleet(n), {k: collector for k in HOST_KINDS},
+                        options=EngineOptions(concurrency=concurrency), interval=0)
+    handled: list[float] = []
+    original_down, original_up = MainScreen.action_cursor_down, MainScreen.action_cursor_up
+
+    def down(self: MainScreen) -> None:
+        original_down(self)
+        handled.append(time.perf_counter())
+
+    def up(self: MainScreen) -> None:
+        original_up(self)
+        handled.append(time.perf_counter())
+
+    MainScreen.action_cursor_down = down  # type: ignore[method-assign]
+    MainScreen.action_cursor_up = up  # type: ignore[method-assign]
+    stalls: list[float] = []
+    rss_peak = 0
+    stop = asyncio.Event()
+
+    async def ticker() -> None:
+        nonlocal rss_peak
+        period = 0.005
+        while not stop.is_set():
+            t = time.perf_counter()
+            await asyncio.sleep(period)
+            stalls.append(time.perf_counter() - t - period)
+            if len(stalls) % 100 == 0:
+                rss_peak = max(rss_peak, proc.memory_info().rss)
+
+    latencies: list[float] = []
+    async with app.run_test(size=(160, 50)) as pilot:
+        tick = asyncio.create_task(ticker())
+        t_start = time.perf_counter()
+        await pilot.pause(0.3)
+        i = 0
+        while app.full_scan_running or app.runner.running:
+            key = "j" if (i // 10) % 2 == 0 else "k"  # wander down and back up
+            before = len(handled)
+            sent = time.perf_counter()
+            app.post_message(events.Key(key, key))
+            while len(handled) == before:
+                await asyncio.sleep(0.001)
+                if time.perf_counter() - sent > 5:
+                    raise RuntimeError("a key was not handled within 5 s")
+            latencies.append(handled[-1] - sent)
+            i += 1
+            await asyncio.sleep(0.1)
+        scan_seconds = time.perf_counter() - t_start
+        scan_stalls = list(stalls)
+        await pilot.pause(1.0)  # let the last repaint settle
+        stop.set()
+        await tick
+        rss_peak = max(rss_peak, proc.memory_info().rss)
+        cpu0, wall0 = proc.cpu_times(), time.perf_counter()
+        await asyncio.sleep(idle_seconds)
+        cpu1, wall1 = proc.cpu_times(), time.perf_counter()
+        idle_cpu = ((cpu1.user + cpu1.system) - (cpu0.user + cpu0.system)) / (wall1 - wall0) * 100
+        rows = app.main_screen.table.row_count
+        await pilot.press("q")
+    return {"hosts": n, "rows": rows, "scan_s": scan_seconds, "keys": len(latencies),
+            "key_p50_ms": statistics.median(latencies) * 1000, "key_p95_ms": pct(latencies, 95) * 1000,
+            "key_max_ms": max(latencies) * 1000, "stall_max_ms": max(scan_stalls) * 1000,
+            "stall_p99_ms": pct(scan_stalls, 99) * 1000, "idle_cpu_pct": idle_cpu,
+            "rss_peak_mb": rss_peak / 2**20}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--hosts", type=int, default=2000)
+    parser.add_argument("--max-delay", type=float, default=0.5, help="longest per-host answer time, s")
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--idle", type=float, default=10.0, help="seconds of idle CPU measurement")
+    args = parser.parse_args()
+    r = asyncio.run(bench(args.hosts, args.max_delay, args.concurrency, args.idle))
+    ok = {"key_p95_ms": r["key_p95_ms"] < 100, "stall_max_ms": r["stall_max_ms"] < 50,
+          "idle_cpu_pct": r["idle_cpu_pct"] < 1, "rss_peak_mb": r["rss_peak_mb"] < 150}
+    print(f"hosts {r['hosts']:.0f} (rows shown {r['rows']:.0f}), scan streamed for {r['scan_s']:.1f} s, "
+          f"{r['keys']:.0f} keys sent during the scan")
+    print(f"keypress -> handled: p50 {r['key_p50_ms']:.1f} ms, p95 {r['key_p95_ms']:.1f} ms, "
+          f"max {r['key_max_ms']:.1f} ms   [target p95 < 100 ms: {'ok' if ok['key_p95_ms'] else 'MISSED'}]")
+    print(f"main-thread stall: max {r['stall_max_ms']:.1f} ms, p99 {r['stall_p99_ms']:.1f} ms   "
+          f"[target max < 50 ms: {'ok' if ok['stall_max_ms'] else 'MISSED'}]")
+    print(f"idle CPU: {r['idle_cpu_pct']:.2f} % of one core   "
+          f"[target < 1 %: {'ok' if ok['idle_cpu_pct'] else 'MISSED'}]")
+    print(f"RSS peak: {r['rss_peak_mb']:.1f} MB   "
+          f"[target < 150 MB: {'ok' if ok['rss_peak_mb'] else 'MISSED'}]")
+
+
+if __name__ == "__main__":
+    main()
