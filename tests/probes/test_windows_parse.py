@@ -57,7 +57,7 @@ def test_script_is_constant_ascii_and_sets_the_documented_preferences() -> None:
     text = script.decode("ascii")  # stdin arrives in the OEM code page: ASCII only
     assert "$ProgressPreference = 'SilentlyContinue'" in text and "$ErrorActionPreference = 'Stop'" in text
     assert "ConvertTo-Json -InputObject $obj -Depth 8 -Compress" in text
-    assert "NoMatchingEventsFound" in text and "[Console]::In.ReadToEnd()" in BOOTSTRAP
+    assert "NoMatchingEventsFound" in text and "$s=@($input) -join" in BOOTSTRAP
     assert "$ProgressPreference='SilentlyContinue'" in BOOTSTRAP
 
 
@@ -376,6 +376,16 @@ def test_clixml_errors_on_stderr_are_readable_evidence() -> None:
 
 
 # --- garbage, truncation and start-up failures -------------------------------------------------
+
+
+def test_constrained_language_mode_is_named() -> None:
+    err = (
+        b"#< CLIXML\r\n<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">"
+        b"<S S=\"Error\">Cannot invoke method. Method invocation is supported only on core types in this "
+        b"language mode._x000D__x000A_</S></Objs>"
+    )
+    (only,) = parse(make_run(b"", err, exit_status=1)).checks
+    assert "Constrained Language Mode" in only.reason and "exempts" in only.fix
 
 
 def test_garbage_output_is_one_unknown_with_raw_evidence() -> None:

@@ -8,7 +8,7 @@ Win32-OpenSSH runs a command through its default shell (cmd.exe unless
 configured otherwise); -EncodedCommand needs no quoting in cmd, PowerShell or
 pwsh. cmd.exe caps a command line at 8191 characters and -EncodedCommand
 inflates text ~2.7x, which leaves ~3000 characters of script: too little for
-the real one. So the encoded part is a small bootstrap (~660 characters
+the real one. So the encoded part is a small bootstrap (~650 characters
 encoded) that reads the real script (windows.ps1, packaged) from standard
 input and runs it; `stdin()` sends it. Nothing from the inventory is
 interpolated into either: the event lookback is fixed in the script and the
@@ -54,8 +54,10 @@ from fleetcheck.core.results import CheckResult, Evidence, cap_text
 from fleetcheck.core.thresholds import Thresholds
 
 OUTPUT_CHECK = "probe.output"
+# `$input` enumerates standard input's lines (the pattern Ansible's Windows bootstrap uses over
+# SSH and WinRM); the script is rejoined and run as a script block.
 BOOTSTRAP = (
-    "$ProgressPreference='SilentlyContinue';$s=[Console]::In.ReadToEnd();"
+    "$ProgressPreference='SilentlyContinue';$s=@($input) -join \"`n\";"
     "if(-not $s.Trim()){'{\"section\":\"bootstrap\",\"error\":{\"fqid\":\"NoScriptOnStdin\","
     "\"message\":\"the probe script did not arrive on standard input\"}}';exit 3};"
     "&([ScriptBlock]::Create($s))"
@@ -249,6 +251,9 @@ class WindowsProbe:
         if boot is not None and boot.error is not None:
             reason = f"the probe bootstrap failed: {boot.error.describe()}"
             fix = "check that the SSH server passes standard input to the command"
+        elif "language mode" in err_text:
+            reason = "PowerShell runs in Constrained Language Mode (AppLocker/WDAC): the probe cannot run"
+            fix = "scan with an account the application-control policy exempts, or allow the probe script"
         elif run.exit_status in (9009, 127) or ("powershell.exe" in err_text
                                                and ("not recognized" in err_text or "not found" in err_text)):
             reason = f"powershell.exe could not be started (exit status {run.exit_status})"
