@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
+import os
 import shutil
+import signal
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -19,7 +22,7 @@ from fleetcheck.core.results import HostResult
 from fleetcheck.core.ssh.connect import ConnectOptions
 from fleetcheck.core.states import Reachability
 
-from .fleet import HostSpec
+from .fleet import HostSpec, _descendants
 from .helpers import scan, tiny_collector
 from .tiny_probe import TinyProbe
 
@@ -179,3 +182,37 @@ def test_password_reference_is_used_but_never_shown(sshd_fleet, monkeypatch):
     monkeypatch.delenv("FLEETCHECK_TEST_PW")
     r = scan([host], tiny_collector())["pw"]
     assert "environment variable FLEETCHECK_TEST_PW is not set" in r.checks[0].reason
+
+
+def test_kept_connection_to_a_silently_vanished_peer_is_replaced_in_time(sshd_fleet):
+    fleet = sshd_fleet({"a": HostSpec(), "b": HostSpec()})
+    hosts = fleet.inventory_hosts()
+    collector = tiny_collector(SshOptions(use_ssh_config=False, keep_connections=4))
+    frozen = []
+    try:
+        scan(hosts, collector, close=False)
+        # freeze the session processes behind a's kept connection: no FIN, no RST, just silence
+        frozen = _descendants(fleet.hosts["a"].pid)
+        assert frozen
+        for pid in frozen:
+            os.kill(pid, signal.SIGSTOP)
+        again = scan(hosts, collector, host_timeout=6.0, close=False)
+        assert again["a"].reachability is Reachability.REACHABLE, again["a"].checks
+        assert again["a"].checks[0].summary == "hello from a"
+        assert collector.connects == 3  # b reused, a replaced
+    finally:
+        for pid in frozen:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+        collector.close_now()
+
+
+def test_old_kept_connections_are_replaced(sshd_fleet):
+    fleet = sshd_fleet({"a": HostSpec()})
+    collector = tiny_collector(SshOptions(use_ssh_config=False, keep_connections=4, max_connection_age=0.0))
+    try:
+        scan(fleet.inventory_hosts(), collector, close=False)
+        scan(fleet.inventory_hosts(), collector, close=False)
+        assert collector.connects == 2
+    finally:
+        collector.close_now()

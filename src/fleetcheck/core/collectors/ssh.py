@@ -42,6 +42,7 @@ class SshOptions:
     use_ssh_config: bool = True
     allow_agent: bool = False
     keep_connections: int = 0  # transports kept open for rescans (0: close after each host)
+    max_connection_age: float = 1800.0  # seconds; older kept connections are replaced (paramiko#1685)
     output_cap: int = OUTPUT_CAP
     passphrase_prompt: PassphrasePrompt | None = None
     stage_margin: float = 0.5  # seconds before the host deadline at which we stop and report
@@ -109,15 +110,18 @@ class SshCollector:
         if conn is None:
             conn, reused = self._connect(host, target, deadline, cancel), False
         keep = False
+        cap = self.options.output_cap
         try:
             try:
-                run = run_probe(conn.transport, probe, deadline, cancel, self.options.output_cap)
+                # a kept connection's peer may be gone without a word: don't let it eat the budget
+                open_timeout = min(3.0, (deadline - time.monotonic()) / 3) if reused else None
+                run = run_probe(conn.transport, probe, deadline, cancel, cap, open_timeout)
             except ChannelRefused:
                 if not reused:
                     raise
                 conn.close()  # a kept connection went stale: one fresh try
                 conn = self._connect(host, target, deadline, cancel)
-                run = run_probe(conn.transport, probe, deadline, cancel, self.options.output_cap)
+                run = run_probe(conn.transport, probe, deadline, cancel, cap)
             keep = True
         except ChannelRefused as exc:
             return self._failed(probe, conn, str(exc), "check the server allows exec sessions "
@@ -147,7 +151,7 @@ class SshCollector:
             return None
         with self._pool_lock:
             conn = self._pool.pop(key, None)
-        if conn is not None and not conn.alive():
+        if conn is not None and (not conn.alive() or conn.age() > self.options.max_connection_age):
             conn.close()
             return None
         return conn

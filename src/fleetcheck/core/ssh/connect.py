@@ -65,6 +65,10 @@ class Connection:
         self.host_key = host_key
         self.auth_method = auth_method
         self.server_version = str(getattr(transport, "remote_version", "") or "")
+        self.created = time.monotonic()
+
+    def age(self) -> float:
+        return time.monotonic() - self.created
 
     def alive(self) -> bool:
         return bool(self.transport.is_active() and self.transport.is_authenticated())

@@ -41,12 +41,15 @@ class ChannelRefused(Exception):
 
 
 def run_probe(transport: paramiko.Transport, probe: Probe, deadline: float,
-              cancel: threading.Event | None = None, cap: int = OUTPUT_CAP) -> ProbeRun:
+              cancel: threading.Event | None = None, cap: int = OUTPUT_CAP,
+              open_timeout: float | None = None) -> ProbeRun:
+    """`open_timeout` bounds opening the channel (short for a kept connection whose peer may
+    have vanished silently, so there is time left to reconnect)."""
     command = probe.command()
     started = utcnow()
     t0 = time.monotonic()
     try:
-        chan = transport.open_session(timeout=max(0.05, deadline - t0))
+        chan = transport.open_session(timeout=max(0.05, min(open_timeout or deadline - t0, deadline - t0)))
     except (paramiko.SSHException, EOFError, OSError) as exc:
         raise ChannelRefused(f"could not open a session channel: {exc or type(exc).__name__}") from None
     out: list[bytes] = []
