@@ -83,7 +83,7 @@ def test_every_fault_in_one_scan(sshd_fleet, silent_port, tmp_path):
     known.write_text("\n".join(lines) + "\n")
 
     hosts = {x.name: x for x in fleet.inventory_hosts(known_hosts=known, timeout=6.0)}
-    hosts["hang"] = _with(hosts["hang"], timeout=2.0)
+    hosts["hang"] = _with(hosts["hang"], timeout=3.0)
     refused_addr = next_address()
     base = hosts["healthy1"]
     hosts["refused"] = _with(base, name="refused", address=refused_addr, port=free_port(refused_addr))
