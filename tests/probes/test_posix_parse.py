@@ -355,3 +355,14 @@ def test_macos_unreadable_sources_are_unknown():
     assert found["boot.unexpected"].state.value == "UNKNOWN"
     panics = found["kernel.errors"]
     assert panics.state.value == "UNKNOWN" and "Full Disk Access" in (panics.fix or "")
+
+
+def test_clock_far_from_the_scanners_clock_is_warn():
+    from fleetcheck.core.probes.base import ProbeRun
+
+    now = target_now(HEALTHY)
+    scanner = now + timedelta(minutes=20)  # the target's clock is 20 min behind
+    run = ProbeRun(PROBE.command(), HEALTHY.encode(), b"", 0, False, scanner, scanner)
+    parsed = PROBE.parse(run, Host("h1", "linux", "192.0.2.10"), now - timedelta(days=7))
+    found = {c.id: c for c in parsed.checks}
+    assert found["clock.sync"].state.value == "WARN" and "1200 s off" in found["clock.sync"].summary

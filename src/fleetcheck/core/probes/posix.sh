@@ -69,7 +69,9 @@ linux() {
   sec fstab; rd /etc/fstab
   sec loadavg; rd /proc/loadavg
   sec nproc; x 5 getconf _NPROCESSORS_ONLN
-  sec meminfo; rd /proc/meminfo
+  sec meminfo
+  x 5 grep -E '^(MemTotal|MemFree|MemAvailable|Buffers|Cached|SwapTotal|SwapFree|HardwareCorrupted):' \
+    /proc/meminfo
   sec vmstat; x 5 grep -E '^oom_kill ' /proc/vmstat
   # systemd is detected through systemctl itself (not /run/systemd/system), so a host whose
   # systemctl exists but is not PID 1 (containers, WSL) reads the same as one without it.

@@ -9,7 +9,7 @@ from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.probes import posix_linux as sysfam
 from fleetcheck.core.probes import posix_linux_events as events
 from fleetcheck.core.probes.posix_sections import ProbeOutput
-from fleetcheck.core.results import CheckResult, utcnow
+from fleetcheck.core.results import CheckResult
 
 
 def _os_name(out: ProbeOutput) -> str | None:
@@ -34,7 +34,7 @@ def systemd_running(out: ProbeOutput) -> bool:
 
 def linux_checks(out: ProbeOutput, host: Host, since: datetime, until: datetime, observed: datetime,
                  facts: dict[str, Any]) -> list[CheckResult]:
-    ctx = sysfam.Ctx(out, host.thresholds, since, until, observed, utcnow())
+    ctx = sysfam.Ctx(out, host.thresholds, since, until, observed, observed)
     systemd = systemd_running(out)
     state = out.get("systemd")
     facts.update({"os": _os_name(out) or "Linux", "systemd": systemd,

@@ -10,7 +10,7 @@ from fleetcheck.core.checks import filesystem, load, macos, memory, uptime
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.probes.posix_linux import Ctx, guarded
 from fleetcheck.core.probes.posix_sections import ProbeOutput, Section, no_section, problem
-from fleetcheck.core.results import CheckResult, utcnow
+from fleetcheck.core.results import CheckResult
 
 _MOUNT = re.compile(r"^(.+?) on (.+) \(([^)]*)\)$")
 _SIZE = re.compile(r"(total|used|free) = ([\d.]+)([KMGT])")
@@ -194,7 +194,7 @@ def disks(ctx: Ctx) -> list[CheckResult]:
 
 def macos_checks(out: ProbeOutput, host: Host, since: datetime, until: datetime, observed: datetime,
                  facts: dict[str, Any]) -> list[CheckResult]:
-    ctx = Ctx(out, host.thresholds, since, until, observed, utcnow())
+    ctx = Ctx(out, host.thresholds, since, until, observed, observed)
     vers = out.get("sw_vers")
     if vers is not None:
         info = dict(line.split(":", 1) for line in vers.lines if ":" in line)

@@ -44,6 +44,7 @@ class Section:
     absent: list[str] = field(default_factory=list)
     denied: list[str] = field(default_factory=list)
     files: list[tuple[str, str]] = field(default_factory=list)  # (@@file argument, following lines)
+    _evidence: Evidence | None = field(default=None, repr=False, compare=False)
 
     @property
     def key(self) -> str:
@@ -68,8 +69,13 @@ class Section:
         return "\n".join(line for line in out if line.strip())
 
     def evidence(self, observed: datetime, raw: str | None = None) -> Evidence:
+        if raw is None and self._evidence is not None and self._evidence.observed == observed:
+            return self._evidence  # several checks cite one section: build it once
         kind = "file" if self.commands and all(c.startswith("cat ") for c in self.commands) else "command"
-        return Evidence.of(self.command, self.raw() if raw is None else raw, observed, kind)
+        made = Evidence.of(self.command, self.raw() if raw is None else raw, observed, kind)
+        if raw is None:
+            self._evidence = made
+        return made
 
     def stderr_says(self, *needles: str) -> bool:
         low = "\n".join(self.stderr).lower()
@@ -102,7 +108,7 @@ def split_sections(text: str) -> ProbeOutput:
     current: Section | None = None
     file_lines: list[str] | None = None
     for line in text.splitlines():
-        m = _HEADER.match(line)
+        m = _HEADER.match(line) if line.startswith("<<<") else None
         if m:
             current = Section(m.group(1), m.group(2))
             sections[current.key] = current
@@ -154,8 +160,7 @@ def no_section(check_id: str, what: str) -> CheckResult:
 
 
 def problem(section: Section | None, check_id: str, what: str, observed: datetime,
-            fix_denied: str | None = None,
-            ok_exits: Sequence[int] = (0,)) -> CheckResult | None:
+            fix_denied: str | None = None, ok_exits: Sequence[int] = (0,)) -> CheckResult | None:
     """The UNKNOWN for a section that did not deliver (missing tool, denied, timeout, failed), or None.
 
     `what` names the check in words ("unexpected reboots"); `fix_denied` is the
@@ -163,25 +168,26 @@ def problem(section: Section | None, check_id: str, what: str, observed: datetim
     """
     if section is None:
         return no_section(check_id, what)
-    ev = [section.evidence(observed)]
+    summary = reason = fix = None
     if section.missing:
         tool = section.missing[0]
-        return CheckResult.unknown(check_id, f"{what} not checked: {tool} is not installed",
-                                   f"command not found: {tool}", INSTALL_HINTS.get(tool), ev)
-    if section.permission_denied:
+        summary, reason = f"{tool} is not installed", f"command not found: {tool}"
+        fix = INSTALL_HINTS.get(tool)
+    elif section.permission_denied:
         excerpt = (section.stderr or section.denied or ["permission denied"])[0][:160]
-        return CheckResult.unknown(check_id, f"{what} not checked: permission denied",
-                                   f"permission denied: {excerpt}", fix_denied, ev)
-    if section.timed_out:
-        return CheckResult.unknown(check_id, f"{what} not checked: the command timed out",
-                                   f"timed out: {section.commands[-1] if section.commands else section.key}",
-                                   "the host is overloaded or a filesystem hangs; scan again", ev)
-    if section.exit_status is not None and section.exit_status not in ok_exits:
+        summary, reason, fix = "permission denied", f"permission denied: {excerpt}", fix_denied
+    elif section.timed_out:
+        ran = section.commands[-1] if section.commands else section.key
+        summary, reason = "the command timed out", f"timed out: {ran}"
+        fix = "the host is overloaded or a filesystem hangs; scan again"
+    elif section.exit_status is not None and section.exit_status not in ok_exits:
         excerpt = section.stderr[0][:160] if section.stderr else "no error message"
         status = section.exit_status
-        return CheckResult.unknown(check_id, f"{what} not checked: command failed (exit {status})",
-                                   f"exit status {status}: {excerpt}", None, ev)
-    return None
+        summary, reason = f"command failed (exit {status})", f"exit status {status}: {excerpt}"
+    if reason is None:
+        return None
+    return CheckResult.unknown(check_id, f"{what} not checked: {summary}", reason, fix,
+                               [section.evidence(observed)])
 
 
 def unparsable(section: Section, check_id: str, what: str, observed: datetime, error: str) -> CheckResult:
