@@ -25,11 +25,13 @@ def key_text(keys: str) -> str:
 
 def help_text(sections: Iterable[tuple[str, Iterable[Binding]]], config_file: str) -> Text:
     text = Text()
+    text.append("fleetcheck keys", style="bold")
+    text.append("   (Esc closes; the right column is the binding id for remapping)\n\n", style="dim")
     for title, bindings in sections:
         text.append(f"{title}\n", style="bold underline")
         for b in bindings:
             text.append(f"  {key_text(b.key):<14}", style="bold")
-            text.append(f"{b.tooltip or b.description:<52} ")
+            text.append(f"{b.tooltip or b.description:<60} ")
             text.append(f"{b.id or ''}\n", style="dim")
         text.append("\n")
     text.append("Filter\n", style="bold underline")
