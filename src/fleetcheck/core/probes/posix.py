@@ -82,7 +82,7 @@ class PosixProbe:
         until = max(_target_now(out, run.finished), since)
         observed = run.finished
         checks: list[CheckResult] = []
-        if run.truncated or not out.complete:
+        if not out.complete and not run.truncated:  # a cut at the cap is the transport's to report
             checks.append(self._incomplete(run, out))
         if detected == "Linux":
             from fleetcheck.core.probes.posix_linux_checks import linux_checks
@@ -108,9 +108,8 @@ class PosixProbe:
 
     def _incomplete(self, run: ProbeRun, out: ProbeOutput) -> CheckResult:
         last = list(out.sections)[-1]
-        why = "output cut at the size cap" if run.truncated else "output ended early"
-        reason = f"probe {why} after section {last!r} (exit status {run.exit_status})"
-        return CheckResult.unknown(OUTPUT_CHECK, f"probe output incomplete: {why}", reason,
+        reason = f"probe output ended early after section {last!r} (exit status {run.exit_status})"
+        return CheckResult.unknown(OUTPUT_CHECK, "probe output incomplete: ended early", reason,
                                    "checks from the missing sections are UNKNOWN; scan again",
                                    [_evidence(run)])
 
