@@ -147,6 +147,18 @@ def test_table_worst_first_words_and_coverage(scripted: Path, capsys: pytest.Cap
                                              "1 check could not run")
 
 
+def test_kind_without_collector_is_not_checked_not_unreachable(
+        scripted: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    inv = write_inventory(scripted / "inv.yaml", ["ok-a"])
+    inv.write_text(inv.read_text() + "  - name: lp1\n    address: 192.0.2.50\n    kind: printer\n")
+    monkeypatch.setitem(registry.COLLECTORS, "printer", ("fleetcheck.core.collectors.no_such_collector", "X"))
+    code, out, _ = run_cli(capsys, "scan", str(inv), "--no-history")
+    assert code == 3
+    assert "no collector for kind 'printer'" in out
+    assert out.rstrip().splitlines()[-1] == ("2 hosts: 0 CRIT, 0 WARN, 0 UNKNOWN, 0 unreachable, "
+                                             "1 not checked, 1 OK; 1 check could not run")
+
+
 PERF = re.compile(r"(?:'[^'=]+'|[^'= ]+)=(?:-?\d+(?:\.\d+)?|U)(?:%|s|ms|us|B|KB|MB|GB|TB|c)?"
                   r"(?:;[^; ]*){0,4}")
 
@@ -370,6 +382,8 @@ def test_ctrl_c_table_prints_what_finished(tmp_path: Path, spawn: Any) -> None:
     assert proc.returncode == 3, err
     assert "scan ended early: scan cancelled before this host finished (1 host not checked)" in out
     assert "ok-a" in out and "hang-b" in out
+    assert out.rstrip().splitlines()[-1] == ("2 hosts: 0 CRIT, 0 WARN, 0 UNKNOWN, 0 unreachable, "
+                                             "1 not checked, 1 OK; 1 check could not run")
     assert "Traceback" not in err
 
 

@@ -98,7 +98,8 @@ class NagiosOutput:
                 text += f" ({'; '.join(named)})"
             perf = [perf_value("hosts", cov.hosts, lo=0), perf_value("crit", cov.crit, lo=0),
                     perf_value("warn", cov.warn, lo=0), perf_value("unknown", cov.unknown, lo=0),
-                    perf_value("unreachable", cov.unreachable, lo=0), perf_value("ok", cov.ok, lo=0),
+                    perf_value("unreachable", cov.unreachable, lo=0),
+                    perf_value("not_checked", cov.not_checked, lo=0), perf_value("ok", cov.ok, lo=0),
                     perf_value("unknown_checks", cov.unknown_checks, lo=0)]
         perf.append(perf_value("scan_time", (scan.finished - scan.started).total_seconds(), "s", lo=0))
         early = ended_early(scan)

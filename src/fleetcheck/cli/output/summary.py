@@ -46,25 +46,29 @@ class Coverage:
     warn: int
     unknown: int
     ok: int
-    unreachable: int  # not reached for any reason: down, timeout, login, host key, not checked
+    unreachable: int  # tried but not reached: down, timeout, login, host key
+    not_checked: int  # never tried or not finished: cancelled, scan deadline, no collector, collector error
     unknown_checks: int  # checks that could not run (UNKNOWN), on all hosts
 
     def line(self) -> str:
         checks = "check" if self.unknown_checks == 1 else "checks"
+        skipped = f"{self.not_checked} not checked, " if self.not_checked else ""
         return (f"{self.hosts} host{'' if self.hosts == 1 else 's'}: {self.crit} CRIT, {self.warn} WARN, "
-                f"{self.unknown} UNKNOWN, {self.unreachable} unreachable, {self.ok} OK; "
+                f"{self.unknown} UNKNOWN, {self.unreachable} unreachable, {skipped}{self.ok} OK; "
                 f"{self.unknown_checks} {checks} could not run")
 
 
 def coverage(scan: ScanResult) -> Coverage:
     reached = [h for h in scan.hosts if h.reachability is Reachability.REACHABLE]
+    not_checked = sum(h.reachability is Reachability.NOT_CHECKED for h in scan.hosts)
     return Coverage(
         hosts=len(scan.hosts),
         crit=sum(h.state is State.CRIT for h in reached),
         warn=sum(h.state is State.WARN for h in reached),
         unknown=sum(h.state is State.UNKNOWN for h in reached),
         ok=sum(h.state is State.OK for h in reached),
-        unreachable=len(scan.hosts) - len(reached),
+        unreachable=len(scan.hosts) - len(reached) - not_checked,
+        not_checked=not_checked,
         unknown_checks=sum(h.unknown_count for h in scan.hosts),
     )
 

@@ -62,7 +62,8 @@ class TableOutput:
             if worst is None:
                 finding = "no checks ran"
             elif worst.state is State.OK:
-                finding = f"all {len(h.checks)} checks OK"
+                n = len(h.checks)
+                finding = f"all {n} checks OK" if n > 1 else "1 check OK"
             table.add_row(self._state(h.state), Text(h.name), Text(h.kind), Text(h.address),
                           Text(str(h.unknown_count)), Text(finding))
         console.print(table)
