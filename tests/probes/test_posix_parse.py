@@ -371,3 +371,11 @@ def test_clock_far_from_the_scanners_clock_is_warn():
     parsed = PROBE.parse(run, Host("h1", "linux", "192.0.2.10"), now - timedelta(days=7))
     found = {c.id: c for c in parsed.checks}
     assert found["clock.sync"].state.value == "WARN" and "1200 s off" in found["clock.sync"].summary
+
+
+def test_a_mount_df_did_not_report_is_unknown_not_skipped():
+    text = HEALTHY.replace("<<<fstab>>>", "/dev/vdb1 /srv xfs rw,relatime 0 0\n<<<fstab>>>", 1)
+    found = checks(parse(text))
+    srv = found["fs.used:/srv"]
+    assert srv.state.value == "UNKNOWN" and "missing from df" in (srv.reason or "")
+    assert found["fs.readonly:/srv"].state.value == "OK"

@@ -63,8 +63,10 @@ linux() {
   sec os_release; rd /etc/os-release
   sec uptime; rd /proc/uptime
   sec boot_id; rd /proc/sys/kernel/random/boot_id
-  sec df; x 20 df -Pk
-  sec df_inodes; x 20 df -Pi
+  # -l: local filesystems only, so a dead NFS server cannot hang df (busybox df has no -l)
+  if df -l / >/dev/null 2>&1; then DFL=-l; else DFL=; fi
+  sec df; x 20 df -Pk $DFL
+  sec df_inodes; x 20 df -Pi $DFL
   sec mounts; rd /proc/mounts
   sec fstab; rd /etc/fstab
   sec loadavg; rd /proc/loadavg
@@ -167,7 +169,7 @@ macos() {
   sec boottime; x 5 sysctl -n kern.boottime
   sec loadavg; x 5 sysctl -n vm.loadavg
   sec nproc; x 5 sysctl -n hw.ncpu
-  sec df; x 20 df -ki
+  sec df; x 20 df -kil
   sec mounts; x 10 mount
   sec memsize; x 5 sysctl -n hw.memsize
   sec pressure_level; x 5 sysctl -n kern.memorystatus_vm_pressure_level

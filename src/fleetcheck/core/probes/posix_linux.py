@@ -100,7 +100,12 @@ def filesystems(ctx: Ctx) -> list[CheckResult]:
         results: list[CheckResult] = []
         for entry in kept:
             results += filesystem.check_readonly(entry, ctx.thresholds, evidence, table)
-            if entry.readonly or entry.mount not in space:
+            if entry.readonly:
+                continue
+            if entry.mount not in space:
+                results.append(CheckResult.unknown(
+                    f"fs.used:{entry.mount}", f"{entry.mount}: df did not report this mount",
+                    "mounted (per /proc/mounts) but missing from df's output", None, evidence))
                 continue
             _dev, blocks, used, avail = space[entry.mount]
             itotal, ifree = None, None

@@ -38,7 +38,7 @@ def _mounts(text: str) -> list[filesystem.MountEntry]:
 
 
 def _df(text: str) -> dict[str, tuple[int, int, int, int | None, int | None]]:
-    """mount -> (total, used, avail, inodes_total, inodes_free) in bytes, from `df -ki`."""
+    """mount -> (total, used, avail, inodes_total, inodes_free) in bytes, from `df -kil`."""
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines or not lines[0].startswith("Filesystem"):
         raise ValueError("df output has no header line")
