@@ -464,3 +464,51 @@ def test_per_app_threshold_override() -> None:
     relaxed = Thresholds({"apps.crashes:explorer.exe": Levels(None, None, "host")})
     assert check(parse(make_run(base), thresholds=relaxed), "apps.crashes").state is State.OK
     assert check(parse(make_run(base)), "apps.crashes").state is State.WARN
+
+
+# --- the script's shape (no PowerShell here: a structural check catches gross typos) -----------
+
+
+def _code_only(text: str) -> str:
+    """The script without comments and string contents (backtick escapes honoured)."""
+    out = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "#":
+            while i < len(text) and text[i] != "\n":
+                i += 1
+            continue
+        if ch in "'\"":
+            quote, i = ch, i + 1
+            while i < len(text) and text[i] != quote:
+                i += 2 if (quote == '"' and text[i] == "`") else 1
+            out.append(quote + quote)
+            i += 1
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def test_script_brackets_balance() -> None:
+    code = _code_only(script_bytes().decode("ascii"))
+    stack: list[str] = []
+    pairs = {")": "(", "}": "{", "]": "["}
+    for ch in code:
+        if ch in "({[":
+            stack.append(ch)
+        elif ch in pairs:
+            assert stack and stack.pop() == pairs[ch], code[: code.index(ch) + 1][-200:]
+    assert not stack
+
+
+def test_every_section_the_script_prints_is_read() -> None:
+    import re
+
+    from fleetcheck.core.checks.windows.common import SOURCES
+    from fleetcheck.core.probes.windows import FAMILIES
+
+    printed = set(re.findall(r"Invoke-Section '(\w+)'", script_bytes().decode("ascii")))
+    read = {section for section, _, _ in FAMILIES.values()} | {"meta"}
+    assert printed == read == set(SOURCES)
