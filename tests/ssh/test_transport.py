@@ -216,3 +216,20 @@ def test_old_kept_connections_are_replaced(sshd_fleet):
         assert collector.connects == 2
     finally:
         collector.close_now()
+
+
+def test_event_window_ignores_a_previous_scan_that_read_nothing():
+    from fleetcheck.core.collectors.ssh import PROBE_CHECK, event_window_start
+    from fleetcheck.core.results import CheckResult
+
+    now = datetime(2026, 5, 1, tzinfo=UTC)
+    last = datetime(2026, 4, 30, tzinfo=UTC)
+    week = now - timedelta(days=7)
+    ok = HostResult("a", "linux", "x", Reachability.REACHABLE, finished=last)
+    down = HostResult("a", "linux", "x", Reachability.UNREACHABLE, finished=last)
+    hung = HostResult("a", "linux", "x", Reachability.REACHABLE, finished=last,
+                      checks=(CheckResult.unknown(PROBE_CHECK, "probe did not complete", "timed out"),))
+    assert event_window_start(ok, now) == last
+    assert event_window_start(None, now) == week
+    assert event_window_start(down, now) == week  # events while it was down must not be skipped
+    assert event_window_start(hung, now) == week

@@ -22,7 +22,7 @@ from fleetcheck.core.collectors.base import CollectContext, Collection, Unreacha
 from fleetcheck.core.errors import FleetcheckError
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.probes.base import Probe, ProbeRun, probe_for_kind
-from fleetcheck.core.results import CheckResult, Evidence
+from fleetcheck.core.results import CheckResult, Evidence, HostResult
 from fleetcheck.core.ssh.config import SshConfig, Target
 from fleetcheck.core.ssh.connect import Connection, ConnectOptions, Connector
 from fleetcheck.core.ssh.exec import OUTPUT_CAP, ChannelRefused, ProbeDropped, ProbeTimeout, run_probe
@@ -79,8 +79,7 @@ class SshCollector:
         if probe is None:
             raise Unreachable(Reachability.NOT_CHECKED, f"no SSH probe for kind '{host.kind}'", None,
                               f"kind {host.kind}")
-        previous = ctx.previous.finished if ctx.previous is not None else None
-        since = previous or (ctx.scan_started - DEFAULT_WINDOW)
+        since = event_window_start(ctx.previous, ctx.scan_started)
         budget = ctx.remaining()
         deadline = ctx.deadline - min(self.options.stage_margin, budget * 0.1)
         return await ctx.run_blocking(self._collect, host, probe, since, deadline, budget, ctx.cancel_event)
@@ -195,6 +194,16 @@ class SshCollector:
         check = CheckResult.unknown(PROBE_CHECK, f"{probe.name} probe did not complete", reason, fix,
                                     evidence)
         return Collection([check], {"ssh": _ssh_facts(conn)})
+
+
+def event_window_start(previous: HostResult | None, now: datetime) -> datetime:
+    """Crash events are counted since the previous scan that really read the host's logs;
+    without one (never scanned, unreachable, probe failed) the default window of 7 days."""
+    if (previous is None or previous.finished is None
+            or previous.reachability is not Reachability.REACHABLE
+            or any(c.id == PROBE_CHECK for c in previous.checks)):
+        return now - DEFAULT_WINDOW
+    return previous.finished
 
 
 def _raw_evidence(run: ProbeRun) -> Evidence:
