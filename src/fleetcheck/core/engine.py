@@ -179,7 +179,7 @@ class ScanEngine:
                 results[host.name] = unreachable_result(
                     host, Reachability.NOT_CHECKED, why,
                     "run the scan again" if user_cancel else "raise --scan-timeout or scan fewer hosts", why)
-                on_event(HostFinished(results[host.name]))  # never started: no HostStarted/CheckFinished
+                on_event(HostFinished(results[host.name]))  # cut off: only HostFinished, no CheckFinished
             ordered.append(results[host.name])
         scan = ScanResult(started, utcnow(), tuple(ordered), customer, tuple(inventories),
                           cancelled=cancelled, version=__version__)
