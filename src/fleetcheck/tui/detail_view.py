@@ -36,7 +36,8 @@ REACH_HELP = {
     Reachability.HOST_KEY_CHANGED: "The host presents a different SSH key than recorded: possible "
                                    "interception, or the host was reinstalled. Verify on its console before "
                                    "changing known_hosts.",
-    Reachability.NOT_CHECKED: "The scan did not get to this host. Rescan it with r.",
+    Reachability.NOT_CHECKED: "See the reason below. If the scan was cancelled or ran out of time, "
+                              "rescan the host with r.",
 }
 
 
@@ -146,7 +147,8 @@ def render_detail(entry: HostEntry, history: Sequence[HistoryPoint] | None, styl
     else:
         counts = {s: sum(1 for c in result.checks if c.state is s) for s in State}
         tally = ", ".join(f"{counts[s]} {s.value}" for s in (State.CRIT, State.WARN, State.UNKNOWN, State.OK))
-        w.line(w.state(result.state, result.reachability), f"  {len(result.checks)} checks: {tally}"
+        n = len(result.checks)
+        w.line(w.state(result.state, result.reachability), f"  {n} check{'' if n == 1 else 's'}: {tally}"
                f" · checked {stamp_text(entry.checked_at, tz)} ({age_text(entry.checked_at, now)} ago)"
                + (" · rescanning…" if entry.scanning else ""))
         if result.reachability is not Reachability.REACHABLE:
@@ -176,14 +178,15 @@ def _connection(w: DetailWriter, entry: HostEntry) -> None:
     assert result is not None
     reach = result.reachability
     w.heading("Connection")
-    w.line("  ", ("what happened: ", "bold"), reach.value.replace("_", " "))
     reach_check = next((c for c in result.checks if c.id == "host.reachability"), None)
-    if reach_check is not None and reach_check.fix:
-        w.line("  ", ("what to try: ", "bold"), reach_check.fix)
+    happened = reach_check.summary if reach_check is not None else reach.value.replace("_", " ")
+    w.line("  ", ("what happened: ", "bold"), happened)
+    fix = reach_check.fix if reach_check is not None else None
+    if fix:
+        w.line("  ", ("what to try: ", "bold"), fix)
     help_text = REACH_HELP.get(reach)
-    if help_text:
-        w.line("  ", ("what to try: " if reach_check is None or not reach_check.fix else "also: ", "bold"),
-               help_text)
+    if help_text and not (fix and reach is Reachability.NOT_CHECKED):
+        w.line("  ", ("also: " if fix else "what to try: ", "bold"), help_text)
     if reach in (Reachability.HOST_KEY_UNKNOWN, Reachability.HOST_KEY_CHANGED):
         prints = _fingerprints(result.facts)
         for key, value in prints:

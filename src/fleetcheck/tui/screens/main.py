@@ -250,9 +250,8 @@ class MainScreen(Screen[None]):
         if self._debounce is not None:
             self._debounce.stop()
         self._set_query(event.value)
-        box = self.query_one("#filter", Input)
-        if not event.value:
-            box.add_class("hidden")
+        if not self.filter_error:  # the header shows the filter; give the rows the space back
+            self.query_one("#filter", Input).add_class("hidden")
         self.table.focus()
 
     def _set_query(self, text: str) -> None:
