@@ -108,3 +108,15 @@ def test_systemctl_present_but_not_pid1_reads_as_no_systemd(tmp_path):
                      hide=("journalctl", "coredumpctl", "timedatectl"))
     collection = PROBE.parse(run, Host("local", "linux", "127.0.0.1"), run.started - timedelta(days=7))
     assert collection.facts["systemd"] is False
+
+
+@pytest.mark.parametrize("shell", [s for s in ("dash", "bash") if shutil.which(s)])
+def test_without_timeout_a_hanging_command_is_still_cut(shell, tmp_path):
+    # getconf runs under a 5 s limit; this one would hang for a minute
+    run = run_script("healthy", tmp_path, shell, extra={"getconf": "#!/bin/sh\nexec sleep 60\n"},
+                     hide=("timeout",))
+    out = split_sections(run.stdout.decode())
+    assert out.complete and out.sections["nproc"].exit_status == 124
+    collection = PROBE.parse(run, Host("local", "linux", "127.0.0.1"), run.started - timedelta(days=7))
+    load = next(c for c in collection.checks if c.id == "cpu.load")
+    assert load.state.value == "UNKNOWN"  # the CPU count is unknown, so load per core is too

@@ -6,7 +6,7 @@
 #   @@absent <path>                 the file does not exist
 #   @@stderr <line>                 a line the command wrote to stderr (first 20 kept)
 #   @@exit <n>                      the command's exit status (124: killed by `timeout`)
-#   @@notimeout                     no `timeout` tool: commands ran without a time limit
+#   @@notimeout                     no `timeout` tool: time limits come from a shell watchdog
 # Look-back: journal queries fetch a fixed 30 days, the tails of the last 10 earlier boots,
 # coredumps of 30 days, macOS logs of 7 days; the scan window is applied by the parser.
 # Everything runs inside main() with stdin from /dev/null, so no command can eat the script.
@@ -33,10 +33,20 @@ main() {
 have() { command -v "$1" >/dev/null 2>&1; }
 sec() { printf '<<<%s>>>\n' "$1"; }
 
-# to SECONDS CMD...: run CMD under `timeout` when there is one.
+# to SECONDS CMD...: run CMD with a time limit: `timeout` when there is one, else (stock macOS)
+# a watchdog that sends SIGTERM; a command ended by it reports 124 like `timeout` does.
 to() {
   t=$1; shift
-  if [ -n "$TO" ]; then "$TO" "$t" "$@"; else "$@"; fi
+  if [ -n "$TO" ]; then "$TO" "$t" "$@"; return; fi
+  "$@" &
+  p=$!
+  ( sleep "$t" & s=$!; trap 'kill $s 2>/dev/null; exit 0' TERM; wait $s; kill "$p" 2>/dev/null ) \
+    >/dev/null 2>&1 </dev/null &
+  w=$!
+  wait "$p"; rc=$?
+  kill "$w" 2>/dev/null
+  [ "$rc" -eq 143 ] && rc=124
+  return "$rc"
 }
 
 # x SECONDS CMD...: stdout passes through, stderr lines are marked, the exit status follows.
