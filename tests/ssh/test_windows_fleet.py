@@ -10,6 +10,9 @@ on recorded output, not on a real Windows host.
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,13 +34,33 @@ VERSIONS = ("ps51", "ps7")
 NAMES = [f"{s}-{v}" for s in SCENARIOS for v in VERSIONS]
 
 
+def _readable_copy() -> Path:
+    """The stand-in and the recordings where the sshd login user can read them.
+
+    The checkout may sit under a directory only root can enter (/root), so the
+    sessions get a world-readable copy laid out like tests/.
+    """
+    root = Path(tempfile.mkdtemp(prefix="fleetcheck-windows-"))
+    shutil.copytree(TESTS / "data" / "windows", root / "data" / "windows")
+    shutil.copytree(HOSTS / "windows_common", root / "ssh" / "hosts" / "windows_common")
+    for d, _, files in os.walk(root):
+        os.chmod(d, 0o755)
+        for f in files:
+            os.chmod(os.path.join(d, f), 0o644)
+    return root
+
+
 @pytest.fixture(scope="module")
 def windows_fleet(fleet_keys: FleetKeys) -> Iterator[Fleet]:
+    shared = _readable_copy()
     specs = {f"{s}-{v}": HostSpec(bin_dir=HOSTS / f"windows_{s}_{v}" / "bin", kind="windows",
-                                  env={"FLEETCHECK_TESTS": str(TESTS)})
+                                  env={"FLEETCHECK_TESTS": str(shared)})
              for s in SCENARIOS for v in VERSIONS}
-    with start_fleet(specs, fleet_keys) as fleet:
-        yield fleet
+    try:
+        with start_fleet(specs, fleet_keys) as fleet:
+            yield fleet
+    finally:
+        shutil.rmtree(shared, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
