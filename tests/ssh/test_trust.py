@@ -72,3 +72,12 @@ def test_unreachable_host_is_a_clear_error(sshd_fleet, tmp_path, capsys):
     fleet.stop_host("newpc")
     assert main(["trust", "newpc", str(inventory), "--yes", "--timeout", "3"]) == 2
     assert "connection refused" in capsys.readouterr().err
+
+
+def test_unwritable_known_hosts_is_a_clear_error(sshd_fleet, tmp_path, capsys):
+    _, _, inventory = _fleet(sshd_fleet, tmp_path)
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("")
+    target = blocker / "known_hosts"  # a file where a directory should be: cannot be created
+    assert main(["trust", "newpc", str(inventory), "--yes", "--known-hosts", str(target)]) == 2
+    assert "cannot record the key in" in capsys.readouterr().err

@@ -90,7 +90,10 @@ def run(args: argparse.Namespace) -> int:
                                      "host's admin gives you. [y/N] "):
         print("not recorded")
         return 1
-    append_entry(record_in, target.hostname, target.port, key_type, blob)
+    try:
+        append_entry(record_in, target.hostname, target.port, key_type, blob)
+    except OSError as exc:
+        raise FleetcheckError(f"cannot record the key in {record_in}: {exc.strerror or exc}") from None
     print(f"recorded in {record_in}")
     return 0
 
