@@ -72,8 +72,10 @@ def script() -> dict[str, Collection | Unreachable]:
                                 "check that the SSH server runs on the host and port 22 is open",
                                 "connect 127.0.0.15:22: [Errno 111] Connection refused"),
         "mac-chef": Unreachable(Reachability.HOST_KEY_UNKNOWN, "the host's SSH key is not in known_hosts",
-                                "fleetcheck trust mac-chef", f"ssh-ed25519 {FINGERPRINT}",
-                                facts={"host_key_fingerprint": f"ssh-ed25519 {FINGERPRINT}"}),
+                                "verify the fingerprint with the host's admin, "
+                                "then run: fleetcheck trust mac-chef",
+                                f"handshake 127.0.0.16:22: server key ssh-ed25519 {FINGERPRINT}",
+                                facts={"host_key": f"ssh-ed25519 {FINGERPRINT}"}),
         "drucker-og": Collection([CheckResult(
             "printer.supply:Black Toner", State.WARN, "Black Toner 15% left (warn below 20%)",
             metrics=(Metric("supply_pct", 15.0, "%", "20:", "10:", 0, 100),),

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from textual.widgets import Static
 
+from fleetcheck.core.history import History
 from fleetcheck.core.results import CheckResult, HostResult, ScanResult
 from fleetcheck.core.states import Reachability, State
 from fleetcheck.tui.app import FleetcheckApp
 from fleetcheck.tui.screens.detail import DetailScreen
 
-from .fixed_fleet import FINGERPRINT, T0, FixedCollector
+from .fixed_fleet import FINGERPRINT, INVENTORY, T0, FixedCollector
 from .helpers import make_app, run, settle
 
 
@@ -64,7 +66,7 @@ def test_unreachable_host_says_what_happened_and_what_to_try() -> None:
 def test_unknown_host_key_shows_fingerprint_and_trust_command() -> None:
     text = capture("mac-chef")
     assert "what happened: host key unknown" in text
-    assert f"host_key_fingerprint: ssh-ed25519 {FINGERPRINT}" in text
+    assert f"host key offered (fingerprint): ssh-ed25519 {FINGERPRINT}" in text
     assert "trust it: fleetcheck trust mac-chef" in text
     assert "nothing was run" in text
 
@@ -122,3 +124,22 @@ def test_detail_keys_scroll_rescan_copy_and_back() -> None:
             await pilot.press("escape")
             assert app.screen is app.main_screen
     run(scenario)
+
+
+def test_full_scans_are_saved_and_show_up_as_history(tmp_path: Path) -> None:
+    history = History(tmp_path)
+
+    async def scenario() -> str:
+        app = make_app(FixedCollector(), on_scan_done=history.save,
+                       history=lambda name: history.load_history(INVENTORY.customer, name, limit=20))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("R")
+            await settle(app, pilot)
+            await pilot.press("r")  # a single-host rescan is no scan of the fleet: not saved
+            await settle(app, pilot)
+            return await detail_text(app, "pc-lager", pilot)
+    text = run(scenario)
+    assert len(history.files(INVENTORY.customer)) == 2
+    past = text.split("History (saved scans)")[1]
+    assert past.count("⊘ CRIT  (unreachable)") == 2

@@ -128,8 +128,14 @@ def _fact(value: object) -> str:
     return str(value)
 
 
+def _is_key_fact(name: str) -> bool:
+    # the SSH collector reports the offered key as facts["host_key"] = "ssh-ed25519 SHA256:..."
+    return name == "host_key" or "fingerprint" in name.lower()
+
+
 def _fingerprints(facts: dict[str, object]) -> list[tuple[str, str]]:
-    return [(k, str(v)) for k, v in facts.items() if "fingerprint" in k.lower()]
+    return [("host key offered (fingerprint)" if k == "host_key" else k, str(v))
+            for k, v in facts.items() if _is_key_fact(k)]
 
 
 def render_detail(entry: HostEntry, history: Sequence[HistoryPoint] | None, styles: dict[State | None, Style],
@@ -195,6 +201,6 @@ def _connection(w: DetailWriter, entry: HostEntry) -> None:
             w.line("  fingerprint: not reported by the collector; `fleetcheck trust` shows it")
         if reach is Reachability.HOST_KEY_UNKNOWN:
             w.line("  ", ("trust it: ", "bold"), (f"fleetcheck trust {shlex.quote(entry.host.name)}", "bold"))
-    other = {k: v for k, v in result.facts.items() if "fingerprint" not in k.lower()}
+    other = {k: v for k, v in result.facts.items() if not _is_key_fact(k)}
     for k, v in other.items():
         w.line(f"  {k}: ", _fact(v))
