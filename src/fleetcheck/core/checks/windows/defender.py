@@ -54,7 +54,8 @@ def _defender(status: dict[str, Any], thresholds: Thresholds, evidence: Evidence
     age_state = evaluate(age, levels.warn, levels.crit)
     age_text = "signatures never updated" if age >= NEVER_UPDATED else f"signatures {age} day(s) old"
     state = worst([age_state, *(s for s, _ in problems)])
-    parts = [p for _, p in problems] + [f"{age_text} {levels_note(age_state, levels)}"]
+    healthy = [] if problems else ["antivirus and real-time protection on"]
+    parts = [p for _, p in problems] + healthy + [f"{age_text} {levels_note(age_state, levels)}"]
     version = status.get("sig_version")
     summary = "Microsoft Defender: " + ", ".join(parts)
     details = (f"AMRunningMode {status.get('mode')}, signature version {version}, "
