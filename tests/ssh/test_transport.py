@@ -233,3 +233,12 @@ def test_event_window_ignores_a_previous_scan_that_read_nothing():
     assert event_window_start(None, now) == week
     assert event_window_start(down, now) == week  # events while it was down must not be skipped
     assert event_window_start(hung, now) == week
+
+
+def test_unreadable_known_hosts_is_said_not_taken_for_unknown_keys(sshd_fleet, tmp_path):
+    fleet = sshd_fleet({"a": HostSpec()})
+    folder = tmp_path / "known_hosts.d"
+    folder.mkdir()  # a directory where the file should be: it exists but cannot be read
+    r = scan(fleet.inventory_hosts(known_hosts=folder), tiny_collector())["a"]
+    assert r.reachability is Reachability.NOT_CHECKED
+    assert r.checks[0].reason.startswith(f"known_hosts file {folder} cannot be read")

@@ -6,7 +6,13 @@ import paramiko
 
 from fleetcheck.core.collectors.base import Unreachable
 from fleetcheck.core.ssh.config import Target
-from fleetcheck.core.ssh.knownhosts import HostKeyCheck, KnownHostsCache, Verdict, host_token
+from fleetcheck.core.ssh.knownhosts import (
+    HostKeyCheck,
+    KnownHostsCache,
+    KnownHostsError,
+    Verdict,
+    host_token,
+)
 from fleetcheck.core.states import Reachability
 
 
@@ -26,7 +32,11 @@ def check_host_key(target: Target, cache: KnownHostsCache, key_type: str, blob: 
 def verify_host_key(transport: paramiko.Transport, target: Target, cache: KnownHostsCache,
                     name: str) -> HostKeyCheck:
     key = transport.get_remote_server_key()
-    check = check_host_key(target, cache, key.get_name(), key.asbytes())
+    try:
+        check = check_host_key(target, cache, key.get_name(), key.asbytes())
+    except KnownHostsError as exc:
+        raise Unreachable(Reachability.NOT_CHECKED, str(exc), "make the file readable for this user",
+                          str(exc)) from None
     if check.verdict is Verdict.MATCH:
         return check
     files = ", ".join(target.known_hosts)

@@ -20,6 +20,12 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fleetcheck.core.errors import FleetcheckError
+
+
+class KnownHostsError(FleetcheckError):
+    """A known_hosts file exists but cannot be read."""
+
 
 def fingerprint(blob: bytes) -> str:
     """OpenSSH-style SHA256 fingerprint of a public key blob."""
@@ -73,8 +79,10 @@ class KnownHosts:
         p = Path(path).expanduser()
         try:
             text = p.read_text(encoding="utf-8", errors="replace")
-        except FileNotFoundError:
-            text = ""
+        except (FileNotFoundError, NotADirectoryError):
+            text = ""  # no file yet: nothing is trusted
+        except OSError as exc:
+            raise KnownHostsError(f"known_hosts file {p} cannot be read: {exc.strerror or exc}") from None
         return cls.parse(text, str(p))
 
     @classmethod
@@ -177,8 +185,8 @@ class KnownHostsCache:
         try:
             st = os.stat(p)
             stamp = (st.st_mtime, st.st_size)
-        except FileNotFoundError:
-            stamp = (0.0, -1)
+        except OSError:
+            stamp = (0.0, -1)  # missing or unreachable: load() says which
         with self._lock:
             entry = self._files.get(p)
             if entry is not None and (entry[0], entry[1]) == stamp:
