@@ -305,6 +305,15 @@ def test_wu_api_timeout_falls_back_to_hotfix() -> None:
     assert up.state is State.OK and "Get-HotFix: KB5046633" in up.details and "did not answer" in up.details
 
 
+def test_hotfix_date_in_the_future_is_not_taken_as_fresh() -> None:
+    data = {
+        "wu": _wu(50),
+        "hotfix_latest": {"id": "KB5046633", "installed": f"{NOW + timedelta(days=40):%Y-%m-%d}"},
+    }
+    up = check(_with("updates", data), "updates.age")
+    assert up.state is State.WARN and "50 days ago" in up.summary and "locale misparse" in up.details
+
+
 def test_no_update_source_is_unknown() -> None:
     timeout = {
         "fqid": "x",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fleetcheck.core.checks import judged, levels_note
@@ -77,9 +77,14 @@ def check_updates(data: Any, thresholds: Thresholds, observed: datetime,
     if good:
         candidates.append((good[-1].time, f"Windows Update history: {good[-1].title}"))
     latest = d.get("hotfix_latest")
+    notes: list[str] = []
     if isinstance(latest, dict) and latest.get("installed"):
         day = datetime.strptime(str(latest["installed"])[:10], "%Y-%m-%d").replace(tzinfo=UTC)
-        candidates.append((day, f"Get-HotFix: {latest.get('id')} installed {latest['installed']}"))
+        if day > observed + timedelta(days=1):
+            # Get-HotFix parses InstalledOn with the host's locale; some swap day and month.
+            notes.append(f"ignored Get-HotFix date {latest['installed']}: in the future (locale misparse)")
+        else:
+            candidates.append((day, f"Get-HotFix: {latest.get('id')} installed {latest['installed']}"))
     if not candidates and au_install is not None:
         candidates.append((au_install,
                            "AutoUpdate LastInstallationSuccessDate (may include definition updates)"))
@@ -96,7 +101,7 @@ def check_updates(data: Any, thresholds: Thresholds, observed: datetime,
     summary = (f"last successful update {age_days:.0f} days ago ({when:%Y-%m-%d}) "
                f"{levels_note(state, levels)}")
     failed_after = [h for h in installs if h.result in FAILED and h.time > when]
-    lines = [f"source: {source}"]
+    lines = [f"source: {source}", *notes]
     lines += [f"failed after it: {h.time:%Y-%m-%d} {h.title} (result {h.result})" for h in failed_after]
     if d.get("wu_error") is not None:
         lines.append(f"Windows Update API: {SectionError.from_json(d['wu_error']).describe()}")
