@@ -242,3 +242,15 @@ def test_unreadable_known_hosts_is_said_not_taken_for_unknown_keys(sshd_fleet, t
     r = scan(fleet.inventory_hosts(known_hosts=folder), tiny_collector())["a"]
     assert r.reachability is Reachability.NOT_CHECKED
     assert r.checks[0].reason.startswith(f"known_hosts file {folder} cannot be read")
+
+
+def test_inventory_text_never_reaches_the_remote_command(sshd_fleet):
+    fleet = sshd_fleet({"a": HostSpec()})
+    marker = fleet.hosts["a"].state_dir / "pwned"
+    hostile = f"pc$(touch {marker});touch {marker}"
+    host = dataclasses.replace(fleet.inventory_hosts()[0], name=hostile, notes=hostile,
+                               tags=(hostile,))
+    r = scan([host], tiny_collector())[hostile]
+    assert r.reachability is Reachability.REACHABLE
+    assert r.checks[0].evidence[0].source == "ssh: sh -s"  # the probe's constant, nothing else
+    assert not marker.exists()
