@@ -6,6 +6,7 @@ Pass 1 connects to every host; later passes run the probe again over the
 connections the collector kept (SshOptions.keep_connections = number of hosts),
 the way the dashboard rescans. Timed per pass: wall time and this process's CPU
 (all threads); interpreter start, imports and inventory loading are not in it.
+After the last pass it idles 5 s with the connections open and reports that CPU too.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import resource
 import sys
 import time
 from collections import Counter
+
+IDLE_S = 5.0  # seconds of idling with the kept connections open, after the last pass
 
 
 def cpu_s() -> float:
@@ -48,6 +51,11 @@ async def scan(inventory_path: str, concurrency: int, passes: int) -> list[dict[
                         "hosts": len(hosts), "ok": reach.get("reachable", 0), "reachability": dict(reach),
                         "host_states": dict(states), "new_connections": collector.connects - connects,
                         "errors": errors})
+        if passes > 1:  # what the kept connections cost while nothing is scanned
+            c0, t0 = cpu_s(), time.monotonic()
+            await asyncio.sleep(IDLE_S)
+            pct = 100 * (cpu_s() - c0) / (time.monotonic() - t0)
+            out.append({"pass": "idle", "kept": len(collector._pool), "cpu_pct_of_a_core": pct})
     finally:
         await collector.close()
     return out

@@ -71,6 +71,9 @@ class BenchFleet(Fleet):
             if pending:
                 time.sleep(0.05)
 
+    def listener_pids(self) -> list[int]:
+        return [p.pid for p in self._procs.values()]
+
     def stop(self) -> None:
         """Stop every listener and the session processes under it (by PID), fast at 1 000 hosts."""
         procs = dict(self._procs)
@@ -86,6 +89,24 @@ class BenchFleet(Fleet):
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(5)
+
+
+def sshd_cpu_s(pids: list[int]) -> float:
+    """CPU seconds used so far by these sshd listeners and the (reaped) sessions they forked.
+
+    OpenSSH 9.2 leaves a few per-connection processes that are re-parented away
+    from their listener; their CPU is missing here, so this slightly under-counts.
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+    return total / tick
 
 
 def descendants(roots: set[int]) -> list[int]:
@@ -124,4 +145,4 @@ def host_specs(n: int) -> dict[str, HostSpec]:
     return {f"h{i:04d}": HostSpec() for i in range(n)}
 
 
-__all__ = ["SSHD", "BenchFleet", "descendants", "host_specs", "listening_sockets", "make_fleet"]
+__all__ = ["SSHD", "BenchFleet", "descendants", "host_specs", "listening_sockets", "make_fleet", "sshd_cpu_s"]

@@ -15,11 +15,13 @@ import contextlib
 import json
 import os
 import platform
+import resource
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,7 +31,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
 import _ansible  # noqa: E402
-from _fleet import host_specs, make_fleet  # noqa: E402
+from _fleet import host_specs, make_fleet, sshd_cpu_s  # noqa: E402
 from _report import render  # noqa: E402
 
 PYTHON = sys.executable
@@ -62,8 +64,9 @@ def cpu_busy() -> tuple[float, float]:
 class Runner:
     """Runs each client under bench/_measure.py (own session); stops a running one by PID."""
 
-    def __init__(self, run_dir: Path) -> None:
+    def __init__(self, run_dir: Path, sshd_pids: Callable[[], list[int]]) -> None:
         self.run_dir = run_dir
+        self.sshd_pids = sshd_pids
         self.current: subprocess.Popen[bytes] | None = None
 
     def measure(self, name: str, cmd: list[str], env: dict[str, str] | None = None,
@@ -75,13 +78,16 @@ class Runner:
         if sample_tree:
             wrapper.append("--sample-tree")
         busy0, total0 = cpu_busy()
+        sshd0 = sshd_cpu_s(self.sshd_pids())
         with open(log, "wb") as err:
             self.current = subprocess.Popen([*wrapper, "--", *cmd], stdout=subprocess.PIPE, stderr=err,
                                             env=env, start_new_session=True)
             out, _ = self.current.communicate()
             self.current = None
         busy1, total1 = cpu_busy()
+        sshd1 = sshd_cpu_s(self.sshd_pids())
         result: dict[str, Any] = json.loads(out.decode().strip().splitlines()[-1])
+        result["sshd_cpu_s"] = sshd1 - sshd0
         result["machine_busy_s"] = busy1 - busy0
         result["machine_cpu_s"] = total1 - total0
         result["stdout_file"] = str(stdout)
@@ -110,7 +116,7 @@ def last_json(path: str) -> dict[str, Any]:
 def run_bench(args: argparse.Namespace) -> dict[str, Any]:
     n, c = args.hosts, args.concurrency
     fleet, run_dir = make_fleet(n, Path(args.tmp) if args.tmp else None)
-    runner = Runner(run_dir)
+    runner = Runner(run_dir, fleet.listener_pids)
     report: dict[str, Any] = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "hosts": n,
                               "concurrency": c, "machine": machine(), "run_dir": str(run_dir)}
     try:
@@ -126,6 +132,7 @@ def run_bench(args: argparse.Namespace) -> dict[str, Any]:
             "hosts": [[h.address, h.port] for h in hosts], "user": fleet.user, "key": str(fleet.client_key),
             "known_hosts": str(known_hosts), "command": PROBE_COMMAND, "script": str(PROBE_SCRIPT),
             "concurrency": c}))
+        report["probe_alone_ms"] = probe_alone_ms(fleet)
         phases = report["phases"] = {}
 
         say("(b) bare paramiko floor ...")
@@ -163,6 +170,22 @@ def run_bench(args: argparse.Namespace) -> dict[str, Any]:
         if not args.keep:
             shutil.rmtree(run_dir, ignore_errors=True)
     return report
+
+
+def probe_alone_ms(fleet: Any, runs: int = 10) -> float:
+    """CPU of the probe script itself (sh and everything it runs), run locally as the fleet's user."""
+    script = PROBE_SCRIPT.read_bytes()
+    host = next(iter(fleet.hosts.values()))
+    path = [str(host.dir / "bin"), "/usr/local/bin", "/usr/bin", "/bin", "/usr/sbin", "/sbin"]
+    env = {"PATH": ":".join(path), "HOME": "/", "FLEET_HOST": host.name}
+    user = fleet.user if os.geteuid() == 0 else None
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    for _ in range(runs):
+        subprocess.run(PROBE_COMMAND.split(), input=script, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, env=env, user=user, cwd="/", check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return 1000 * used / runs
 
 
 def check_scan(path: Path) -> dict[str, Any]:
