@@ -19,11 +19,16 @@ For module-scoped fleets use the session fixture `fleet_keys` with `start_fleet(
 Each host is a real `sshd -D -f <own config> -E <log>` on its own address 127.0.X.Y and a free
 port picked at run time, with its own ed25519 host key, its own authorized_keys (the session's
 client key unless `authorize_client=False`), `UsePAM no`, `StrictModes no`, `LogLevel ERROR`.
-Sessions get `PATH=<host bin>:<bin_dir>:<system dirs>` through sshd's `SetEnv` (verified to
-override PATH for exec sessions on OpenSSH 9.2), plus `FLEET_HOST=<name>` and
-`FLEET_STATE=<dir writable by the login user>` (marker files: `FleetHost.state_dir`).
-`hide=(names...)` replaces the system dirs by a shadow dir of symlinks without those names, so
-e.g. a host "without systemd" has no `systemctl` even though this machine has one.
+Sessions get `PATH=<host bin>:<system dirs>` through sshd's `SetEnv` (verified to override PATH
+for exec sessions on OpenSSH 9.2); <host bin> holds a copy of `bin_dir` plus `scripts`. Also
+`FLEET_HOST=<name>`, `FLEET_STATE=<dir writable by the login user>` (marker files:
+`FleetHost.state_dir`) and `env`. `hide=(names...)` replaces the system dirs by a shadow dir of
+symlinks without those names, so e.g. a host "without systemd" has no `systemctl` even though
+this machine has one. `authorized_keys=(...)` adds accepted keys; `sshd_options=(...)` lines
+replace the defaults with the same keyword (e.g. "MaxStartups 4", "PasswordAuthentication yes").
+`fleet.stop_host(name)` stops one host (connection refused afterwards); `fleet.known_hosts_text()`
+/ `write_known_hosts(path, names)` give known_hosts lines; `fleet.keys.wrong_key` is a key no
+host accepts.
 
 Login user: as root a dedicated user `fleetcheck-test` with /bin/sh as shell is created once
 (root's ~/.bashrc may be slow); otherwise the current user. Keys are generated in process
