@@ -40,7 +40,8 @@ to() {
   if [ -n "$TO" ]; then "$TO" "$t" "$@"; return; fi
   "$@" &
   p=$!
-  ( sleep "$t" & s=$!; trap 'kill $s 2>/dev/null; exit 0' TERM; wait $s; kill "$p" 2>/dev/null ) \
+  # the trap is set before the sleep starts, so stopping the watchdog never orphans its sleep
+  ( s=; trap 'kill $s 2>/dev/null; exit 0' TERM; sleep "$t" & s=$!; wait $s; kill "$p" 2>/dev/null ) \
     >/dev/null 2>&1 </dev/null &
   w=$!
   wait "$p"; rc=$?
