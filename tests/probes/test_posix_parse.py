@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -55,7 +56,7 @@ def test_crashing_host_findings():
     assert found["apps.crashes"].state.value == "WARN"
     assert "/opt/app/bin/report-worker ×1" in found["apps.crashes"].details
     event_evidence = [e for e in found["oom.kills"].evidence if e.kind == "event"]
-    assert event_evidence and "sha256:" in event_evidence[0].raw
+    assert event_evidence and re.search(r"\[sha256:[0-9a-f]{64}\]", event_evidence[0].raw)
     # the state-of-system families are unaffected
     assert found["disk.smart:/dev/sda"].state.value == "OK"
 

@@ -38,8 +38,9 @@ class CrashEvent:
         line = " ".join(message.split())
         return cls(time, line, fingerprint(key if key is not None else f"{iso(time)}|{line}"), category)
 
-    def line(self) -> str:
-        return f"{iso(self.time)} {self.message} [{self.fingerprint[:19]}]"
+    def line(self, full: bool = False) -> str:
+        """'<time> <message> [sha256:<12 hex>]' (the whole fingerprint with `full`)."""
+        return f"{iso(self.time)} {self.message} [{self.fingerprint if full else self.fingerprint[:19]}]"
 
 
 def from_epoch_us(value: int | str) -> datetime:
@@ -57,10 +58,10 @@ def in_window(events: Iterable[CrashEvent], since: datetime, until: datetime) ->
     return out
 
 
-def listing(events: Sequence[CrashEvent], cap: int = EVENTS_SHOWN) -> str:
+def listing(events: Sequence[CrashEvent], cap: int = EVENTS_SHOWN, full: bool = False) -> str:
     """The newest `cap` events, one per line, and how many were left out."""
     shown = list(events)[-cap:]
-    text = "\n".join(ev.line() for ev in shown)
+    text = "\n".join(ev.line(full) for ev in shown)
     if len(events) > cap:
         text = f"({len(events) - cap} older events not listed)\n" + text
     return text
@@ -92,5 +93,6 @@ def judge_events(check_id: str, events: Sequence[CrashEvent], threshold: str, th
     metric = Metric.of(threshold.split(".")[-1], count, "", levels.warn, levels.crit, 0)
     items = list(evidence) if not isinstance(evidence, Evidence) else [evidence]
     if events:
-        items.append(Evidence.of(f"{check_id} events in window", listing(events), until, kind="event"))
+        items.append(Evidence.of(f"{check_id} events in window", listing(events, full=True), until,
+                                 kind="event"))
     return judged(check_id, state, summary, items, metrics=(metric,), details=details)
