@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -512,3 +513,30 @@ def test_every_section_the_script_prints_is_read() -> None:
     printed = set(re.findall(r"Invoke-Section '(\w+)'", script_bytes().decode("ascii")))
     read = {section for section, _, _ in FAMILIES.values()} | {"meta"}
     assert printed == read == set(SOURCES)
+
+
+def _mutations(value: object, rng: random.Random) -> object:
+    """`value` with one leaf or list replaced by something PowerShell (or a broken host) might send."""
+    odd = [None, "", "System.Collections.Hashtable", 0, -1, 1.5, True, "x", [], {}, [None], {"value": 1},
+           "/Date(abc)/", 2**70]
+    if isinstance(value, dict) and value and rng.random() < 0.8:
+        key = rng.choice(sorted(value))
+        return {**value, key: _mutations(value[key], rng)}
+    if isinstance(value, list) and value and rng.random() < 0.8:
+        i = rng.randrange(len(value))
+        return [*value[:i], _mutations(value[i], rng), *value[i + 1 :]]
+    return rng.choice(odd)
+
+
+@pytest.mark.parametrize("recording", ["healthy-ps51", "bluescreen-ps7", "failing-disk-ps51"])
+def test_odd_data_never_breaks_the_parser(recording: str) -> None:
+    rng = random.Random(recording)
+    base = sections(recording)
+    for _ in range(60):
+        i = rng.randrange(1, len(base) - 1)  # any section but meta and end
+        mutated = [*base[:i], _mutations(base[i], rng), *base[i + 1 :]]
+        coll = parse(make_run([m if isinstance(m, dict) else json.dumps(m) for m in mutated]))
+        assert coll.checks
+        for c in coll.checks:
+            assert c.state is not State.UNKNOWN or c.reason
+            assert c.evidence or c.state is State.UNKNOWN

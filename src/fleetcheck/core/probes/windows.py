@@ -189,7 +189,8 @@ def _run_family(name: str, ctx: _Context, fn: Callable[[Section], list[CheckResu
         return [section_unknown(check_id, what, section, ctx.observed)]
     try:
         return fn(section)
-    except PsShapeError as exc:
+    except (PsShapeError, ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+        # one family's odd data costs that family, never the host's other checks
         reason = f"unexpected data from PowerShell: {exc}"
         return [section_unknown(check_id, what, section, ctx.observed, reason=reason,
                                 fix="report this as a fleetcheck bug, with the raw output")]

@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 _MS_DATE = re.compile(r"^/Date\((-?\d+)(?:[+-]\d{4})?\)/$")
-_TYPE_NAME = re.compile(r"^(System(\.[A-Za-z0-9_`]+)+(\[\])?|@\{.*\})$")
+_TYPE_NAME = re.compile(r"^((System|Microsoft)(\.[A-Za-z0-9_`]+)+(\[\])?|@\{.*\})$")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
