@@ -81,3 +81,20 @@ def test_unwritable_known_hosts_is_a_clear_error(sshd_fleet, tmp_path, capsys):
     target = blocker / "known_hosts"  # a file where a directory should be: cannot be created
     assert main(["trust", "newpc", str(inventory), "--yes", "--known-hosts", str(target)]) == 2
     assert "cannot record the key in" in capsys.readouterr().err
+
+
+def test_an_unknown_jump_host_names_itself_and_can_be_trusted(sshd_fleet, tmp_path, capsys):
+    fleet = sshd_fleet({"gw": HostSpec(), "inner": HostSpec()})
+    gw = fleet.hosts["gw"]
+    known = fleet.write_known_hosts(tmp_path / "known_hosts", ["inner"])  # the gateway is new
+    spec = f"{fleet.user}@{gw.address}:{gw.port}"
+    hosts = fleet.inventory_hosts(["inner"], known_hosts=known, jump_host=spec)
+    r = scan(hosts, tiny_collector())["inner"]
+    assert r.reachability is Reachability.HOST_KEY_UNKNOWN
+    assert r.checks[0].reason.startswith(f"jump host {spec}: host key of [{gw.address}]:{gw.port}")
+    assert r.checks[0].fix.endswith(f"fleetcheck trust {spec}")
+
+    inventory = fleet.write_inventory(tmp_path / "office.yaml", ["inner"], known_hosts=known)
+    assert main(["trust", spec, str(inventory), "--yes"]) == 0
+    assert gw.known_hosts_line in known.read_text().splitlines()
+    assert scan(hosts, tiny_collector())["inner"].reachability is Reachability.REACHABLE

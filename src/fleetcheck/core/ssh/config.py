@@ -7,6 +7,7 @@ fleetcheck honours onto a `Target`. Inventory values win over the config
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,7 +89,8 @@ class SshConfig:
             h, _, p = hostport.partition(":")
             if p.isdigit():
                 host, port = h, int(p)
-        return self._target(host, port, user or None, (), known, None, depth, identities)
+        target = self._target(host, port, user or None, (), known, None, depth, identities)
+        return dataclasses.replace(target, label=spec)  # named as the user wrote it
 
     def _target(self, alias: str, port: int | None, user: str | None, identities: tuple[str, ...],
                 known: tuple[str, ...], jump: str | None, depth: int,
