@@ -149,11 +149,11 @@ def _families(ctx: _Context) -> dict[str, Callable[[Section], list[CheckResult]]
 
 def _volumes(section: Section, ctx: _Context) -> list[CheckResult]:
     vols, skipped = system.parse_volumes(section.data)
+    ctx.skipped_volumes = skipped
     if not vols:
         reason = "Win32_Volume listed no fixed volume with a drive letter and a size"
         return [CheckResult.unknown("fs.used", f"volumes not checked: {reason}", reason,
                                     evidence=(section_evidence(section, ctx.observed),))]
-    ctx.skipped_volumes = skipped
     return system.check_windows_volumes(vols, ctx.thresholds, source_of("volumes"), ctx.observed)
 
 
