@@ -254,3 +254,28 @@ def test_inventory_text_never_reaches_the_remote_command(sshd_fleet):
     assert r.reachability is Reachability.REACHABLE
     assert r.checks[0].evidence[0].source == "ssh: sh -s"  # the probe's constant, nothing else
     assert not marker.exists()
+
+
+def test_inventory_alias_host_keeps_its_ssh_config_entry(sshd_fleet, tmp_path):
+    # The loader resolves a name-only host to its HostName; the transport must still use
+    # the alias's whole entry (ProxyJump, known hosts), not look up the bare address.
+    from fleetcheck.core.inventory.loader import load_inventory
+
+    fleet = sshd_fleet({"gw": HostSpec(), "inner": HostSpec()})
+    gw, inner, known = fleet.hosts["gw"], fleet.hosts["inner"], fleet.write_known_hosts(tmp_path / "kh")
+    config = tmp_path / "ssh_config"
+    config.write_text(f"Host gw-alias\n  HostName {gw.address}\n  Port {gw.port}\n  User {fleet.user}\n"
+                      f"  IdentityFile {fleet.client_key}\n  UserKnownHostsFile {known}\n\n"
+                      f"Host inner\n  HostName {inner.address}\n  Port {inner.port}\n  User {fleet.user}\n"
+                      f"  IdentityFile {fleet.client_key}\n  UserKnownHostsFile {known}\n"
+                      f"  ProxyJump gw-alias\n")
+    inv_file = tmp_path / "inv.yaml"
+    inv_file.write_text("hosts:\n  - name: inner\n    kind: linux\n")
+    host = load_inventory([inv_file], ssh_config=str(config)).hosts[0]
+    assert host.address == inner.address and host.ssh_alias == "inner"
+    collector = tiny_collector(SshOptions(ssh_config=str(config)))
+    target = collector.config.resolve(host)
+    assert target.jump is not None and (target.jump.hostname, target.jump.port) == (gw.address, gw.port)
+    r = scan([host], collector)["inner"]
+    assert r.reachability is Reachability.REACHABLE, r.checks
+    assert r.checks[0].summary == "hello from inner"

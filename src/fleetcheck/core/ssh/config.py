@@ -71,7 +71,9 @@ class SshConfig:
     def resolve(self, host: Host) -> Target:
         identities = (host.identity_file,) if host.identity_file else ()
         known = (host.known_hosts,) if host.known_hosts else ()
-        return self._target(host.address, host.port if host.port != 22 else None, host.user, identities,
+        # an alias host is looked up by its alias, so its ProxyCommand etc. apply
+        return self._target(host.ssh_alias or host.address, host.port if host.port != 22 else None,
+                            host.user, identities,
                             known, host.jump_host, depth=0)
 
     def resolve_spec(self, spec: str, known_hosts: tuple[str, ...] = ()) -> Target:
