@@ -120,3 +120,15 @@ def test_without_timeout_a_hanging_command_is_still_cut(shell, tmp_path):
     collection = PROBE.parse(run, Host("local", "linux", "127.0.0.1"), run.started - timedelta(days=7))
     load = next(c for c in collection.checks if c.id == "cpu.load")
     assert load.state.value == "UNKNOWN"  # the CPU count is unknown, so load per core is too
+
+
+def test_macos_branch_of_the_script_with_stand_ins(tmp_path):
+    """The only run of the script's macOS half here: uname/sysctl/diskutil/log are stand-ins."""
+    run = run_script("macos_healthy", tmp_path, hide=("timeout",))
+    collection = PROBE.parse(run, Host("mac", "macos", "127.0.0.1"), run.started - timedelta(days=7))
+    found = {c.id: c for c in collection.checks}
+    assert collection.facts["os"] == "macOS 14.1" and collection.facts["os_family"] == "Darwin"
+    assert {c.state.value for c in found.values()} == {"OK"}, {k: c.summary for k, c in found.items()}
+    assert {"kernel.errors", "boot.unexpected", "disk.smart:/dev/disk0", "mem.pressure", "mem.used",
+            "cpu.load", "system.uptime", "fs.used:/System/Volumes/Data"} <= set(found)
+    assert "1 orderly shutdown" in found["boot.unexpected"].details

@@ -1,4 +1,4 @@
-"""`fleetcheck scan` against a real sshd fleet of Linux hosts running the real POSIX probe.
+"""`fleetcheck scan` against a real sshd fleet of Linux (and one macOS) hosts running the real POSIX probe.
 
 Each host's fixture binaries (tests/ssh/hosts/<role>/bin) come first on PATH and answer like
 journalctl, systemctl, smartctl, ... on such a machine; everything else (df, /proc) is this
@@ -18,12 +18,18 @@ from .fleet import HostSpec
 
 HOSTS = Path(__file__).resolve().parent / "hosts"
 NO_SYSTEMD_HIDES = ("systemctl", "journalctl", "coredumpctl", "timedatectl")
+# /proc/loadavg is this test machine's, shared with every other test and benchmark running on
+# its two cores (load 26 was seen): the emulated hosts' verdicts must not depend on it.
+SHARED_LOAD = {"thresholds": {"cpu.load15_per_core": {"warn": 1000, "crit": 2000}}}
 ROLES = {
-    "web-healthy": HostSpec(bin_dir=HOSTS / "healthy" / "bin"),
-    "app-crashing": HostSpec(bin_dir=HOSTS / "crashing" / "bin"),
-    "nas-smart": HostSpec(bin_dir=HOSTS / "smart_failing" / "bin"),
-    "kiosk-nojournal": HostSpec(bin_dir=HOSTS / "journal_denied" / "bin"),
-    "box-nosystemd": HostSpec(bin_dir=HOSTS / "no_systemd" / "bin", hide=NO_SYSTEMD_HIDES),
+    "web-healthy": HostSpec(bin_dir=HOSTS / "healthy" / "bin", inventory=SHARED_LOAD),
+    "app-crashing": HostSpec(bin_dir=HOSTS / "crashing" / "bin", inventory=SHARED_LOAD),
+    "nas-smart": HostSpec(bin_dir=HOSTS / "smart_failing" / "bin", inventory=SHARED_LOAD),
+    "kiosk-nojournal": HostSpec(bin_dir=HOSTS / "journal_denied" / "bin", inventory=SHARED_LOAD),
+    "box-nosystemd": HostSpec(bin_dir=HOSTS / "no_systemd" / "bin", hide=NO_SYSTEMD_HIDES,
+                              inventory=SHARED_LOAD),
+    # uname, sysctl, diskutil, log ... stand-ins: the script's macOS half over a real sshd
+    "mac-empfang": HostSpec(bin_dir=HOSTS / "macos_healthy" / "bin", kind="macos"),
 }
 
 
@@ -81,7 +87,10 @@ def test_scan_flags_exactly_the_crashing_and_failing_hosts(sshd_fleet, tmp_path)
     assert host_state["box-nosystemd"] == "UNKNOWN"  # its services cannot be checked: said, not hidden
     assert plain["services.failed"]["state"] == "UNKNOWN"
     assert plain["boot.unexpected"]["state"] == "OK" and "wtmp" in plain["boot.unexpected"]["details"]
+    assert host_state["mac-empfang"] == "OK", {k: c["summary"] for k, c in checks["mac-empfang"].items()}
+    assert checks["mac-empfang"]["disk.smart:/dev/disk0"]["state"] == "OK"
     facts = {h["name"]: h["facts"] for h in scan["hosts"]}
+    assert facts["mac-empfang"]["os"] == "macOS 14.1"
     assert facts["box-nosystemd"]["systemd"] is False and facts["web-healthy"]["systemd"] is True
 
 

@@ -195,7 +195,8 @@ macos() {
     head -n 1 "$f" 2>&1 | cut -c 1-600
     grep -m 1 -o 'panic(cpu[^\\]*' "$f" 2>/dev/null | cut -c 1-300
   done
-  [ -r /Library/Logs/DiagnosticReports ] || echo '@@denied /Library/Logs/DiagnosticReports'
+  D=/Library/Logs/DiagnosticReports
+  if [ -d "$D" ] && [ ! -r "$D" ]; then echo "@@denied $D"; fi
   sec shutdown_causes
   x 90 log show --style syslog --predicate 'eventMessage contains "Previous shutdown cause"' --last 7d
   sec disks; x 20 diskutil list physical
