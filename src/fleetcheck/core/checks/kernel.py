@@ -77,8 +77,12 @@ def kernel_events(entries: Sequence[LogEntry]) -> list[CrashEvent]:
 
 def check_kernel(entries: Sequence[LogEntry], since: datetime, until: datetime, thresholds: Thresholds,
                  evidence: EvidenceArg, coverage: str = "",
-                 hardware_corrupted_kb: int | None = None) -> list[CheckResult]:
-    """`kernel.errors`; `hardware_corrupted_kb` is /proc/meminfo HardwareCorrupted (> 0 = bad RAM)."""
+                 hardware_corrupted_kb: int | None = None, scope: str = "") -> list[CheckResult]:
+    """`kernel.errors`; `hardware_corrupted_kb` is /proc/meminfo HardwareCorrupted (> 0 = bad RAM).
+
+    `coverage` explains in the details what the log covered; `scope` says it in the summary of
+    a clean result (e.g. "dmesg: current boot only"), so no one reads it as a 7-day all-clear.
+    """
     events = in_window(kernel_events(entries), since, until)
     severe = sorted({ev.category for ev in events if ev.category in SEVERE})
     extra = []
@@ -91,8 +95,8 @@ def check_kernel(entries: Sequence[LogEntry], since: datetime, until: datetime, 
     floor = State.CRIT if severe or hardware_corrupted_kb else State.OK
     result = judge_events(CHECK_ID, events, "kernel.errors", thresholds, "kernel error", since, until,
                           evidence, extra_details="\n".join(extra), floor=floor)
-    if coverage and not events:
-        result = replace(result, summary=f"{result.summary} [{coverage.split(':')[0]}: current boot only]")
+    if scope and not events:
+        result = replace(result, summary=f"{result.summary} [{scope}]")
     if hardware_corrupted_kb and not events:
         summary = f"{hardware_corrupted_kb} kB of RAM marked HardwareCorrupted (memory errors)"
         result = replace(result, state=State.CRIT, summary=summary)

@@ -117,6 +117,9 @@ def check_boots(boots: Sequence[Boot], tails: Mapping[str, Sequence[LogEntry] | 
                                         "unclean", key=f"boot:{boot.boot_id}"))
     events = in_window(events, since, until)
     note = f"{len(earlier)} earlier boot(s) in the journal, {clean} ended cleanly in the window"
+    starts = [b.first for b in boots if b.first is not None]
+    if starts and min(starts) > since:
+        note += f"\nthe journal starts at {min(starts):%Y-%m-%d %H:%M} UTC: earlier reboots are not visible"
     if unreadable and not events:
         ids = ", ".join(b.boot_id[:12] for b in unreadable)
         return [judged(CHECK_ID, State.UNKNOWN, f"unexpected reboots not checked: the end of boot(s) {ids} "

@@ -18,6 +18,7 @@ from fleetcheck.core.results import CheckResult
 
 JOURNAL_DENIED = ("insufficient permissions", "not seeing messages from other users")
 DMESG_ONLY = "kernel log read with dmesg: it covers the current boot only"
+KERNEL_LINES = 3000  # the script's `journalctl -n` for the kernel log
 
 
 def journal_denied(section: Section | None) -> bool:
@@ -108,6 +109,8 @@ def _kernel_source(ctx: Ctx, systemd: bool) -> tuple[Section | None, list[LogEnt
 
 def kernel_and_oom(ctx: Ctx, systemd: bool) -> list[CheckResult]:
     sec, entries, coverage, bad = _kernel_source(ctx, systemd)
+    if entries is not None and len(entries) >= KERNEL_LINES and not coverage:
+        coverage = f"only the newest {KERNEL_LINES} kernel log lines were read: older ones are not counted"
     if entries is None or sec is None:
         assert bad is not None
         oom_bad = CheckResult.unknown(oom.CHECK_ID, bad.summary.replace("kernel errors", "OOM kills"),
@@ -116,8 +119,9 @@ def kernel_and_oom(ctx: Ctx, systemd: bool) -> list[CheckResult]:
     evidence = sec.evidence(ctx.observed, raw=_excerpt(entries))
     mem = ctx.sec("meminfo")
     corrupted = meminfo_values(mem.text).get("HardwareCorrupted") if mem is not None else None
+    scope = "dmesg: current boot only" if coverage == DMESG_ONLY else ""
     results = kernel.check_kernel(entries, ctx.since, ctx.until, ctx.thresholds, evidence, coverage,
-                                  None if corrupted is None else corrupted // 1024)
+                                  None if corrupted is None else corrupted // 1024, scope)
     counter = None
     vm = ctx.sec("vmstat")
     if vm is not None and vm.text.startswith("oom_kill "):
