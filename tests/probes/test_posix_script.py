@@ -132,3 +132,17 @@ def test_macos_branch_of_the_script_with_stand_ins(tmp_path):
     assert {"kernel.errors", "boot.unexpected", "disk.smart:/dev/disk0", "mem.pressure", "mem.used",
             "cpu.load", "system.uptime", "fs.used:/System/Volumes/Data"} <= set(found)
     assert "1 orderly shutdown" in found["boot.unexpected"].details
+
+
+@pytest.mark.parametrize(("groups", "uses_sudo"), [("tech sudo", True), ("tech users", False)])
+def test_sudo_for_smartctl_only_for_admin_group_members(tmp_path, groups, uses_sudo):
+    marker = tmp_path / "sudo-called"
+    fake_id = ('#!/bin/sh\ncase "$1" in -u) echo 1001 ;; -un) echo tech ;; '
+               f'-Gn) echo "{groups}" ;; *) echo "uid=1001(tech)" ;; esac\n')
+    fake_sudo = f'#!/bin/sh\ntouch {marker}\n[ "$1" = -n ] && shift\nexec "$@"\n'
+    run = run_script("healthy", tmp_path, extra={"id": fake_id, "sudo": fake_sudo})
+    out = split_sections(run.stdout.decode())
+    expected = "sudo -n smartctl --scan" if uses_sudo else "smartctl --scan"
+    assert out.sections["smart_scan"].commands[0] == expected
+    assert marker.exists() is uses_sudo  # a non-admin is never made to try sudo (incident mails)
+    assert "disk.smart:/dev/sda" in states(run)
