@@ -102,6 +102,7 @@ def test_journal_not_permitted_is_unknown_with_the_group_hint():
         assert c.state.value == "UNKNOWN", check_id
         assert "journal not permitted" in (c.reason or ""), check_id
         assert "systemd-journal" in (c.fix or ""), check_id
+    assert (found["boot.unexpected"].fix or "").endswith("usermod -aG systemd-journal tech")
     refused = "dmesg: read kernel buffer failed: Operation not permitted"
     assert refused in (found["kernel.errors"].reason or "")
     assert "kernel.dmesg_restrict=0" in (found["kernel.errors"].fix or "")

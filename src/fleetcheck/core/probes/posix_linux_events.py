@@ -25,12 +25,19 @@ def journal_denied(section: Section | None) -> bool:
     return section is not None and section.stderr_says(*JOURNAL_DENIED)
 
 
+def _journal_fix(ctx: Ctx) -> str:
+    """The group hint, naming the scan user the host reported (a fact from the host, not the inventory)."""
+    user = ctx.out.meta.get("user", "")
+    return reboots.DENIED_FIX.replace("USER", user) if user.replace("-", "").replace("_", "").isalnum() \
+        else reboots.DENIED_FIX
+
+
 def _denied_result(check_id: str, what: str, section: Section, ctx: Ctx) -> CheckResult:
     excerpt = next((s for s in section.stderr if any(d in s.lower() for d in JOURNAL_DENIED)), "")
     return CheckResult.unknown(
         check_id, f"{what} not checked: this user may not read the system journal",
         f"journal not permitted: {excerpt[:160] or 'journalctl shows only the user own messages'}",
-        reboots.DENIED_FIX, [section.evidence(ctx.observed)])
+        _journal_fix(ctx), [section.evidence(ctx.observed)])
 
 
 def boots(ctx: Ctx, systemd: bool) -> list[CheckResult]:
@@ -47,7 +54,7 @@ def boots(ctx: Ctx, systemd: bool) -> list[CheckResult]:
         return [no_section(reboots.CHECK_ID, what)]
     if journal_denied(sec):
         return [_denied_result(reboots.CHECK_ID, what, sec, ctx)]
-    bad = problem(sec, reboots.CHECK_ID, what, ctx.observed, fix_denied=reboots.DENIED_FIX)
+    bad = problem(sec, reboots.CHECK_ID, what, ctx.observed, fix_denied=_journal_fix(ctx))
     if bad is not None:
         return [bad]
     jdir = ctx.sec("journal_dir")
@@ -153,7 +160,7 @@ def app_crashes(ctx: Ctx, systemd: bool) -> list[CheckResult]:
     none_found = sec.exit_status == 1 and (coredumps.NONE_FOUND in sec.text or sec.stderr_says(
         coredumps.NONE_FOUND))
     if not none_found:
-        bad = problem(sec, check_id, what, ctx.observed, fix_denied=reboots.DENIED_FIX)
+        bad = problem(sec, check_id, what, ctx.observed, fix_denied=_journal_fix(ctx))
         if bad is not None:
             return [bad]
     return guarded(ctx, sec, check_id, what, lambda: coredumps.check_coredumps(
