@@ -99,6 +99,7 @@ linux() {
   sec mdstat; rd /proc/mdstat
   linux_smart
   sec reboot_required
+  echo '@@cmd stat -c %Y /run/reboot-required; cat /run/reboot-required.pkgs; command -v dpkg'
   for f in /run/reboot-required /var/run/reboot-required; do
     if [ -e "$f" ]; then
       printf 'file=%s\nmtime=%s\n' "$f" "$(stat -c %Y "$f" 2>/dev/null)"
@@ -109,6 +110,7 @@ linux() {
   printf 'dpkg=%s\n' "$(have dpkg && echo yes || echo no)"
   if have needs-restarting; then sec needs_restarting; x 60 needs-restarting -r; fi
   sec thermal
+  echo '@@cmd cat /sys/class/thermal/thermal_zone*/{type,temp,trip_point_*_type,trip_point_*_temp}'
   for z in /sys/class/thermal/thermal_zone*; do
     [ -r "$z/temp" ] || continue
     printf 'zone=%s type=%s temp=%s' "${z##*/}" "$(cat "$z/type" 2>/dev/null)" "$(cat "$z/temp" 2>/dev/null)"
@@ -193,6 +195,7 @@ macos() {
   sec vm_stat; x 10 vm_stat
   sec swapusage; x 5 sysctl -n vm.swapusage
   sec panics
+  echo '@@cmd head -n 1 + grep -m 1 panic( /Library/Logs/DiagnosticReports/{*.panic,Kernel*.ips,panic*.ips}'
   for f in /Library/Logs/DiagnosticReports/*.panic /Library/Logs/DiagnosticReports/Kernel*.ips \
            /Library/Logs/DiagnosticReports/panic*.ips /Library/Logs/DiagnosticReports/Retired/*.panic; do
     [ -f "$f" ] || continue
