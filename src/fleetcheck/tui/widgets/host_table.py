@@ -9,14 +9,17 @@ screen, so the view never jumps under the user.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, tzinfo
+from typing import Any, Self
 
+from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
+from rich.text import Text, TextType
+from textual.cache import LRUCache
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
-from textual.widgets.data_table import RowKey
+from textual.widgets.data_table import ColumnKey, Row, RowKey
 
 from fleetcheck.core.states import State
 from fleetcheck.tui.fleet import HostEntry
@@ -26,6 +29,7 @@ WIDE_MIN = 110  # below this many columns, site, address and time are left to th
 STATE_W, CHECKED_W, AGE_W, MIN_FINDING = 9, 8, 4, 20
 
 Cell = tuple[str, Style | None]
+SegmentLines = list[list[Segment]]
 
 
 def _cap(values: Iterable[str], lo: int, hi: int) -> int:
@@ -34,7 +38,7 @@ def _cap(values: Iterable[str], lo: int, hi: int) -> int:
 
 class HostTable(DataTable[Text]):
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
+        # set before DataTable.__init__, which already clears (and so renders) the table
         self.styles_by_state: dict[State | None, Style] = {}
         self.down: Style | None = None
         self.tz: tzinfo | None = None
@@ -45,6 +49,14 @@ class HostTable(DataTable[Text]):
         # that it follows the highlighted host. `g` (top) hands it back to the top.
         self.follow_top = True
         self._moving = False
+        self._versions: dict[tuple[str | None, str | None], int] = {}  # (row, column) -> edits
+        self._own_cells: LRUCache[tuple[object, ...], SegmentLines] = LRUCache(4000)
+        self._structure = 0  # bumped on every add/remove/clear/sort of rows
+        self._ordered_key: tuple[int, int] = (-1, -1)
+        self._ordered: list[Row] = []
+        self._offsets_key: tuple[int, int] = (-1, -1)
+        self._offsets: list[tuple[RowKey, int]] = []
+        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
 
     # ----- layout -------------------------------------------------------------------------
     def build_columns(self, entries: Sequence[HostEntry], width: int) -> bool:
@@ -74,9 +86,75 @@ class HostTable(DataTable[Text]):
         self._columns = tuple(widths)
         self.clear(columns=True)
         self._cells.clear()
+        self._own_cells.clear()
         for col, w in widths.items():
             self.add_column(labels[col], width=w, key=col)
         return True
+
+    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
+                     cursor: bool = False, hover: bool = False) -> SegmentLines:
+        # DataTable keys its cell cache on a table-wide update counter, so one changed cell
+        # re-renders every visible cell (~370 at 160x50: the whole cost of a frame). Here a
+        # cell is cached on its own version, so a frame renders only the cells that changed.
+        if row_index < 0 or column_index < 0:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        row_key = self._row_locations.get_key(row_index)
+        col_key = self._column_locations.get_key(column_index)
+        if row_key is None or col_key is None:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        version = self._versions.get((row_key.value, col_key.value), 0)
+        key = (row_index, column_index, row_key, version, base_style, width, cursor, hover,
+               self._show_hover_cursor, self._pseudo_class_state)
+        lines = self._own_cells.get(key)
+        if lines is None:
+            lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+            self._own_cells[key] = lines
+        return lines
+
+    # DataTable recomputes these O(rows) lists whenever its update counter moves, i.e. on
+    # every cell edit; they only depend on the row order, so key them on structure changes.
+    @property
+    def ordered_rows(self) -> list[Row]:
+        key = (self.row_count, self._structure)
+        if self._ordered_key != key:
+            self._ordered_key = key
+            get_key = self._row_locations.get_key
+            keys = (get_key(i) for i in range(self.row_count))
+            self._ordered = [self.rows[k] for k in keys if k is not None]
+        return self._ordered
+
+    @property
+    def _y_offsets(self) -> list[tuple[RowKey, int]]:
+        key = (self.row_count, self._structure)
+        if self._offsets_key != key:
+            self._offsets_key = key
+            self._offsets = [(row.key, y) for row in self.ordered_rows for y in range(row.height)]
+        return self._offsets
+
+    def clear(self, columns: bool = False) -> Self:
+        self._structure += 1
+        super().clear(columns)
+        self._structure += 1
+        return self
+
+    def add_row(self, *cells: Text, height: int | None = 1, key: str | None = None,
+                label: TextType | None = None) -> RowKey:
+        self._structure += 1
+        row_key = super().add_row(*cells, height=height, key=key, label=label)
+        self._structure += 1
+        return row_key
+
+    def remove_row(self, row_key: RowKey | str) -> None:
+        self._structure += 1
+        super().remove_row(row_key)
+        self._structure += 1
+
+    def sort(self, *columns: ColumnKey | str, key: Callable[[Any], Any] | None = None,
+             reverse: bool = False) -> Self:
+        self._structure += 1
+        super().sort(*columns, key=key, reverse=reverse)
+        self._structure += 1
+        return self
 
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         # Every column has a fixed width and every row is one line, so measuring each new
@@ -123,6 +201,7 @@ class HostTable(DataTable[Text]):
         for col, cell in self.cells_for(entry, now).items():
             if shown.get(col) != cell:
                 shown[col] = cell
+                self._versions[(entry.name, col)] = self._versions.get((entry.name, col), 0) + 1
                 self.update_cell(entry.name, col, self._text(cell), update_width=False)
                 changed += 1
         return changed
@@ -186,6 +265,7 @@ class HostTable(DataTable[Text]):
         try:
             self.clear(columns=False)
             self._cells.clear()
+            self._own_cells.clear()
             for entry in entries:
                 self.add_entry(entry, now)
         finally:
