@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 
 from fleetcheck.core.collectors.base import Collection
+from fleetcheck.core.engine import ScanEngine
 from fleetcheck.core.results import CheckResult
 from fleetcheck.core.states import State
+from fleetcheck.tui import scanning
 
 from .fixed_fleet import FixedCollector, ev
 from .helpers import big_fleet, make_app, run, settle, shown, table
@@ -178,4 +180,23 @@ def test_detail_screen_follows_a_rescan() -> None:
             await settle(app, pilot)
             body = app.screen.query_one("#detail-body").render()
             assert "memory 85% used" in str(body)
+    run(scenario)
+
+
+def test_a_failing_scan_is_reported_and_leaves_no_host_scanning(monkeypatch: pytest.MonkeyPatch) -> None:
+    class BrokenEngine(ScanEngine):
+        async def run(self, hosts: Any, on_event: Any, **kw: Any) -> Any:
+            raise RuntimeError("boom")
+
+    monkeypatch.setattr(scanning, "ScanEngine", BrokenEngine)
+
+    async def scenario() -> None:
+        app = make_app()
+        notes = capture_notes(app)  # the first scan starts while the app mounts
+        async with app.run_test(size=(120, 30)) as pilot:
+            await settle(app, pilot)
+            assert ("the scan failed: RuntimeError: boom", {"severity": "error", "markup": False}) in notes
+            assert not any(e.scanning for e in app.fleet.entries.values())
+            assert "not checked yet" in [e.finding() for e in app.fleet.entries.values()]
+            assert not app.full_scan_running
     run(scenario)

@@ -84,6 +84,7 @@ class FleetcheckApp(App[int]):
         self._next_scan: datetime | None = None
         self._auto_timer: Timer | None = None
         self._scan_started_at: datetime | None = None
+        self._scan_hosts: dict[int, tuple[str, ...]] = {}  # hosts of each running scan
         self.state_styles: dict[State | None, Style] = {}
         self.down_style: Style | None = None
         self.main_screen = MainScreen()
@@ -163,6 +164,7 @@ class FleetcheckApp(App[int]):
 
     @on(ScanBegan)
     def _scan_began(self, msg: ScanBegan) -> None:
+        self._scan_hosts[msg.scan_id] = msg.hosts
         if msg.full:
             self._full_scan = msg.scan_id
             self._scan_done, self._scan_total = 0, len(msg.hosts)
@@ -214,6 +216,12 @@ class FleetcheckApp(App[int]):
     def _scan_ended(self, msg: ScanEnded) -> None:
         if msg.error:
             self.notify(f"the scan failed: {msg.error}", severity="error", markup=False)
+        # a host the scan never reported on (engine failure) must not show "scanning" forever
+        stuck = [e for n in self._scan_hosts.pop(msg.scan_id, ()) if (e := self.fleet.get(n)) and e.scanning]
+        for entry in stuck:
+            entry.scanning = False
+        if stuck:
+            self.main_screen.apply(stuck)
         if msg.full and msg.scan_id == self._full_scan:
             self._full_scan = None
             started = self._scan_started_at or self.now()
