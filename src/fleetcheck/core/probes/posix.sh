@@ -5,6 +5,7 @@
 #   @@missing <tool>                the tool is not installed / not on PATH
 #   @@absent <path>                 the file does not exist
 #   @@stderr <line>                 a line the command wrote to stderr (first 20 kept)
+#   @@denied <tool> <stderr line>   the command was refused permission (journal, dmesg, ...)
 #   @@exit <n>                      the command's exit status (124: killed by `timeout`)
 #   @@notimeout                     no `timeout` tool: time limits come from a shell watchdog
 # Look-back: journal queries fetch a fixed 30 days, the tails of the last 10 earlier boots,
@@ -61,6 +62,11 @@ x() {
   XRC=${XERR##*@@rc }
   XERR=${XERR%@@rc *}
   if [ -n "$XERR" ]; then printf '%s\n' "$XERR" | sed -e '/^$/d' -e 's/^/@@stderr /' | head -n 20; fi
+  case $XERR in
+    *"ermission denied"*|*"not permitted"*|*"insufficient permissions"*|*"not seeing messages"*)
+      printf '@@denied %s %s\n' "$1" "$(printf '%s\n' "$XERR" | grep -m 1 -i -E \
+        'permission denied|not permitted|insufficient permissions|not seeing messages')" ;;
+  esac
   printf '\n@@exit %s\n' "$XRC"
   return "$XRC"
 }
