@@ -286,3 +286,20 @@ def test_theme_option_and_ansi_theme() -> None:
             await pilot.pause()
             assert shown(app) == WORST_FIRST  # restyled, same rows
     run(scenario)
+
+
+def test_narrow_terminal_drops_columns_and_keeps_the_highlighted_host() -> None:
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(120, 30)) as pilot:
+            await settle(app, pilot)
+            t = table(app)
+            wide = ["state", "name", "kind", "site", "address", "finding", "checked", "age"]
+            assert [str(c.value) for c in t.columns] == wide
+            await pilot.press("j", "j")
+            await pilot.resize_terminal(80, 24)
+            await pilot.pause(0.1)
+            assert [str(c.value) for c in t.columns] == ["state", "name", "kind", "finding", "age"]
+            assert t.highlighted_name == "mac-chef"
+            assert sum(c.get_render_width(t) for c in t.columns.values()) <= 80 - 2
+    run(scenario)

@@ -56,6 +56,7 @@ class HostTable(DataTable[Text]):
         self._ordered: list[Row] = []
         self._offsets_key: tuple[int, int] = (-1, -1)
         self._offsets: list[tuple[RowKey, int]] = []
+        self._kept_anchor: tuple[str | None, int] | None = None
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
 
     # ----- layout -------------------------------------------------------------------------
@@ -84,7 +85,13 @@ class HostTable(DataTable[Text]):
             return False
         self._built_for = key
         self._columns = tuple(widths)
-        self.clear(columns=True)
+        if self.row_count:
+            self._kept_anchor = self._anchor()  # show() puts the highlighted host back
+        self._moving = True
+        try:
+            self.clear(columns=True)
+        finally:
+            self._moving = False
         self._cells.clear()
         self._own_cells.clear()
         for col, w in widths.items():
@@ -260,7 +267,8 @@ class HostTable(DataTable[Text]):
 
     def show(self, entries: Sequence[HostEntry], now: datetime) -> None:
         """Replace all rows (view, filter or sort changed); keeps the highlighted host if shown."""
-        anchor = self._anchor()
+        anchor = self._kept_anchor or self._anchor()
+        self._kept_anchor = None
         self._moving = True
         try:
             self.clear(columns=False)
