@@ -388,3 +388,34 @@ def test_a_journal_younger_than_the_window_says_so():
     found = checks(parse(HEALTHY, since=now - timedelta(days=30)))
     assert found["boot.unexpected"].state.value == "OK"
     assert "earlier reboots are not visible" in found["boot.unexpected"].details
+
+
+def _apport(text: str, files: list[tuple[int, str, str]]) -> str:
+    body = "".join(f"@@file {mtime} {path}\n{line}\n" for mtime, path, line in files)
+    block = ("<<<apport>>>\n@@cmd stat -c %Y /var/crash/*.crash; head -c 16384 | grep -m 1 ^ExecutablePath:\n"
+             + body)
+    return text.replace("<<<mdstat>>>", block + "<<<mdstat>>>", 1)
+
+
+def test_ubuntu_apport_reports_count_when_coredumpctl_is_missing():
+    now = target_now(HEALTHY)
+    text = replace_section(HEALTHY, "coredumps", "@@missing coredumpctl", exit_status=None,
+                           command="coredumpctl --no-pager --json=short list --since=-30d")
+    empty = checks(parse(_apport(text, [])))["apps.crashes"]
+    assert empty.state.value == "OK"  # apport is the recorder and holds no reports
+    hour_ago = int((now - timedelta(hours=1)).timestamp())
+    old = int((now - timedelta(days=20)).timestamp())
+    text = _apport(text, [
+        (hour_ago, "/var/crash/_usr_bin_gnome-shell.1000.crash", "ExecutablePath: /usr/bin/gnome-shell"),
+        (old, "/var/crash/_opt_erp_bin_client.1000.crash", "")])
+    c = checks(parse(text))["apps.crashes"]
+    assert c.state.value == "WARN" and "/usr/bin/gnome-shell crashed (apport report" in c.summary
+    assert "/opt/erp/bin/client" not in c.details  # 20 days old: outside the window
+
+
+def test_host_without_systemd_but_with_apport_is_judged():
+    now = target_now(HEALTHY)
+    stamp = int((now - timedelta(hours=3)).timestamp())
+    text = _apport(recorded("linux_no_systemd.txt"), [(stamp, "/var/crash/_usr_sbin_cupsd.0.crash", "")])
+    c = checks(parse(text))["apps.crashes"]
+    assert c.state.value == "WARN" and "/usr/sbin/cupsd" in c.summary

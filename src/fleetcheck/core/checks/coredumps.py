@@ -73,13 +73,39 @@ def parse_coredumps(text: str) -> list[Coredump]:
     return out
 
 
+def parse_apport(files: Sequence[tuple[str, str]]) -> list[Coredump]:
+    """Ubuntu apport reports from the probe's `@@file <mtime> /var/crash/<name>.crash` blocks.
+
+    The executable is the report's ExecutablePath, else decoded from the file name
+    (`_usr_bin_python3.11.1000.crash`: slashes as '_', then the uid).
+    """
+    out = []
+    for arg, body in files:
+        mtime, _, path = arg.partition(" ")
+        if not mtime.isdigit():
+            raise ValueError(f"crash report without a time: {arg[:100]!r}")
+        exe = next((line.split(":", 1)[1].strip() for line in body.splitlines()
+                    if line.startswith("ExecutablePath:")), "")
+        if not exe:
+            name = path.rsplit("/", 1)[-1].removesuffix(".crash")
+            exe = name.rsplit(".", 1)[0].replace("_", "/") if "." in name else name.replace("_", "/")
+        out.append(Coredump(datetime.fromtimestamp(int(mtime), UTC), 0, "crash report", exe, path))
+    return out
+
+
 def check_coredumps(dumps: Sequence[Coredump], since: datetime, until: datetime, thresholds: Thresholds,
                     evidence: EvidenceArg) -> list[CheckResult]:
-    events = in_window((CrashEvent.of(d.time, f"{d.exe} (pid {d.pid}) crashed with {d.signal}",
-                                      f"exe:{d.exe}", key=f"{d.time.isoformat()}|{d.pid}|{d.exe}")
+    events = in_window((CrashEvent.of(d.time, _describe(d), f"exe:{d.exe}",
+                                      key=f"{d.time.isoformat()}|{d.pid}|{d.exe}")
                         for d in dumps), since, until)
     per_exe = Counter(ev.category.removeprefix("exe:") for ev in events)
     extra = "crashes per executable: " + ", ".join(f"{exe} ×{n}" for exe, n in per_exe.most_common(10)) \
         if per_exe else ""
     return [judge_events(CHECK_ID, events, "apps.crashes", thresholds, "application crash", since, until,
                          evidence, extra_details=extra, plural="application crashes")]
+
+
+def _describe(dump: Coredump) -> str:
+    if dump.pid == 0:  # an apport report: no pid or signal in what the probe read
+        return f"{dump.exe} crashed (apport report {dump.corefile})"
+    return f"{dump.exe} (pid {dump.pid}) crashed with {dump.signal}"

@@ -102,6 +102,15 @@ linux() {
     *) SYSTEMD=yes ;;
   esac
   if [ "$SYSTEMD" = yes ]; then linux_systemd; else linux_plain; fi
+  if [ -d /var/crash ]; then  # Ubuntu's apport keeps crash reports here (it replaces systemd-coredump)
+    sec apport
+    echo '@@cmd stat -c %Y /var/crash/*.crash; head -c 16384 | grep -m 1 ^ExecutablePath:'
+    for f in /var/crash/*.crash; do
+      [ -f "$f" ] || continue
+      printf '@@file %s %s\n' "$(stat -c %Y "$f" 2>/dev/null)" "$f"
+      head -c 16384 "$f" 2>/dev/null | grep -m 1 '^ExecutablePath:'
+    done
+  fi
   sec mdstat; rd /proc/mdstat
   linux_smart
   sec reboot_required

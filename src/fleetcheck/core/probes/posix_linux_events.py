@@ -146,23 +146,40 @@ def _excerpt(entries: Sequence[LogEntry]) -> str:
 
 
 def app_crashes(ctx: Ctx, systemd: bool) -> list[CheckResult]:
+    """systemd-coredump and/or Ubuntu's apport reports; either alone is a full answer."""
     what = "application crashes"
     check_id = coredumps.CHECK_ID
-    if not systemd:
-        return [CheckResult.unknown(check_id, f"{what} not checked: no systemd-coredump without systemd",
-                                    "no crash recorder on this host (systemd-coredump needs systemd)",
+    dumps: list[coredumps.Coredump] = []
+    evidence = []
+    apport = ctx.sec("apport")
+    if apport is not None:
+        raw = "\n".join(f"{arg}\n{body}".rstrip() for arg, body in apport.files) or "no *.crash files"
+        evidence.append(apport.evidence(ctx.observed, raw=raw))
+        try:
+            dumps += coredumps.parse_apport(apport.files)
+        except ValueError as exc:
+            return [unparsable(apport, check_id, what, ctx.observed, str(exc))]
+    if not systemd and apport is None:
+        return [CheckResult.unknown(check_id, f"{what} not checked: no crash recorder on this host",
+                                    "neither systemd-coredump (needs systemd) nor apport's /var/crash",
                                     "install apport (Ubuntu) or abrt (RHEL) to record crashes")]
-    sec = ctx.sec("coredumps_text") or ctx.sec("coredumps")
-    if sec is None:
-        return [no_section(check_id, what)]
-    if journal_denied(sec):  # coredumpctl reads the journal: a partial view is no "none found"
-        return [_denied_result(check_id, what, sec, ctx)]
-    none_found = sec.exit_status == 1 and (coredumps.NONE_FOUND in sec.text or sec.stderr_says(
-        coredumps.NONE_FOUND))
-    if not none_found:
-        bad = problem(sec, check_id, what, ctx.observed, fix_denied=_journal_fix(ctx))
-        if bad is not None:
-            return [bad]
-    return guarded(ctx, sec, check_id, what, lambda: coredumps.check_coredumps(
-        [] if none_found else coredumps.parse_coredumps(sec.text), ctx.since, ctx.until, ctx.thresholds,
-        sec.evidence(ctx.observed)))
+    if systemd:
+        sec = ctx.sec("coredumps_text") or ctx.sec("coredumps")
+        if sec is None:
+            return [no_section(check_id, what)]
+        if journal_denied(sec):  # coredumpctl reads the journal: a partial view is no "none found"
+            return [_denied_result(check_id, what, sec, ctx)]
+        none_found = sec.exit_status == 1 and (coredumps.NONE_FOUND in sec.text or sec.stderr_says(
+            coredumps.NONE_FOUND))
+        if sec.missing and apport is not None:
+            pass  # apport is this host's crash recorder
+        elif not none_found:
+            bad = problem(sec, check_id, what, ctx.observed, fix_denied=_journal_fix(ctx))
+            if bad is not None:
+                return [bad]
+            try:
+                dumps += coredumps.parse_coredumps(sec.text)
+            except (ValueError, KeyError, TypeError) as exc:
+                return [unparsable(sec, check_id, what, ctx.observed, str(exc))]
+        evidence.insert(0, sec.evidence(ctx.observed))
+    return coredumps.check_coredumps(dumps, ctx.since, ctx.until, ctx.thresholds, evidence)
