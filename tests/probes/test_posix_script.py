@@ -146,3 +146,13 @@ def test_sudo_for_smartctl_only_for_admin_group_members(tmp_path, groups, uses_s
     assert out.sections["smart_scan"].commands[0] == expected
     assert marker.exists() is uses_sudo  # a non-admin is never made to try sudo (incident mails)
     assert "disk.smart:/dev/sda" in states(run)
+
+
+def test_a_timeout_with_other_syntax_is_not_used(tmp_path):
+    # busybox < 1.30: `timeout -t SECS PROG`; `timeout 20 df` would run a program called "20"
+    old_busybox = '#!/bin/sh\n[ "$1" = -t ] || { echo "timeout: can\'t execute \'$1\'" >&2; exit 127; }\n' \
+                  'shift 2\nexec "$@"\n'
+    run = run_script("healthy", tmp_path, extra={"timeout": old_busybox})
+    out = split_sections(run.stdout.decode())
+    assert "@@notimeout" in out.sections["meta"].lines  # the watchdog takes over
+    assert states(run)["boot.unexpected"] == "OK"

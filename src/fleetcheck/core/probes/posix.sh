@@ -16,7 +16,11 @@ main() {
   export LC_ALL=C LANG=C TZ=UTC
   PATH="$PATH:/usr/sbin:/sbin:/usr/local/sbin:/usr/local/bin"
   export PATH
-  if have timeout; then TO=timeout; elif have gtimeout; then TO=gtimeout; else TO=; fi
+  # `timeout SECS CMD` must work as written (busybox before 1.30 wanted `timeout -t SECS`)
+  TO=
+  for t in timeout gtimeout; do
+    if have "$t" && "$t" 5 true >/dev/null 2>&1 </dev/null; then TO=$t; break; fi
+  done
   OS=$(uname -s 2>/dev/null)
   sec meta
   printf 'probe=posix/1\nuname_s=%s\nuname_r=%s\nuname_m=%s\n' "$OS" "$(uname -r)" "$(uname -m)"
