@@ -167,6 +167,18 @@ def test_old_systemd_text_outputs_are_sniffed():
     assert found["apps.crashes"].state.value == "WARN" and "/opt/app/bin/w" in found["apps.crashes"].summary
 
 
+def test_list_boots_table_of_newer_systemd_without_dash():
+    now = target_now(CRASHING)
+    fmt = "%Y-%m-%d %H:%M:%S"
+    day, day3, at = (now - timedelta(days=1)).strftime(fmt), (now - timedelta(days=3)).strftime(fmt), \
+        now.strftime(fmt)
+    table = ("IDX BOOT ID                          FIRST ENTRY                 LAST ENTRY\n"
+             f" -1 8e2d4c6b8a0f4e1d9c3b5a7f6e8d0c2b Mon {day3} UTC Tue {day} UTC\n"
+             f"  0 3f1c2a9e8d7b4c6a9e0f1a2b3c4d5e6f Tue {day} UTC Wed {at} UTC")
+    boot = checks(parse(replace_section(CRASHING, "boots", table)))["boot.unexpected"]
+    assert boot.state.value == "CRIT" and boot.summary.startswith("1 unexpected reboot")
+
+
 def test_coredumpctl_exit_1_without_none_found_is_unknown():
     text = replace_section(HEALTHY, "coredumps", "", exit_status=1, stderr=["Failed to acquire bus: oops"])
     c = checks(parse(text))["apps.crashes"]

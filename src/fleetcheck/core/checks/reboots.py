@@ -34,9 +34,11 @@ _SHUTDOWN = re.compile(
     r"|Reached target .*(Shutdown|Power-Off|Power Off|Reboot|Halt|Kexec|Final Step|Late Shutdown)"
     r"|Shutting down\.|System is (powering down|rebooting)|Power key pressed|systemd-logind.*(power|reboot)",
     re.IGNORECASE)
-_TEXT_BOOT = re.compile(
-    r"^\s*(-?\d+)\s+([0-9a-f]{32})\s+\w{3}\s+(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\s+\S+\s*[—-]+\s*"
-    r"\w{3}\s+(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)")
+# "-1 8e2d… Mon 2024-01-15 10:00:01 UTC—Tue 2024-01-16 18:00:00 UTC" (old) or the same with
+# spaces instead of '—' under an "IDX BOOT ID FIRST ENTRY LAST ENTRY" header (newer). The probe
+# exports TZ=UTC, so the times are UTC.
+_TEXT_BOOT = re.compile(r"^\s*(-?\d+)\s+([0-9a-f]{32})\s+(.*)$")
+_STAMP = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
 _WTMP = re.compile(r"^(reboot|shutdown)\s.*?(\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4})")
 
 _WTMP_KINDS = ("reboot", "shutdown")
@@ -74,10 +76,10 @@ def parse_list_boots(text: str) -> list[Boot]:
         if not line.strip() or line.strip().startswith("IDX") or "No journal files" in line:
             continue
         m = _TEXT_BOOT.match(line)
-        if m is None:
+        stamps = _STAMP.findall(m.group(3)) if m else []
+        if m is None or len(stamps) != 2:
             raise ValueError(f"unrecognised list-boots line: {line[:100]!r}")
-        first = datetime.strptime(m.group(3), "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
-        last = datetime.strptime(m.group(4), "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+        first, last = (datetime.strptime(t, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC) for t in stamps)
         boots.append(Boot(int(m.group(1)), m.group(2), first, last))
     return boots
 
