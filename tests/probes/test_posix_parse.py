@@ -235,6 +235,14 @@ def test_smart_permission_denied_says_how_to_allow_it():
     assert "sudo -n smartctl" in (c.fix or "")
 
 
+def test_a_scanned_disk_without_its_output_is_unknown():
+    text = replace_section(HEALTHY, "smart_scan", "/dev/sda -d sat # /dev/sda [SAT], ATA device\n"
+                                                  "/dev/nvme0 -d nvme # /dev/nvme0, NVMe device")
+    found = checks(parse(text))
+    assert found["disk.smart:/dev/sda"].state.value == "OK"
+    assert found["disk.smart:/dev/nvme0"].state.value == "UNKNOWN"
+
+
 def test_vm_without_smart_devices_is_not_applicable_not_ok():
     text = drop_section(replace_section(HEALTHY, "smart_scan", ""), "smart:/dev/sda")
     c = checks(parse(text))["disk.smart"]

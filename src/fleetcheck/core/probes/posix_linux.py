@@ -186,6 +186,9 @@ def failed_units(ctx: Ctx, systemd: bool) -> list[CheckResult]:
         services.parse_failed_units(sec.text), ctx.thresholds, sec.evidence(ctx.observed)))
 
 
+SMART_DEVICES = 16  # posix.sh: `head -n 16` of the scan
+
+
 def disks(ctx: Ctx) -> list[CheckResult]:
     results: list[CheckResult] = []
     md = ctx.sec("mdstat")
@@ -196,12 +199,16 @@ def disks(ctx: Ctx) -> list[CheckResult]:
     bad = problem(scan, smart.CHECK_ID, "disk health (SMART)", ctx.observed, fix_denied=smart.ROOT_FIX)
     if bad is not None or scan is None:
         return results + ([bad] if bad else [])
-    devices = ctx.out.items("smart")
-    if not smart.parse_scan(scan.text):
+    listed = smart.parse_scan(scan.text)
+    if not listed:
         return results + smart.no_devices(scan.evidence(ctx.observed), ctx.as_root)
-    for dev in devices:
+    for name, _dtype in listed[:SMART_DEVICES]:  # the script reads at most this many
+        check_id = f"{smart.CHECK_ID}:{name}"
+        dev = ctx.sec("smart", name)
+        if dev is None:
+            results.append(no_section(check_id, f"SMART of {name}"))
+            continue
         ev = [scan.evidence(ctx.observed), dev.evidence(ctx.observed)]
-        check_id = f"{smart.CHECK_ID}:{dev.item}"
         if dev.missing or dev.timed_out or not dev.text.strip():
             bad = problem(dev, check_id, f"SMART of {dev.item}", ctx.observed, fix_denied=smart.ROOT_FIX,
                           ok_exits=range(256))
