@@ -57,7 +57,9 @@ async def scan(inventory_path: str, concurrency: int, passes: int) -> list[dict[
             pct = 100 * (cpu_s() - c0) / (time.monotonic() - t0)
             out.append({"pass": "idle", "kept": len(collector._pool), "cpu_pct_of_a_core": pct})
     finally:
+        t0 = time.monotonic()
         await collector.close()
+        out.append({"pass": "close", "seconds": time.monotonic() - t0})
     return out
 
 

@@ -42,6 +42,9 @@ def verdict(ok: bool) -> str:
 def engine_rows(eng: dict[str, Any], n: int) -> list[str]:
     lines = []
     for p in eng.get("passes", []):
+        if p["pass"] == "close":
+            lines.append(f"{'':<28} closing the kept connections took {p['seconds']:.1f} s")
+            continue
         if p["pass"] == "idle":
             pct = p["cpu_pct_of_a_core"]
             lines.append(f"{'':<28} idle with {p['kept']} kept connections: {pct:.0f} % of a core "
@@ -61,7 +64,7 @@ def problems(ph: dict[str, Any], n: int) -> list[str]:
     out = [f"  {LABELS.get(k, k)}: {p.get('ok')}/{n} ok; {'; '.join(p.get('errors') or [])[:400]}"
            for k, p in ph.items() if k != "engine" and p.get("ok") != n]
     out += [f"  in-process {p['pass']}: {p['ok']}/{n} reached; {'; '.join(p['errors'])[:400]}"
-            for p in ph.get("engine", {}).get("passes", []) if p["pass"] != "idle" and p["ok"] != n]
+            for p in ph.get("engine", {}).get("passes", []) if p["pass"] in ("cold", "warm") and p["ok"] != n]
     out += [f"  {LABELS.get(k, k)}: stopped after the phase time-out"
             for k, p in ph.items() if p.get("timed_out")]
     return out
@@ -108,6 +111,8 @@ def render(report: dict[str, Any], targets: dict[str, float]) -> str:
              f"concurrency {report['concurrency']}, fleet started in {report['fleet_start_s']:.1f} s",
              f"machine: {m['cpus']} CPUs, {m['mem_gib']} GiB, kernel {m['kernel']}, Python {m['python']}, "
              f"paramiko {m['paramiko']}, {m['openssh']}; sshd shares these CPUs with the clients",
+             f"fleetcheck at git {report.get('git', '?')}, "
+             f"probe posix.sh sha256 {report.get('probe_sha256', '?')}",
              f"probe script alone (sh + the commands it runs, locally as the fleet user): "
              f"{report['probe_alone_ms']:.1f} ms CPU per run", "", HEADER]
     lines += [row(LABELS[k], ph[k], n) for k in ("fleetcheck", "floor", "ansible") if k in ph]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import json
 import os
 import platform
@@ -133,6 +134,8 @@ def run_bench(args: argparse.Namespace) -> dict[str, Any]:
             "known_hosts": str(known_hosts), "command": PROBE_COMMAND, "script": str(PROBE_SCRIPT),
             "concurrency": c}))
         report["probe_alone_ms"] = probe_alone_ms(fleet)
+        report["probe_sha256"] = hashlib.sha256(PROBE_SCRIPT.read_bytes()).hexdigest()[:12]
+        report["git"] = git_describe()
         phases = report["phases"] = {}
 
         say("(b) bare paramiko floor ...")
@@ -186,6 +189,15 @@ def probe_alone_ms(fleet: Any, runs: int = 10) -> float:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     used = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     return 1000 * used / runs
+
+
+def git_describe() -> str:
+    """HEAD, plus '+dirty' when the source tree has uncommitted changes (other work in progress)."""
+    def git(*a: str) -> str:
+        r = subprocess.run(["git", "-C", str(ROOT), *a], capture_output=True, text=True, check=False)
+        return r.stdout
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", "src").strip()
+    return git("rev-parse", "--short", "HEAD").strip() + ("+dirty" if dirty else "")
 
 
 def check_scan(path: Path) -> dict[str, Any]:
