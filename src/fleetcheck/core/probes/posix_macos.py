@@ -179,8 +179,12 @@ def disks(ctx: Ctx) -> list[CheckResult]:
     if listing is None:
         return [bad or no_section("disk.smart", "disk health")]
     results: list[CheckResult] = []
-    for sec in ctx.out.items("diskutil"):
-        disk = sec.item or "?"
+    listed = [line.split()[0] for line in listing.lines if line.startswith("/dev/disk")][:8]  # script: 8
+    for disk in listed:
+        sec = ctx.sec("diskutil", disk)
+        if sec is None:
+            results.append(no_section(f"disk.smart:{disk}", f"SMART of {disk}"))
+            continue
         bad = problem(sec, f"disk.smart:{disk}", f"SMART of {disk}", ctx.observed)
         results += [bad] if bad else macos.check_disk_smart(disk, macos.parse_diskutil(sec.text),
                                                               [listing.evidence(ctx.observed),
