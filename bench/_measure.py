@@ -7,8 +7,8 @@ daemonizes (Ansible's ssh ControlPersist masters) are re-parented to it, are
 stopped by PID when the client ends, and their CPU is counted:
 `getrusage(RUSAGE_CHILDREN)` then covers the client and everything it started.
 `maxrss_kb` is the largest single process; `--sample-tree` also samples the
-sum of RSS over the tree once a second (for multi-process clients; it
-over-counts pages shared between forks).
+sum of RSS over everything below this wrapper twice a second (for
+multi-process clients; it over-counts pages shared between forks).
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def main() -> int:
             timed_out = not stopping.is_set()
             break
         if args.sample_tree and now >= next_sample:
-            peak_tree = max(peak_tree, rss_kb([proc.pid, *tree(proc.pid)]))
+            peak_tree = max(peak_tree, rss_kb(tree(me)))  # adopted ssh masters included
             next_sample = now + 0.5
         time.sleep(0.01)
     wall = time.monotonic() - t0
