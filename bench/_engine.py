@@ -1,22 +1,31 @@
 """fleetcheck in process: the real ScanEngine + SshCollector + POSIX probe, cold scan then warm rescan.
 
-    python bench/_engine.py INVENTORY.yaml CONCURRENCY PASSES     -> one JSON line on stdout
+    python bench/_engine.py INVENTORY.yaml CONCURRENCY PASSES [--buffered] [--poll S]
+                                                                 -> one JSON line on stdout
 
 Pass 1 connects to every host; later passes run the probe again over the
 connections the collector kept (SshOptions.keep_connections = number of hosts),
 the way the dashboard rescans. Timed per pass: wall time and this process's CPU
 (all threads); interpreter start, imports and inventory loading are not in it.
 After the last pass it idles 5 s with the connections open and reports that CPU too.
+
+Experiments (bench/README.md, "Where the time goes"), not fleetcheck as shipped:
+--buffered runs the same posix.sh with its output collected and written at once
+(`sh -c 'o=$(sh -s); printf ...'`), so it arrives in a few SSH packets instead of dozens;
+--poll S makes each kept connection's paramiko thread poll its socket every S seconds
+instead of paramiko's 0.1 s.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import resource
 import sys
 import time
 from collections import Counter
+from typing import Any
 
 IDLE_S = 5.0  # seconds of idling with the kept connections open, after the last pass
 
@@ -26,14 +35,36 @@ def cpu_s() -> float:
     return r.ru_utime + r.ru_stime
 
 
-async def scan(inventory_path: str, concurrency: int, passes: int) -> list[dict[str, object]]:
+BUFFERED_COMMAND = """env LC_ALL=C sh -c 'o=$(sh -s); printf "%s\\n" "$o"'"""
+
+
+def make_collector(keep: int, buffered: bool, poll: float | None) -> Any:
     from fleetcheck.core.collectors.ssh import SshCollector, SshOptions
+    from fleetcheck.core.probes.base import probe_for_kind
+    from fleetcheck.core.probes.posix import PosixProbe
+
+    class BufferedProbe(PosixProbe):
+        def command(self) -> str:
+            return BUFFERED_COMMAND
+
+    class SlowPollCollector(SshCollector):
+        def _checkin(self, key: Any, conn: Any) -> None:
+            conn.transport.sock.settimeout(poll)
+            super()._checkin(key, conn)
+
+    probes = (lambda kind: BufferedProbe()) if buffered else probe_for_kind
+    cls = SlowPollCollector if poll else SshCollector
+    return cls(SshOptions(keep_connections=keep), probes=probes)
+
+
+async def scan(inventory_path: str, concurrency: int, passes: int, buffered: bool = False,
+               poll: float | None = None) -> list[dict[str, object]]:
     from fleetcheck.core.engine import EngineOptions, ScanEngine
     from fleetcheck.core.inventory import load_inventory
 
     inventory = load_inventory([inventory_path])
     hosts = inventory.hosts
-    collector = SshCollector(SshOptions(keep_connections=len(hosts)))
+    collector = make_collector(len(hosts), buffered, poll)
     out = []
     try:
         for n in range(passes):
@@ -68,7 +99,14 @@ def main() -> int:
 
     _soft, hard = r.getrlimit(r.RLIMIT_NOFILE)
     r.setrlimit(r.RLIMIT_NOFILE, (hard, hard))  # one socket per kept connection
-    passes = asyncio.run(scan(sys.argv[1], int(sys.argv[2]), int(sys.argv[3])))
+    ap = argparse.ArgumentParser()
+    ap.add_argument("inventory")
+    ap.add_argument("concurrency", type=int)
+    ap.add_argument("passes", type=int)
+    ap.add_argument("--buffered", action="store_true")
+    ap.add_argument("--poll", type=float)
+    args = ap.parse_args()
+    passes = asyncio.run(scan(args.inventory, args.concurrency, args.passes, args.buffered, args.poll))
     print(json.dumps({"passes": passes}))
     return 0
 

@@ -17,6 +17,8 @@ NOTES = [
     "sshd ms/h = CPU of the fleet's sshd processes and everything they ran (the probe) per host: the server",
     "  side, paid by this same machine here, by each remote host in a real fleet.",
     "busy = CPU use of the whole machine during the phase (other jobs on the VM included).",
+    "idle = CPU of the in-process run while it holds the kept connections and scans nothing (paramiko:",
+    "  one thread per connection, polling its socket every 0.1 s unless an experiment changes that).",
 ]
 
 
@@ -47,13 +49,13 @@ def engine_rows(eng: dict[str, Any], n: int) -> list[str]:
             continue
         if p["pass"] == "idle":
             pct = p["cpu_pct_of_a_core"]
-            lines.append(f"{'':<28} idle with {p['kept']} kept connections: {pct:.0f} % of a core "
-                         "(paramiko: one thread per connection, waking 10x/s)")
+            lines.append(f"{'':<28} idle with {p['kept']} kept connections: {pct:.0f} % of a core")
             continue
         label = f"(a') in process, {p['pass']} pass"
         wall = p["scan_wall_s"]
         lines.append(f"{label:<28} {p['ok']:>5}/{n:<5} {wall:7.2f} {n / wall:8.1f} {'':>9} "
-                     f"{1000 * p['scan_cpu_s'] / n:8.2f}   new connections: {p['new_connections']}")
+                     f"{1000 * p['scan_cpu_s'] / n:8.2f}   new connections: {p['new_connections']}, "
+                     f"host states {' '.join(f'{k}={v}' for k, v in sorted(p['host_states'].items()))}")
     lines.append(f"{'':<28} whole process: CPU {eng['cpu_s']:.1f} s, "
                  f"peak RSS {eng['maxrss_kb'] / 1024:.0f} MB, "
                  f"sshd {1000 * eng.get('sshd_cpu_s', 0.0) / n:.1f} ms/h over both passes")
@@ -62,9 +64,10 @@ def engine_rows(eng: dict[str, Any], n: int) -> list[str]:
 
 def problems(ph: dict[str, Any], n: int) -> list[str]:
     out = [f"  {LABELS.get(k, k)}: {p.get('ok')}/{n} ok; {'; '.join(p.get('errors') or [])[:400]}"
-           for k, p in ph.items() if k != "engine" and p.get("ok") != n]
-    out += [f"  in-process {p['pass']}: {p['ok']}/{n} reached; {'; '.join(p['errors'])[:400]}"
-            for p in ph.get("engine", {}).get("passes", []) if p["pass"] in ("cold", "warm") and p["ok"] != n]
+           for k, p in ph.items() if "passes" not in p and p.get("ok") != n]
+    out += [f"  {k} {p['pass']}: {p['ok']}/{n} reached; {'; '.join(p['errors'])[:400]}"
+            for k, ph_ in ph.items() for p in ph_.get("passes", [])
+            if p["pass"] in ("cold", "warm") and p["ok"] != n]
     out += [f"  {LABELS.get(k, k)}: stopped after the phase time-out"
             for k, p in ph.items() if p.get("timed_out")]
     return out
@@ -116,8 +119,11 @@ def render(report: dict[str, Any], targets: dict[str, float]) -> str:
              f"probe script alone (sh + the commands it runs, locally as the fleet user): "
              f"{report['probe_alone_ms']:.1f} ms CPU per run", "", HEADER]
     lines += [row(LABELS[k], ph[k], n) for k in ("fleetcheck", "floor", "ansible") if k in ph]
-    if ph.get("engine", {}).get("passes"):
-        lines += engine_rows(ph["engine"], n)
+    for key, title in (("engine", "fleetcheck as is"), ("exp-buffered", "EXPERIMENT: probe output buffered"),
+                       ("exp-poll1s", "EXPERIMENT: kept connections poll every 1 s"),
+                       ("exp-both", "EXPERIMENT: both")):
+        if ph.get(key, {}).get("passes"):
+            lines += [f"-- in process, {title}:", *engine_rows(ph[key], n)]
     sshd = [1000 * p["sshd_cpu_s"] / n for k, p in ph.items() if k in ("fleetcheck", "floor")]
     if sshd:
         per = sum(sshd) / len(sshd)

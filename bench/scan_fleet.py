@@ -45,6 +45,11 @@ TARGETS = {"vs_ansible": 5.0, "vs_floor": 1.3, "cpu_ms_per_host": 10.0, "cold_10
            "warm_1000_s": 6.0}
 
 
+# in-process variants that test the fixes suggested in README.md (not fleetcheck as shipped)
+EXPERIMENTS = {"exp-buffered": ["--buffered"], "exp-poll1s": ["--poll", "1.0"],
+               "exp-both": ["--buffered", "--poll", "1.0"]}
+
+
 class Interrupted(Exception):
     pass
 
@@ -167,6 +172,13 @@ def run_bench(args: argparse.Namespace) -> dict[str, Any]:
             r = runner.measure("engine", [PYTHON, str(BENCH / "_engine.py"), str(inventory), str(c), "2"])
             r.update(last_json(r["stdout_file"]))
             phases["engine"] = r
+        if args.experiments:
+            for name, flags in EXPERIMENTS.items():
+                say(f"experiment: {name} ...")
+                cmd = [PYTHON, str(BENCH / "_engine.py"), str(inventory), str(c), "2", *flags]
+                r = runner.measure(name, cmd)
+                r.update(last_json(r["stdout_file"]))
+                phases[name] = r
     finally:
         runner.stop()
         fleet.stop()
@@ -235,6 +247,8 @@ def main() -> int:
     ap.add_argument("--warm", action="store_true",
                     help="also: in-process cold scan + warm rescan over kept connections")
     ap.add_argument("--no-ansible", action="store_true", help="skip the Ansible run")
+    ap.add_argument("--experiments", action="store_true",
+                    help="also: the in-process cold+warm run with the fixes of README.md applied (slow)")
     ap.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     ap.add_argument("--keep", action="store_true", help="keep the run directory (outputs, logs)")
     ap.add_argument("--tmp", metavar="DIR", help="parent of the run directory (default: $TMPDIR)")
