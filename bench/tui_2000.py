@@ -8,7 +8,11 @@ is sent every 100 ms. Measured:
 - keypress -> handled: from posting the key event to the app until the
   bound action ran (p50, p95, max);
 - longest main-thread stall: a 5 ms ticker on the app's event loop records how
-  late it woke up (covers message handling, table updates, rendering);
+  late it woke up (covers message handling, table updates, rendering), in wall
+  time and in CPU time the main thread used meanwhile (the CPU figure is what
+  the code costs; the wall figure also counts waiting for a core, so read it
+  together with the load average printed alongside: other processes on a
+  2-core box inflate it);
 - CPU while idle: process CPU time over 10 s after the scan ended, no input;
 - RSS: peak resident memory sampled during the run.
 
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import statistics
 import time
@@ -103,6 +108,7 @@ async def bench(n: int, max_delay: float, concurrency: int, idle_seconds: float)
     MainScreen.action_cursor_down = down  # type: ignore[method-assign]
     MainScreen.action_cursor_up = up  # type: ignore[method-assign]
     stalls: list[float] = []
+    cpu_stalls: list[float] = []
     rss_peak = 0
     stop = asyncio.Event()
 
@@ -110,9 +116,10 @@ async def bench(n: int, max_delay: float, concurrency: int, idle_seconds: float)
         nonlocal rss_peak
         period = 0.005
         while not stop.is_set():
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.thread_time()
             await asyncio.sleep(period)
             stalls.append(time.perf_counter() - t - period)
+            cpu_stalls.append(time.thread_time() - c)
             if len(stalls) % 100 == 0:
                 rss_peak = max(rss_peak, proc.memory_info().rss)
 
@@ -129,13 +136,13 @@ async def bench(n: int, max_delay: float, concurrency: int, idle_seconds: float)
             app.post_message(events.Key(key, key))
             while len(handled) == before:
                 await asyncio.sleep(0.001)
-                if time.perf_counter() - sent > 5:
-                    raise RuntimeError("a key was not handled within 5 s")
+                if time.perf_counter() - sent > 30:
+                    raise RuntimeError("a key was not handled within 30 s")
             latencies.append(handled[-1] - sent)
             i += 1
             await asyncio.sleep(0.1)
         scan_seconds = time.perf_counter() - t_start
-        scan_stalls = list(stalls)
+        scan_stalls, scan_cpu_stalls = list(stalls), list(cpu_stalls)
         await pilot.pause(1.0)  # let the last repaint settle
         stop.set()
         await tick
@@ -149,7 +156,8 @@ async def bench(n: int, max_delay: float, concurrency: int, idle_seconds: float)
     return {"hosts": n, "rows": rows, "scan_s": scan_seconds, "keys": len(latencies),
             "key_p50_ms": statistics.median(latencies) * 1000, "key_p95_ms": pct(latencies, 95) * 1000,
             "key_max_ms": max(latencies) * 1000, "stall_max_ms": max(scan_stalls) * 1000,
-            "stall_p99_ms": pct(scan_stalls, 99) * 1000, "idle_cpu_pct": idle_cpu,
+            "stall_p99_ms": pct(scan_stalls, 99) * 1000, "cpu_stall_max_ms": max(scan_cpu_stalls) * 1000,
+            "cpu_stall_p99_ms": pct(scan_cpu_stalls, 99) * 1000, "idle_cpu_pct": idle_cpu,
             "rss_peak_mb": rss_peak / 2**20}
 
 
@@ -160,15 +168,19 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--idle", type=float, default=10.0, help="seconds of idle CPU measurement")
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     r = asyncio.run(bench(args.hosts, args.max_delay, args.concurrency, args.idle))
+    load_after = os.getloadavg()[0]
     ok = {"key_p95_ms": r["key_p95_ms"] < 100, "stall_max_ms": r["stall_max_ms"] < 50,
           "idle_cpu_pct": r["idle_cpu_pct"] < 1, "rss_peak_mb": r["rss_peak_mb"] < 150}
+    print(f"load average (1 min) before {load_before:.1f}, after {load_after:.1f} on {os.cpu_count()} cores")
     print(f"hosts {r['hosts']:.0f} (rows shown {r['rows']:.0f}), scan streamed for {r['scan_s']:.1f} s, "
           f"{r['keys']:.0f} keys sent during the scan")
     print(f"keypress -> handled: p50 {r['key_p50_ms']:.1f} ms, p95 {r['key_p95_ms']:.1f} ms, "
           f"max {r['key_max_ms']:.1f} ms   [target p95 < 100 ms: {'ok' if ok['key_p95_ms'] else 'MISSED'}]")
-    print(f"main-thread stall: max {r['stall_max_ms']:.1f} ms, p99 {r['stall_p99_ms']:.1f} ms   "
+    print(f"main-thread stall (wall): max {r['stall_max_ms']:.1f} ms, p99 {r['stall_p99_ms']:.1f} ms   "
           f"[target max < 50 ms: {'ok' if ok['stall_max_ms'] else 'MISSED'}]")
+    print(f"main-thread stall (CPU):  max {r['cpu_stall_max_ms']:.1f} ms, p99 {r['cpu_stall_p99_ms']:.1f} ms")
     print(f"idle CPU: {r['idle_cpu_pct']:.2f} % of one core   "
           f"[target < 1 %: {'ok' if ok['idle_cpu_pct'] else 'MISSED'}]")
     print(f"RSS peak: {r['rss_peak_mb']:.1f} MB   "

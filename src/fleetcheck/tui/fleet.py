@@ -32,9 +32,17 @@ class HostEntry:
     def name(self) -> str:
         return self.host.name
 
+    _state_of: HostResult | None = field(default=None, repr=False, compare=False)
+    _state: State | None = field(default=None, repr=False, compare=False)
+
     @property
     def state(self) -> State | None:
-        return None if self.result is None else self.result.state
+        # HostResult.state is recomputed from every check on each access; sorting and
+        # counting 2000 hosts per batch asks for it often, so remember it per result.
+        if self._state_of is not self.result:
+            self._state_of = self.result
+            self._state = None if self.result is None else self.result.state
+        return self._state
 
     @property
     def reachability(self) -> Reachability | None:
@@ -47,7 +55,8 @@ class HostEntry:
     @property
     def severity(self) -> int:
         """Worst-first rank: CRIT > UNKNOWN > WARN > OK > no result yet."""
-        return -1 if self.result is None else self.result.state.rank
+        state = self.state
+        return -1 if state is None else state.rank
 
     def worst_check(self) -> CheckResult | None:
         return None if self.result is None else self.result.worst_check()
@@ -76,7 +85,7 @@ def in_view(entry: HostEntry, view: QuickView, now: datetime, stale_after: timed
     if view is QuickView.ALL:
         return True
     if view is QuickView.PROBLEMS:
-        return entry.result is not None and (entry.result.state is not State.OK or not entry.reachable)
+        return entry.result is not None and (entry.state is not State.OK or not entry.reachable)
     if view is QuickView.UNREACHABLE:
         return not entry.reachable
     if view is QuickView.PRINTERS:

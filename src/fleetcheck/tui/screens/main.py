@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -61,7 +61,7 @@ class MainScreen(Screen[None]):
         self.filter_query: Query = parse_query("")
         self.filter_error = ""
         self._debounce: Timer | None = None
-        self._sort_keys: dict[str, object] = {}  # current sort key of each shown row
+        self._sort_keys: dict[str, Any] = {}  # current sort key of each shown row
 
     @property
     def fleet_app(self) -> FleetcheckApp:
@@ -133,11 +133,14 @@ class MainScreen(Screen[None]):
                     self._sort_keys[entry.name] = key
             if leaving:
                 table.remove_entries(leaving)
+                for name in leaving:
+                    self._sort_keys.pop(name, None)
             for entry in entering:
                 table.add_entry(entry, now)
                 self._sort_keys[entry.name] = sort_key(entry)
             if resort:  # only when a row's place can have changed
-                self._resort()
+                keys = self._sort_keys
+                table.reorder(sorted(keys, key=keys.__getitem__))
         self.update_summary()
 
     def _resort(self) -> None:

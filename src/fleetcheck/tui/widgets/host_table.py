@@ -50,7 +50,7 @@ class HostTable(DataTable[Text]):
         self.follow_top = True
         self._moving = False
         self._versions: dict[tuple[str | None, str | None], int] = {}  # (row, column) -> edits
-        self._own_cells: LRUCache[tuple[object, ...], SegmentLines] = LRUCache(4000)
+        self._own_cells: LRUCache[tuple[object, ...], tuple[tuple[int, int], SegmentLines]] = LRUCache(4000)
         self._structure = 0  # bumped on every add/remove/clear/sort of rows
         self._ordered_key: tuple[int, int] = (-1, -1)
         self._ordered: list[Row] = []
@@ -102,7 +102,9 @@ class HostTable(DataTable[Text]):
                      cursor: bool = False, hover: bool = False) -> SegmentLines:
         # DataTable keys its cell cache on a table-wide update counter, so one changed cell
         # re-renders every visible cell (~370 at 160x50: the whole cost of a frame). Here a
-        # cell is cached on its own version, so a frame renders only the cells that changed.
+        # cell is cached on its own version and survives edits elsewhere and re-sorts. The
+        # rendered segments carry the row index as mouse meta; a row that moved gets its
+        # cached cell re-tagged instead of re-rendered.
         if row_index < 0 or column_index < 0:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         row_key = self._row_locations.get_key(row_index)
@@ -110,12 +112,18 @@ class HostTable(DataTable[Text]):
         if row_key is None or col_key is None:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         version = self._versions.get((row_key.value, col_key.value), 0)
-        key = (row_index, column_index, row_key, version, base_style, width, cursor, hover,
+        key = (row_key, col_key, version, base_style, width, cursor, hover,
                self._show_hover_cursor, self._pseudo_class_state)
-        lines = self._own_cells.get(key)
-        if lines is None:
+        cached = self._own_cells.get(key)
+        if cached is not None and cached[0] == (row_index, column_index):
+            return cached[1]
+        if cached is None:
             lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-            self._own_cells[key] = lines
+        else:
+            meta = Style.from_meta({"row": row_index, "column": column_index})
+            lines = [[Segment(seg.text, seg.style + meta if seg.style else meta, seg.control)
+                      for seg in line] for line in cached[1]]
+        self._own_cells[key] = ((row_index, column_index), lines)
         return lines
 
     # DataTable recomputes these O(rows) lists whenever its update counter moves, i.e. on

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from rich.style import Style
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 from fleetcheck.core.states import State
 from fleetcheck.tui.fleet import Counts
@@ -55,13 +55,19 @@ def render_summary(s: Summary, styles: dict[State | None, Style], down: Style | 
     return text
 
 
-class SummaryBar(Static):
+class SummaryBar(Widget):
+    """Three fixed lines. Not a Static: Static.update() asks for a new layout of the whole
+    screen on every change, and the header changes with every batch of results."""
+
     def __init__(self, **kwargs: object) -> None:
-        super().__init__("", **kwargs)  # type: ignore[arg-type]
-        self._last: Text | None = None
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._text = Text()
+
+    def render(self) -> Text:
+        return self._text
 
     def show(self, text: Text) -> None:
-        if self._last is not None and self._last == text:
+        if self._text == text:
             return
-        self._last = text
-        self.update(text)
+        self._text = text
+        self.refresh()
