@@ -131,6 +131,7 @@ class MainScreen(Screen[None]):
                     key = sort_key(entry)
                     resort |= self._sort_keys.get(entry.name) != key
                     self._sort_keys[entry.name] = key
+            table.flush_edits()
             if leaving:
                 table.remove_entries(leaving)
                 for name in leaving:
@@ -162,6 +163,7 @@ class MainScreen(Screen[None]):
                 entry = self.fleet_app.fleet.get(name)
                 if entry is not None:
                     self.table.update_entry(entry, now)
+            self.table.flush_edits()
 
     def update_summary(self) -> None:
         if not self.is_mounted:

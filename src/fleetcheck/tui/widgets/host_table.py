@@ -36,6 +36,13 @@ def _cap(values: Iterable[str], lo: int, hi: int) -> int:
     return max(lo, min(hi, max((len(v) for v in values), default=lo)))
 
 
+def _drop(cache: LRUCache[Any, Any], index: int, wanted: set[Any]) -> None:
+    """Remove the entries whose key has one of `wanted` at position `index`."""
+    keys = cache.keys()
+    for key in [k for k in keys if k[index] in wanted]:
+        cache.discard(key)
+
+
 class HostTable(DataTable[Text]):
     def __init__(self, **kwargs: object) -> None:
         # set before DataTable.__init__, which already clears (and so renders) the table
@@ -57,6 +64,7 @@ class HostTable(DataTable[Text]):
         self._offsets_key: tuple[int, int] = (-1, -1)
         self._offsets: list[tuple[RowKey, int]] = []
         self._kept_anchor: tuple[str | None, int] | None = None
+        self._dirty: set[str] = set()  # rows edited since the last flush_edits()
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
 
     # ----- layout -------------------------------------------------------------------------
@@ -217,9 +225,30 @@ class HostTable(DataTable[Text]):
             if shown.get(col) != cell:
                 shown[col] = cell
                 self._versions[(entry.name, col)] = self._versions.get((entry.name, col), 0) + 1
-                self.update_cell(entry.name, col, self._text(cell), update_width=False)
+                self._data[RowKey(entry.name)][ColumnKey(col)] = self._text(cell)
+                self._dirty.add(entry.name)
                 changed += 1
         return changed
+
+    def flush_edits(self) -> None:
+        """Repaint the rows edited by update_entry, and only those.
+
+        DataTable.update_cell bumps a table-wide counter that every render cache is keyed
+        on, so one edit re-renders every visible line. Here the edited rows' cache entries
+        are dropped and only their lines are marked for repaint; the rest stays cached.
+        """
+        if not self._dirty:
+            return
+        dirty = {RowKey(name) for name in self._dirty}
+        self._dirty.clear()
+        rows = {i for key in dirty if (i := self._row_locations.get(key)) is not None}
+        lines = {row + (self.header_height if self.show_header else 0) for row in rows}
+        _drop(self._row_render_cache, 0, dirty)
+        _drop(self._cell_render_cache, 0, dirty)
+        _drop(self._row_renderable_cache, 1, rows)
+        _drop(self._line_cache, 0, lines)
+        for row in rows:
+            self.refresh_row(row)
 
     def has(self, name: str) -> bool:
         return name in self._cells
@@ -282,6 +311,7 @@ class HostTable(DataTable[Text]):
             self.clear(columns=False)
             self._cells.clear()
             self._own_cells.clear()
+            self._dirty.clear()
             for entry in entries:
                 self.add_entry(entry, now)
         finally:
