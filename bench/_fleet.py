@@ -27,6 +27,8 @@ if str(ROOT) not in sys.path:
 
 from tests.ssh.fleet import SSHD, Fleet, FleetKeys, HostSpec  # noqa: E402
 
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+
 
 def listening_sockets() -> set[tuple[str, int]]:
     """(address, port) of every IPv4 TCP listener, from one read of /proc/net/tcp."""
@@ -51,11 +53,16 @@ class BenchFleet(Fleet):
         timeout = max(timeout, 10.0 + 0.05 * len(specs))
         for name, spec in specs.items():
             host, cmd = self._prepare(name, spec)
-            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL, start_new_session=True)
-            host.pid = proc.pid
-            self.hosts[name] = host
-            self._procs[name] = proc
+            # a Ctrl-C between starting an sshd and recording it would leave it running: hold it back
+            old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+            try:
+                proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL, start_new_session=True)
+                host.pid = proc.pid
+                self.hosts[name] = host
+                self._procs[name] = proc
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, old)
         end = time.monotonic() + timeout
         pending = set(self.hosts)
         while pending:

@@ -54,21 +54,31 @@ def rss_kb(pids: list[int]) -> int:
     return total
 
 
-def stop_tree(me: int) -> int:
-    """SIGKILL everything below this process (by PID), reap it; returns how many were left."""
-    left = tree(me)
-    for pid in left:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-    end = time.monotonic() + 10
+def stop_tree(me: int, child: int) -> int:
+    """SIGKILL everything below this process (by PID) and reap it; returns how many were stopped.
+
+    The client is killed first, so it forks nothing new; then the tree is swept until it is empty,
+    because children forked just before are re-parented here (subreaper) after the first sweep.
+    """
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(child, signal.SIGKILL)
+    stopped = 0
+    end = time.monotonic() + 20
     while time.monotonic() < end:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            break
-        if pid == 0:
-            time.sleep(0.02)
-    return len(left)
+        left = tree(me)
+        for pid in left:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        stopped += len(left)
+        while True:  # reap what has exited (the client, the killed, adopted orphans)
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return stopped
+            if pid == 0:
+                break
+        time.sleep(0.05)
+    return stopped
 
 
 def main() -> int:
@@ -102,7 +112,7 @@ def main() -> int:
         time.sleep(0.01)
     wall = time.monotonic() - t0
     code = proc.poll()
-    leftovers = stop_tree(me)
+    leftovers = stop_tree(me, proc.pid)
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     out.close()
     result = {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "maxrss_kb": usage.ru_maxrss,

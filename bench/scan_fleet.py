@@ -259,7 +259,8 @@ def main() -> int:
         ap.error("--concurrency must be between 1 and 256")
     if os.geteuid() != 0:
         say("note: not root, so the fleet's login user is you (your shell and rc files are in the figures)")
-    signal.signal(signal.SIGTERM, _on_signal)
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):  # also when started with SIGINT ignored
+        signal.signal(sig, _on_signal)
     try:
         report = run_bench(args)
     except (Interrupted, KeyboardInterrupt) as exc:
