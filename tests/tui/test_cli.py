@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from fleetcheck.cli.main import main
+from fleetcheck.tui import gc_tuning as gc_tuning_module
 from fleetcheck.tui.app import FleetcheckApp
 
 INVENTORY = """\
@@ -22,6 +23,14 @@ hosts:
     address: 127.0.0.22
     kind: printer
 """
+
+
+@pytest.fixture(autouse=True)
+def gc_tuning(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """run() tunes the garbage collector of the whole process: not in the test runner."""
+    calls: list[int] = []
+    monkeypatch.setattr(gc_tuning_module, "tune_for_interactive", lambda: calls.append(1))
+    return calls
 
 
 @pytest.fixture
@@ -42,7 +51,8 @@ def test_parsing_the_tui_command_does_not_import_textual() -> None:
 
 
 def test_run_builds_the_app_from_arguments_and_settings(inventory: Path, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+                                                         monkeypatch: pytest.MonkeyPatch,
+                                                         gc_tuning: list[int]) -> None:
     (tmp_path / "tui.toml").write_text('theme = "ansi-light"\n[keys]\nrescan-host = "ctrl+r"\n', "utf-8")
     seen: dict[str, Any] = {}
 
@@ -58,6 +68,7 @@ def test_run_builds_the_app_from_arguments_and_settings(inventory: Path, tmp_pat
     assert app.runner.options.concurrency == 4 and app.runner.options.host_timeout == 9
     assert app._wanted_theme == "ansi-light"
     assert app.config.keys == {"rescan-host": "ctrl+r"}
+    assert gc_tuning == [1]
 
 
 def test_theme_option_wins_over_settings(inventory: Path, tmp_path: Path,

@@ -83,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
     from fleetcheck.core.inventory import default_inventory_paths, load_inventory
     from fleetcheck.tui.app import FleetcheckApp
     from fleetcheck.tui.config import load_config
+    from fleetcheck.tui.gc_tuning import tune_for_interactive
     from fleetcheck.tui.keys import binding_ids
 
     config = load_config(known_ids=binding_ids())
@@ -102,6 +103,7 @@ def run(args: argparse.Namespace) -> int:
         previous=None if history is None else (lambda h: history.previous_host_result(h.name, customer)),
         unavailable=unavailable,
     )
+    tune_for_interactive()  # keeps full garbage collections from stalling the UI
     code = app.run() or 0
     _exit_if_threads_hang(code)
     return code
