@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from fleetcheck.core.collectors.ssh import SshOptions
 from fleetcheck.core.inventory.model import Host, SecretRef
 from fleetcheck.core.results import HostResult
-from fleetcheck.core.ssh.connect import ConnectOptions
+from fleetcheck.core.ssh.connect import ACTIVE_POLL, IDLE_POLL, ConnectOptions
 from fleetcheck.core.states import Reachability
 
 from .fleet import HostSpec, _descendants
@@ -130,10 +130,16 @@ def test_kept_connections_are_reused_capped_and_replaced_when_dead(sshd_fleet):
         scan(hosts, collector, close=False)
         assert collector.connects == 3 and len(collector._pool) == 2  # capped
         kept = dict(collector._pool)
+        # waiting in the pool, a transport thread polls slowly; in use, at paramiko's pace
+        assert {c.transport.sock.gettimeout() for c in kept.values()} == {IDLE_POLL}
         next(iter(kept.values())).close()  # one kept connection dies
         again = scan(hosts, collector, close=False)
         assert all(r.reachability is Reachability.REACHABLE for r in again.values())
         assert collector.connects == 3 + 2  # the evicted one and the dead one; one was reused
+        assert {c.transport.sock.gettimeout() for c in collector._pool.values()} == {IDLE_POLL}
+        reused = collector._checkout(next(iter(collector._pool)))
+        assert reused is not None and reused.transport.sock.gettimeout() == ACTIVE_POLL
+        reused.close()
     finally:
         collector.close_now()
     assert not collector._pool

@@ -153,6 +153,8 @@ class SshCollector:
         if conn is not None and (not conn.alive() or conn.age() > self.options.max_connection_age):
             conn.close()
             return None
+        if conn is not None:
+            conn.set_idle(False)
         return conn
 
     def _checkin(self, key: tuple[str, Target], conn: Connection) -> None:
@@ -160,6 +162,7 @@ class SshCollector:
             conn.close()
             return
         evicted = []
+        conn.set_idle(True)
         with self._pool_lock:
             self._pool[key] = conn
             self._pool.move_to_end(key)

@@ -55,6 +55,10 @@ class HandshakeLimiter:
             return sem
 
 
+IDLE_POLL = 1.0  # seconds between a pooled transport thread's wake-ups
+ACTIVE_POLL = 0.1  # paramiko's own Transport._active_check_timeout
+
+
 class Connection:
     """An authenticated Transport (plus how it was reached)."""
 
@@ -72,6 +76,18 @@ class Connection:
 
     def alive(self) -> bool:
         return bool(self.transport.is_active() and self.transport.is_authenticated())
+
+    def set_idle(self, idle: bool) -> None:
+        """Slow the transport thread's socket poll while the connection waits in a pool.
+
+        paramiko polls every 0.1 s per Transport: 1000 kept connections cost about 30 % of a
+        core doing nothing (measured in bench/). A closing socket still wakes it at once.
+        """
+        sock = self.transport.sock
+        try:
+            sock.settimeout(IDLE_POLL if idle else ACTIVE_POLL)
+        except (OSError, AttributeError):
+            pass  # a closed socket or a proxy without timeouts: nothing to slow down
 
     def close(self) -> None:
         self.transport.close()
