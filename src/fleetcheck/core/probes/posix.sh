@@ -232,4 +232,15 @@ macos() {
   done
 }
 
-main </dev/null
+# Hand the output over in a few large writes, not ~180 small ones: every write becomes its own
+# SSH packet, and the client pays per packet (bench/: 9.3 vs 2.6 ms client CPU per host).
+# Each section header is passed on at once (with the section before it), so the output of a
+# probe cut off mid-way still names the section it was in.
+if command -v awk >/dev/null 2>&1; then
+  main </dev/null | awk '
+    /^<<</ { printf "%s%s\n", buf, $0; buf = ""; fflush(); next }
+    { buf = buf $0 "\n" }
+    END { printf "%s", buf }'
+else
+  main </dev/null
+fi
