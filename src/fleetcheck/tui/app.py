@@ -88,6 +88,9 @@ class FleetcheckApp(App[int]):
         self.state_styles: dict[State | None, Style] = {}
         self.down_style: Style | None = None
         self.main_screen = MainScreen()
+        if autostart:  # the first rows are built as "scanning" instead of rewritten a moment later
+            for name in self.fleet.entries:
+                self.fleet.mark_scanning(name)
 
     # ----- setup ---------------------------------------------------------------------------
     def now(self) -> datetime:
