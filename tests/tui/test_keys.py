@@ -303,3 +303,21 @@ def test_narrow_terminal_drops_columns_and_keeps_the_highlighted_host() -> None:
             assert t.highlighted_name == "mac-chef"
             assert sum(c.get_render_width(t) for c in t.columns.values()) <= 80 - 2
     run(scenario)
+
+
+def test_age_tick_rewrites_only_ages() -> None:
+    async def scenario() -> None:
+        clock = Clock()
+        app = make_app(clock=clock)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await settle(app, pilot)
+            t = table(app)
+            before = [c.plain for c in t.get_row("srv-files")]
+            assert before[-1] == "<1m"
+            clock.advance(minutes=7)
+            app.main_screen.tick()
+            await pilot.pause()
+            after = [c.plain for c in t.get_row("srv-files")]
+            assert after[-1] == "7m"
+            assert after[:-1] == before[:-1]
+    run(scenario)

@@ -159,10 +159,11 @@ class MainScreen(Screen[None]):
             return
         now = self.fleet_app.now()
         with self.app.batch_update():
+            get = self.fleet_app.fleet.get
             for name in self.table.shown_names:
-                entry = self.fleet_app.fleet.get(name)
+                entry = get(name)
                 if entry is not None:
-                    self.table.update_entry(entry, now)
+                    self.table.update_age(entry, now)
             self.table.flush_edits()
 
     def update_summary(self) -> None:

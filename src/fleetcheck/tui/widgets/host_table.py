@@ -263,6 +263,18 @@ class HostTable(DataTable[Text]):
                 changed += 1
         return changed
 
+    def update_age(self, entry: HostEntry, now: datetime) -> None:
+        """The periodic tick only moves ages; leave the other cells alone (cheap for 2000 rows)."""
+        shown = self._cells.get(entry.name)
+        if shown is None or "age" not in shown:
+            return
+        cell = (age_text(entry.checked_at, now), None)
+        if shown["age"] != cell:
+            shown["age"] = cell
+            self._versions[(entry.name, "age")] = self._versions.get((entry.name, "age"), 0) + 1
+            self._data[RowKey(entry.name)][ColumnKey("age")] = self._text(cell)
+            self._dirty.add(entry.name)
+
     def flush_edits(self) -> None:
         """Repaint the rows edited by update_entry, and only those.
 
