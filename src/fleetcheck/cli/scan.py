@@ -13,6 +13,13 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any, TextIO
 
+from fleetcheck.cli.common import (
+    add_engine_arguments,
+    add_history_and_ssh_arguments,
+    add_inventory_argument,
+    positive,
+)
+
 if TYPE_CHECKING:
     import asyncio
 
@@ -52,44 +59,22 @@ so crash checks can count events since the previous scan of a host.
 """
 
 
-def _positive(kind: type[int] | type[float]) -> Any:
-    def parse(text: str) -> int | float:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
-        if not value > 0 or value != value:
-            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-        return value
-    parse.__name__ = kind.__name__
-    return parse
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = EPILOG
-    parser.add_argument("inventories", nargs="*", metavar="INVENTORY",
-                        help="inventory file or folder (default: the bundled local inventory)")
+    add_inventory_argument(parser)
     parser.add_argument("--format", "-f", choices=FORMATS, default="table",
                         help="output format (default: table)")
     parser.add_argument("--host", action="append", default=[], metavar="NAME",
                         help="scan only this host (repeatable); an unknown name is an error")
     parser.add_argument("--tag", action="append", default=[], metavar="TAG",
                         help="scan only hosts carrying this tag (repeatable: all tags must match)")
-    parser.add_argument("--concurrency", type=_positive(int), default=32, metavar="N",
-                        help="hosts scanned at the same time (default: 32)")
-    parser.add_argument("--timeout", type=_positive(float), default=60.0, metavar="S",
-                        help="deadline per host in seconds (default: 60)")
-    parser.add_argument("--scan-timeout", type=_positive(float), default=None, metavar="S",
+    add_engine_arguments(parser)
+    parser.add_argument("--scan-timeout", type=positive(float), default=None, metavar="S",
                         help="deadline for the whole scan in seconds (default: none)")
     parser.add_argument("--output", "-o", metavar="FILE",
                         help="write the output to FILE instead of standard output")
-    parser.add_argument("--no-history", action="store_true",
-                        help="do not save this scan, nor read earlier ones")
-    parser.add_argument("--history-dir", metavar="DIR",
-                        help="history folder (default: $FLEETCHECK_HOME/history or the user state folder)")
-    parser.add_argument("--ssh-config", metavar="FILE",
-                        help="OpenSSH client config (default: ~/.ssh/config)")
+    add_history_and_ssh_arguments(parser)
 
 
 def select_hosts(inventory: Inventory, names: list[str], tags: list[str]) -> tuple[Host, ...]:

@@ -10,7 +10,12 @@ import argparse
 import os
 import sys
 import threading
-from typing import Any
+
+from fleetcheck.cli.common import (
+    add_engine_arguments,
+    add_history_and_ssh_arguments,
+    add_inventory_argument,
+)
 
 COLLECTOR_THREAD_PREFIX = "fleetcheck-collect"
 
@@ -32,19 +37,6 @@ Full scans are saved to the history folder like `fleetcheck scan` does.
 """
 
 
-def _positive(kind: type[int] | type[float]) -> Any:
-    def parse(text: str) -> int | float:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-        return value
-    parse.__name__ = kind.__name__
-    return parse
-
-
 def _interval(text: str) -> float:
     try:
         value = float(text)
@@ -58,22 +50,13 @@ def _interval(text: str) -> float:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = EPILOG
-    parser.add_argument("inventories", nargs="*", metavar="INVENTORY",
-                        help="inventory file or folder (default: the bundled local inventory)")
-    parser.add_argument("--concurrency", type=_positive(int), default=32, metavar="N",
-                        help="hosts scanned at the same time (default: 32)")
-    parser.add_argument("--timeout", type=_positive(float), default=60.0, metavar="S",
-                        help="deadline per host in seconds (default: 60)")
+    add_inventory_argument(parser)
+    add_engine_arguments(parser)
     parser.add_argument("--interval", type=_interval, default=300.0, metavar="S",
                         help="rescan everything every S seconds, 0 = never (default: 300; p pauses)")
     parser.add_argument("--theme", metavar="NAME",
                         help="colour theme, e.g. ansi-dark for odd terminals (default: textual-dark)")
-    parser.add_argument("--no-history", action="store_true",
-                        help="do not save scans, nor read earlier ones")
-    parser.add_argument("--history-dir", metavar="DIR",
-                        help="history folder (default: $FLEETCHECK_HOME/history or the user state folder)")
-    parser.add_argument("--ssh-config", metavar="FILE",
-                        help="OpenSSH client config (default: ~/.ssh/config)")
+    add_history_and_ssh_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ sent. Every stage has its own timeout, all bounded by the host's deadline.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import socket
 import threading
@@ -83,11 +84,9 @@ class Connection:
         paramiko polls every 0.1 s per Transport: 1000 kept connections cost about 30 % of a
         core doing nothing (measured in bench/). A closing socket still wakes it at once.
         """
-        sock = self.transport.sock
-        try:
-            sock.settimeout(IDLE_POLL if idle else ACTIVE_POLL)
-        except (OSError, AttributeError):
-            pass  # a closed socket or a proxy without timeouts: nothing to slow down
+        # a closed socket or a proxy without timeouts: nothing to slow down
+        with contextlib.suppress(OSError, AttributeError):
+            self.transport.sock.settimeout(IDLE_POLL if idle else ACTIVE_POLL)
 
     def close(self) -> None:
         self.transport.close()

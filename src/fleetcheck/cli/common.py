@@ -1,0 +1,41 @@
+"""Arguments every scanning front end shares (`scan`, `tui`), parsed the same way."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+
+def positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
+    """An argparse type: a number greater than zero (NaN refused)."""
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+        if not value > 0:  # also refuses NaN
+            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+        return value
+    parse.__name__ = kind.__name__
+    return parse
+
+
+def add_inventory_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("inventories", nargs="*", metavar="INVENTORY",
+                        help="inventory file or folder (default: the bundled local inventory)")
+
+
+def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--concurrency", type=positive(int), default=32, metavar="N",
+                        help="hosts scanned at the same time (default: 32)")
+    parser.add_argument("--timeout", type=positive(float), default=60.0, metavar="S",
+                        help="deadline per host in seconds (default: 60)")
+
+
+def add_history_and_ssh_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-history", action="store_true",
+                        help="do not save scans, nor read earlier ones")
+    parser.add_argument("--history-dir", metavar="DIR",
+                        help="history folder (default: $FLEETCHECK_HOME/history or the user state folder)")
+    parser.add_argument("--ssh-config", metavar="FILE",
+                        help="OpenSSH client config (default: ~/.ssh/config)")
