@@ -131,6 +131,7 @@ class Counts:
     unreachable: int = 0
     ok: int = 0
     pending: int = 0
+    not_checked: int = 0
 
 
 @dataclass
@@ -171,9 +172,14 @@ class Fleet:
             if state is None:
                 c.pending += 1
                 continue
-            setattr(c, state.value.lower(), getattr(c, state.value.lower()) + 1)
-            if not e.reachable:
+            # the same partition as `fleetcheck scan`: states count reached hosts, so the
+            # parts add up to the fleet and a down host is not counted twice
+            if e.result is not None and e.result.reachability is Reachability.NOT_CHECKED:
+                c.not_checked += 1
+            elif not e.reachable:
                 c.unreachable += 1
+            else:
+                setattr(c, state.value.lower(), getattr(c, state.value.lower()) + 1)
         return c
 
     def ordered(self, sort: str, keep: Callable[[HostEntry], bool] = lambda e: True) -> list[HostEntry]:

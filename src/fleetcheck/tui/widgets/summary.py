@@ -40,6 +40,8 @@ def render_summary(s: Summary, styles: dict[State | None, Style], down: Style | 
         (f"{UNREACHABLE_GLYPH} unreachable {c.unreachable}", down if c.unreachable else None),
         (f"{GLYPHS[State.OK]} OK {c.ok}", styles.get(State.OK)),
     ]
+    if c.not_checked:
+        parts.append((f"· not checked {c.not_checked}", styles.get(State.UNKNOWN)))
     if c.pending:
         parts.append((f"· pending {c.pending}", styles.get(None)))
     for i, (label, style) in enumerate(parts):
