@@ -16,6 +16,7 @@ from typing import Any, Self
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text, TextType
+from textual._two_way_dict import TwoWayDict
 from textual.cache import LRUCache
 from textual.coordinate import Coordinate
 from textual.geometry import Region
@@ -424,7 +425,17 @@ class HostTable(DataTable[Text]):
         """Put rows in this order (names not shown are ignored)."""
         rank = {name: i for i, name in enumerate(order)}
         anchor = self._anchor()
-        self.sort("name", key=lambda cell: rank.get(cell.plain, len(rank)))
+        # DataTable.sort builds a key from every row's cell dict; the row key is the name
+        # already. Same stable order, and no repaint at all when no row moved.
+        last = len(rank)
+        keys = sorted(self._data, key=lambda k: rank.get(k.value, last))
+        get_key = self._row_locations.get_key
+        if any(get_key(i) != k for i, k in enumerate(keys)):
+            self._structure += 1
+            self._row_locations = TwoWayDict({k: i for i, k in enumerate(keys)})
+            self._update_count += 1
+            self._structure += 1
+            self.refresh()
         self._restore(anchor)
 
     def remove_entries(self, names: Iterable[str]) -> None:
