@@ -41,7 +41,7 @@ BUFFERED_COMMAND = """env LC_ALL=C sh -c 'o=$(sh -s); printf "%s\\n" "$o"'"""
 def make_collector(keep: int, buffered: bool, poll: float | None) -> Any:
     from fleetcheck.core.collectors.ssh import SshCollector, SshOptions
     from fleetcheck.core.probes.base import probe_for_kind
-    from fleetcheck.core.probes.posix import PosixProbe
+    from fleetcheck.core.probes.posix.probe import PosixProbe
 
     class BufferedProbe(PosixProbe):
         def command(self) -> str:

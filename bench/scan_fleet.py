@@ -37,7 +37,7 @@ from _report import render  # noqa: E402
 
 PYTHON = sys.executable
 FLEETCHECK = str(Path(PYTHON).parent / "fleetcheck")
-PROBE_SCRIPT = ROOT / "src" / "fleetcheck" / "core" / "probes" / "posix.sh"
+PROBE_SCRIPT = ROOT / "src" / "fleetcheck" / "core" / "probes" / "posix" / "posix.sh"
 PROBE_COMMAND = "env LC_ALL=C sh -s"  # fleetcheck.core.probes.posix.COMMAND
 PHASE_TIMEOUT = 900.0  # seconds; a phase that takes longer is stopped and reported as such
 

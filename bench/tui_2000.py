@@ -34,7 +34,8 @@ from typing import Any, ClassVar
 import psutil
 from textual import events
 
-from fleetcheck.core.collectors.base import CollectContext, Collection, Unreachable
+from fleetcheck.core.collectors.base import CollectContext
+from fleetcheck.core.contracts import Collection, Unreachable
 from fleetcheck.core.engine import EngineOptions
 from fleetcheck.core.inventory.model import HOST_KINDS, Host, Inventory
 from fleetcheck.core.results import CheckResult, Evidence, Metric

@@ -20,7 +20,8 @@ import sys
 import time
 from typing import ClassVar
 
-from fleetcheck.core.collectors.base import CollectContext, Collection, Unreachable
+from fleetcheck.core.collectors.base import CollectContext
+from fleetcheck.core.contracts import Collection, Unreachable
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.ranges import Range
 from fleetcheck.core.results import CheckResult, Evidence, Metric

@@ -11,7 +11,8 @@ from typing import Any, ClassVar
 
 import pytest
 
-from fleetcheck.core.collectors.base import CollectContext, Collection, Unreachable
+from fleetcheck.core.collectors.base import CollectContext
+from fleetcheck.core.contracts import Collection, Unreachable
 from fleetcheck.core.engine import REACHABILITY_CHECK, EngineOptions, ScanEngine
 from fleetcheck.core.events import (
     CheckFinished,

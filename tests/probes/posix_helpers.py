@@ -7,10 +7,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from fleetcheck.core.collectors.base import Collection
+from fleetcheck.core.contracts import Collection, ProbeRun
 from fleetcheck.core.inventory.model import Host
-from fleetcheck.core.probes.base import ProbeRun
-from fleetcheck.core.probes.posix import PROBE
+from fleetcheck.core.probes.posix.probe import PROBE
 from fleetcheck.core.results import CheckResult
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "posix"

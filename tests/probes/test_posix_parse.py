@@ -10,7 +10,7 @@ import pytest
 from posix_helpers import checks, drop_section, parse, recorded, replace_section, states, target_now, us
 
 from fleetcheck.core.inventory.model import Host
-from fleetcheck.core.probes.posix import COMMAND, PROBE
+from fleetcheck.core.probes.posix.probe import COMMAND, PROBE
 from fleetcheck.core.ranges import Range
 from fleetcheck.core.thresholds import Levels, Thresholds
 
@@ -385,7 +385,7 @@ def test_macos_unreadable_sources_are_unknown():
 
 
 def test_clock_far_from_the_scanners_clock_is_warn():
-    from fleetcheck.core.probes.base import ProbeRun
+    from fleetcheck.core.contracts import ProbeRun
 
     now = target_now(HEALTHY)
     scanner = now + timedelta(minutes=20)  # the target's clock is 20 min behind

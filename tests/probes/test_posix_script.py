@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from fleetcheck.core.contracts import ProbeRun
 from fleetcheck.core.inventory.model import Host
-from fleetcheck.core.probes.base import ProbeRun
-from fleetcheck.core.probes.posix import PROBE
-from fleetcheck.core.probes.posix_sections import split_sections
+from fleetcheck.core.probes.posix.probe import PROBE
+from fleetcheck.core.probes.posix.sections import split_sections
 
 HOSTS = Path(__file__).resolve().parent.parent / "ssh" / "hosts"
 SYSTEM_PATH = ("/usr/local/bin", "/usr/bin", "/bin", "/usr/sbin", "/sbin")

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from windows_helpers import NOW, check, data_of, make_run, parse, replace, sections
 
-from fleetcheck.core.checks.windows.common import ADMIN_FIX
+from fleetcheck.core.probes.windows.sections import ADMIN_FIX
 from fleetcheck.core.states import State
 
 GIB = 2**30

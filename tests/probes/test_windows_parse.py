@@ -23,16 +23,16 @@ from windows_helpers import (
     sections,
 )
 
-from fleetcheck.core.checks.windows.common import ADMIN_FIX, EVENT_FIX
-from fleetcheck.core.checks.windows.psjson import (
+from fleetcheck.core.probes import probe_for_kind
+from fleetcheck.core.probes.windows.probe import BOOTSTRAP, COMMAND, PROBE, script_bytes
+from fleetcheck.core.probes.windows.psjson import (
     PsShapeError,
     as_list,
     decode_stderr,
     decode_stdout,
     ps_time,
 )
-from fleetcheck.core.probes import probe_for_kind
-from fleetcheck.core.probes.windows import BOOTSTRAP, COMMAND, PROBE, script_bytes
+from fleetcheck.core.probes.windows.sections import ADMIN_FIX, EVENT_FIX
 from fleetcheck.core.states import State
 from fleetcheck.core.thresholds import Levels, Thresholds
 
@@ -507,8 +507,8 @@ def test_script_brackets_balance() -> None:
 def test_every_section_the_script_prints_is_read() -> None:
     import re
 
-    from fleetcheck.core.checks.windows.common import SOURCES
-    from fleetcheck.core.probes.windows import FAMILIES
+    from fleetcheck.core.probes.windows.probe import FAMILIES
+    from fleetcheck.core.probes.windows.sections import SOURCES
 
     printed = set(re.findall(r"Invoke-Section '(\w+)'", script_bytes().decode("ascii")))
     read = {section for section, _, _ in FAMILIES.values()} | {"meta"}

@@ -8,10 +8,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from fleetcheck.core.collectors.base import Collection
+from fleetcheck.core.contracts import Collection, ProbeRun
 from fleetcheck.core.inventory.model import Host
-from fleetcheck.core.probes.base import ProbeRun
-from fleetcheck.core.probes.windows import COMMAND, PROBE
+from fleetcheck.core.probes.windows.probe import COMMAND, PROBE
 from fleetcheck.core.results import CheckResult
 from fleetcheck.core.thresholds import Thresholds
 

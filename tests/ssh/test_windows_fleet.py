@@ -20,7 +20,7 @@ import pytest
 
 from fleetcheck.cli.main import main
 from fleetcheck.core.collectors.ssh import SshCollector, SshOptions
-from fleetcheck.core.probes.windows import BOOTSTRAP, COMMAND, script_bytes
+from fleetcheck.core.probes.windows.probe import BOOTSTRAP, COMMAND, script_bytes
 from fleetcheck.core.results import HostResult
 from fleetcheck.core.states import Reachability, State
 

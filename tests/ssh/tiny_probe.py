@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fleetcheck.core.collectors.base import Collection
+from fleetcheck.core.contracts import Collection, ProbeRun
 from fleetcheck.core.inventory.model import Host
-from fleetcheck.core.probes.base import ProbeRun
 from fleetcheck.core.results import CheckResult, Evidence
 from fleetcheck.core.states import State
 

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
-from fleetcheck.core.collectors.base import CollectContext, Collection, Unreachable
+from fleetcheck.core.collectors.base import CollectContext
+from fleetcheck.core.contracts import Collection, Unreachable
 from fleetcheck.core.inventory.model import HOST_KINDS, Host, Inventory
 from fleetcheck.core.results import CheckResult, Evidence, Metric
 from fleetcheck.core.states import Reachability, State

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from textual.pilot import Pilot
 
-from fleetcheck.core.collectors.base import Collection, Unreachable
+from fleetcheck.core.contracts import Collection, Unreachable
 from fleetcheck.core.inventory.model import Host, Inventory
 from fleetcheck.core.results import CheckResult
 from fleetcheck.core.states import State

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from fleetcheck.core.collectors.base import Collection
+from fleetcheck.core.contracts import Collection
 from fleetcheck.core.engine import ScanEngine
 from fleetcheck.core.results import CheckResult
 from fleetcheck.core.states import State

@@ -30,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import time
 
-    from fleetcheck.core.collectors.base import Unreachable
+    from fleetcheck.core.contracts import Unreachable
     from fleetcheck.core.errors import FleetcheckError
     from fleetcheck.core.inventory import default_inventory_paths, load_inventory
     from fleetcheck.core.ssh.config import SshConfig, Target

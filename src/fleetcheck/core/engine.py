@@ -25,7 +25,8 @@ from datetime import datetime
 from typing import Any
 
 from fleetcheck import __version__
-from fleetcheck.core.collectors.base import CollectContext, Collection, Collector, Unreachable
+from fleetcheck.core.collectors.base import CollectContext, Collector
+from fleetcheck.core.contracts import Collection, Unreachable
 from fleetcheck.core.events import (
     CheckFinished,
     Event,

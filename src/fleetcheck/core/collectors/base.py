@@ -10,36 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Protocol, TypeVar
 
+from fleetcheck.core.contracts import Collection
 from fleetcheck.core.inventory.model import Host
-from fleetcheck.core.results import CheckResult, HostResult
-from fleetcheck.core.states import Reachability
+from fleetcheck.core.results import HostResult
 
 T = TypeVar("T")
-
-
-@dataclass
-class Collection:
-    """What a collector found on one reachable host."""
-
-    checks: list[CheckResult]
-    facts: dict[str, Any] = field(default_factory=dict)
-
-
-class Unreachable(Exception):
-    """The collector could not talk to the host; says how and what to try.
-
-    `evidence` is what happened on the wire, e.g. "connect 192.0.2.10:22:
-    connection refused", so the host-level finding carries its proof too.
-    """
-
-    def __init__(self, reachability: Reachability, reason: str, fix: str | None = None,
-                 evidence: str = "", facts: dict[str, Any] | None = None) -> None:
-        super().__init__(reason)
-        self.reachability = reachability
-        self.reason = reason
-        self.fix = fix
-        self.evidence = evidence
-        self.facts = facts or {}
 
 
 @dataclass

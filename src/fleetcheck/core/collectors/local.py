@@ -44,7 +44,8 @@ from fleetcheck.core.checks.services import (
 )
 from fleetcheck.core.checks.temperature import Sensor, check_temperatures, sensor_names
 from fleetcheck.core.checks.uptime import BootInfo, check_uptime
-from fleetcheck.core.collectors.base import CollectContext, Collection
+from fleetcheck.core.collectors.base import CollectContext
+from fleetcheck.core.contracts import Collection
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.results import CheckResult, Evidence, iso, utcnow
 from fleetcheck.core.states import State

@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-from fleetcheck.core.collectors.base import CollectContext, Collection, Unreachable
+from fleetcheck.core.collectors.base import CollectContext
+from fleetcheck.core.contracts import Collection, Probe, ProbeRun, Unreachable
 from fleetcheck.core.errors import FleetcheckError
 from fleetcheck.core.inventory.model import Host
-from fleetcheck.core.probes.base import Probe, ProbeRun, probe_for_kind
+from fleetcheck.core.probes.base import probe_for_kind
 from fleetcheck.core.results import CheckResult, Evidence, HostResult
 from fleetcheck.core.ssh.config import SshConfig, Target
 from fleetcheck.core.ssh.connect import Connection, ConnectOptions, Connector

@@ -1,5 +1,9 @@
-"""Remote probes: the constant script sent to a host and the parser of its answer."""
+"""Remote probes: the constant script sent to a host and the parser of its answer.
 
-from fleetcheck.core.probes.base import Probe, ProbeRun, probe_for_kind
+`posix/` (Linux, macOS) and `windows/` each have a `probe.py` that orchestrates;
+the contract they implement (`Probe`, `ProbeRun`) is in `core/contracts.py`.
+"""
 
-__all__ = ["Probe", "ProbeRun", "probe_for_kind"]
+from fleetcheck.core.probes.base import probe_for_kind
+
+__all__ = ["probe_for_kind"]

@@ -14,7 +14,7 @@ from typing import Any
 
 import paramiko
 
-from fleetcheck.core.collectors.base import Unreachable
+from fleetcheck.core.contracts import Unreachable
 from fleetcheck.core.inventory.model import SecretRef
 from fleetcheck.core.ssh.config import Target
 from fleetcheck.core.ssh.keys import DEFAULT_IDENTITIES, KeyLoadError, KeyStore, describe_key

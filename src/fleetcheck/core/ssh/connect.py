@@ -19,7 +19,7 @@ from typing import Any
 import paramiko
 from paramiko.ssh_exception import IncompatiblePeer
 
-from fleetcheck.core.collectors.base import Unreachable
+from fleetcheck.core.contracts import Unreachable
 from fleetcheck.core.inventory.model import SecretRef
 from fleetcheck.core.ssh.auth import authenticate
 from fleetcheck.core.ssh.config import Target

@@ -12,7 +12,7 @@ import time
 
 import paramiko
 
-from fleetcheck.core.probes.base import Probe, ProbeRun
+from fleetcheck.core.contracts import Probe, ProbeRun
 from fleetcheck.core.results import utcnow
 
 OUTPUT_CAP = 4 * 1024 * 1024  # bytes of stdout + stderr kept per probe

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import paramiko
 
-from fleetcheck.core.collectors.base import Unreachable
+from fleetcheck.core.contracts import Unreachable
 from fleetcheck.core.ssh.config import Target
 from fleetcheck.core.ssh.knownhosts import (
     HostKeyCheck,

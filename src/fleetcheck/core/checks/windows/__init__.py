@@ -1,7 +1,7 @@
-"""Windows check families: the probe's PowerShell sections, parsed and judged.
+"""Windows check families: the probe's PowerShell sections, judged.
 
-psjson reads the output (5.1 and 7 quirks), events identifies and windows
-event-log records, common turns section errors into honest UNKNOWNs; one
-module per family judges (power, apps, disk, system, services, reboot,
-defender, updates). Shared families (filesystem, memory, uptime) are reused.
+Reading the output (PowerShell 5.1 and 7 quirks, section errors) is the
+probe's, in `core/probes/windows/`; events identifies Windows event-log
+records; one module per family judges (power, apps, disk, system, services,
+reboot, defender, updates). Shared families (filesystem, memory, uptime) are reused.
 """

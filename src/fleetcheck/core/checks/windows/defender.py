@@ -17,8 +17,8 @@ from __future__ import annotations
 from typing import Any
 
 from fleetcheck.core.checks import judged, levels_note
-from fleetcheck.core.checks.windows.common import ADMIN_FIX
-from fleetcheck.core.checks.windows.psjson import SectionError, as_bool, as_dict, as_int, as_list
+from fleetcheck.core.probes.windows.psjson import SectionError, as_bool, as_dict, as_int, as_list
+from fleetcheck.core.probes.windows.sections import ADMIN_FIX
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Evidence, Metric
 from fleetcheck.core.states import State, worst

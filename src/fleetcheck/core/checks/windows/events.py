@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from fleetcheck.core.checks.windows.common import source_of
-from fleetcheck.core.checks.windows.psjson import PsShapeError, Section, as_dict, as_int, as_list, ps_time
+from fleetcheck.core.probes.windows.psjson import PsShapeError, Section, as_dict, as_int, as_list, ps_time
+from fleetcheck.core.probes.windows.sections import source_of
 from fleetcheck.core.results import Evidence, iso
 
 MAX_EVENT_EVIDENCE = 20  # event evidence items per check; the details still list every event

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from fleetcheck.core.checks import judged, levels_note
-from fleetcheck.core.checks.windows.psjson import PsShapeError, as_bool, as_dict, as_int
+from fleetcheck.core.probes.windows.psjson import PsShapeError, as_bool, as_dict, as_int
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Evidence, Metric
 from fleetcheck.core.states import State

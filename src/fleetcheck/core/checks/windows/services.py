@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fleetcheck.core.checks import judged, levels_note
-from fleetcheck.core.checks.windows.psjson import as_bool, as_dict, as_int, as_list
+from fleetcheck.core.probes.windows.psjson import as_bool, as_dict, as_int, as_list
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Evidence, Metric
 from fleetcheck.core.states import State, worst

@@ -22,7 +22,7 @@ from typing import Any
 from fleetcheck.core.checks.filesystem import FsUsage, check_fs_usage
 from fleetcheck.core.checks.memory import MemInfo, check_memory
 from fleetcheck.core.checks.uptime import BootInfo, check_uptime
-from fleetcheck.core.checks.windows.psjson import PsShapeError, as_dict, as_int, as_list, ps_time
+from fleetcheck.core.probes.windows.psjson import PsShapeError, as_dict, as_int, as_list, ps_time
 from fleetcheck.core.results import CheckResult, Evidence, iso
 from fleetcheck.core.thresholds import Thresholds
 

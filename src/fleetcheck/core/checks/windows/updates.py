@@ -17,8 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fleetcheck.core.checks import judged, levels_note
-from fleetcheck.core.checks.windows.common import error_fix
-from fleetcheck.core.checks.windows.psjson import (
+from fleetcheck.core.probes.windows.psjson import (
     PsShapeError,
     SectionError,
     as_dict,
@@ -26,6 +25,7 @@ from fleetcheck.core.checks.windows.psjson import (
     as_list,
     ps_time,
 )
+from fleetcheck.core.probes.windows.sections import error_fix
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Evidence, Metric
 from fleetcheck.core.thresholds import Thresholds

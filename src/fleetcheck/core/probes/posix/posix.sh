@@ -1,5 +1,5 @@
 # fleetcheck POSIX probe (Linux, macOS). Read-only; a constant of fleetcheck, fed to `sh -s` on stdin.
-# Nothing in here comes from the inventory. Output protocol (parsed by probes/posix_sections.py):
+# Nothing in here comes from the inventory. Output protocol (parsed by probes/posix/sections.py):
 #   <<<name>>> or <<<name:item>>>   starts a section
 #   @@cmd <command line>            the exact command whose output follows
 #   @@missing <tool>                the tool is not installed / not on PATH

@@ -21,10 +21,9 @@ from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
-from fleetcheck.core.collectors.base import Collection
+from fleetcheck.core.contracts import Collection, ProbeRun
 from fleetcheck.core.inventory.model import Host
-from fleetcheck.core.probes.base import ProbeRun
-from fleetcheck.core.probes.posix_sections import ProbeOutput, split_sections
+from fleetcheck.core.probes.posix.sections import ProbeOutput, split_sections
 from fleetcheck.core.results import CheckResult, Evidence, cap_text
 
 COMMAND = "env LC_ALL=C sh -s"
@@ -33,7 +32,7 @@ _KIND_OF_OS = {"Linux": "linux", "Darwin": "macos"}
 
 
 def script_bytes() -> bytes:
-    return resources.files("fleetcheck.core.probes").joinpath("posix.sh").read_bytes()
+    return resources.files("fleetcheck.core.probes.posix").joinpath("posix.sh").read_bytes()
 
 
 def _raw_excerpt(run: ProbeRun) -> str:
@@ -85,10 +84,10 @@ class PosixProbe:
         if not out.complete and not run.truncated:  # a cut at the cap is the transport's to report
             checks.append(self._incomplete(run, out))
         if detected == "Linux":
-            from fleetcheck.core.probes.posix_linux_checks import linux_checks
+            from fleetcheck.core.probes.posix.linux import linux_checks
             checks += linux_checks(out, host, since, until, observed, facts)
         elif detected == "Darwin":
-            from fleetcheck.core.probes.posix_macos import macos_checks
+            from fleetcheck.core.probes.posix.macos import macos_checks
             checks += macos_checks(out, host, since, until, observed, facts)
         else:
             checks.append(CheckResult.unknown(

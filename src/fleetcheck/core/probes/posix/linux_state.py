@@ -2,7 +2,7 @@
 
 State-of-the-system families (filesystems, load, memory, uptime, failed
 units, disks, pending reboot, clock, temperatures). The crash-event families
-are in posix_linux_events.py. Every family turns a missing section, a
+are in linux_events.py. Every family turns a missing section, a
 missing tool, a denied command or unparsable output into its own UNKNOWN.
 """
 
@@ -15,38 +15,9 @@ from datetime import UTC, datetime
 from fleetcheck.core.checks import filesystem, load, mdraid, memory, services, smart, temperature, uptime
 from fleetcheck.core.checks.clock import ClockState, check_clock, parse_chronyc, parse_timedatectl
 from fleetcheck.core.checks.pending_reboot import PendingReboot, check_pending_reboot, packages_from
-from fleetcheck.core.probes.posix_sections import ProbeOutput, Section, no_section, problem, unparsable
+from fleetcheck.core.probes.posix.family import Ctx, guarded
+from fleetcheck.core.probes.posix.sections import Section, no_section, problem, unparsable
 from fleetcheck.core.results import CheckResult, Evidence
-from fleetcheck.core.thresholds import Thresholds
-
-
-class Ctx:
-    """What every family builder needs: the output, the host's thresholds, times."""
-
-    def __init__(self, out: ProbeOutput, thresholds: Thresholds, since: datetime, until: datetime,
-                 observed: datetime, scanner_now: datetime) -> None:
-        self.out = out
-        self.thresholds = thresholds
-        self.since = since
-        self.until = until
-        self.observed = observed
-        self.scanner_now = scanner_now
-
-    @property
-    def as_root(self) -> bool:
-        return self.out.meta.get("uid") == "0"
-
-    def sec(self, name: str, item: str | None = None) -> Section | None:
-        return self.out.get(name, item)
-
-
-def guarded(ctx: Ctx, section: Section, check_id: str, what: str,
-            build: Callable[[], list[CheckResult]]) -> list[CheckResult]:
-    """Run a family builder; output it cannot read becomes UNKNOWN "could not parse" with the raw text."""
-    try:
-        return build()
-    except (ValueError, KeyError, IndexError, TypeError) as exc:
-        return [unparsable(section, check_id, what, ctx.observed, str(exc) or type(exc).__name__)]
 
 
 def _df_rows(text: str) -> dict[str, tuple[str, int, int, int]]:

@@ -6,9 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from fleetcheck.core.inventory.model import Host
-from fleetcheck.core.probes import posix_linux as sysfam
-from fleetcheck.core.probes import posix_linux_events as events
-from fleetcheck.core.probes.posix_sections import ProbeOutput
+from fleetcheck.core.probes.posix import linux_events as events
+from fleetcheck.core.probes.posix import linux_state as sysfam
+from fleetcheck.core.probes.posix.family import Ctx
+from fleetcheck.core.probes.posix.sections import ProbeOutput
 from fleetcheck.core.results import CheckResult
 
 
@@ -34,7 +35,7 @@ def systemd_running(out: ProbeOutput) -> bool:
 
 def linux_checks(out: ProbeOutput, host: Host, since: datetime, until: datetime, observed: datetime,
                  facts: dict[str, Any]) -> list[CheckResult]:
-    ctx = sysfam.Ctx(out, host.thresholds, since, until, observed, observed)
+    ctx = Ctx(out, host.thresholds, since, until, observed, observed)
     systemd = systemd_running(out)
     state = out.get("systemd")
     facts.update({"os": _os_name(out) or "Linux", "systemd": systemd,

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 
 from fleetcheck.core.checks import coredumps, kernel, oom, reboots
 from fleetcheck.core.checks.journal import LogEntry, parse_dmesg, parse_journal_json
-from fleetcheck.core.probes.posix_linux import Ctx, guarded, meminfo_values
-from fleetcheck.core.probes.posix_sections import Section, no_section, problem, unparsable
+from fleetcheck.core.probes.posix.family import Ctx, guarded
+from fleetcheck.core.probes.posix.linux_state import meminfo_values
+from fleetcheck.core.probes.posix.sections import Section, no_section, problem, unparsable
 from fleetcheck.core.results import CheckResult
 
 JOURNAL_DENIED = ("insufficient permissions", "not seeing messages from other users")

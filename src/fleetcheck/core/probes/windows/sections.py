@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fleetcheck.core.checks.windows.psjson import ProbeOutput, Section, SectionError
+from fleetcheck.core.probes.windows.psjson import ProbeOutput, Section, SectionError
 from fleetcheck.core.results import CheckResult, Evidence
 
 EVENT_FIX = ("run the scan as a member of the host's 'Event Log Readers' group (or Administrators): "

@@ -8,8 +8,8 @@ from typing import Any
 
 from fleetcheck.core.checks import filesystem, load, macos, memory, uptime
 from fleetcheck.core.inventory.model import Host
-from fleetcheck.core.probes.posix_linux import Ctx, guarded
-from fleetcheck.core.probes.posix_sections import ProbeOutput, Section, no_section, problem
+from fleetcheck.core.probes.posix.family import Ctx, guarded
+from fleetcheck.core.probes.posix.sections import ProbeOutput, Section, no_section, problem
 from fleetcheck.core.results import CheckResult
 
 _MOUNT = re.compile(r"^(.+?) on (.+) \(([^)]*)\)$")

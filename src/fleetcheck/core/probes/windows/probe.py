@@ -16,7 +16,7 @@ scan window (`since`) is applied here.
 
 `powershell.exe` is Windows PowerShell 5.1, on every Windows since 10 /
 Server 2016; the script also runs on PowerShell 7 and the parser reads both
-output formats (see checks/windows/psjson.py).
+output formats (see psjson.py).
 """
 
 from __future__ import annotations
@@ -29,14 +29,10 @@ from importlib import resources
 from typing import Any
 
 from fleetcheck.core.checks.windows import apps, defender, disk, power, reboot, services, system, updates
-from fleetcheck.core.checks.windows.common import (
-    missing_section,
-    section_evidence,
-    section_unknown,
-    source_of,
-)
 from fleetcheck.core.checks.windows.events import parse_events
-from fleetcheck.core.checks.windows.psjson import (
+from fleetcheck.core.contracts import Collection, ProbeRun
+from fleetcheck.core.inventory.model import Host
+from fleetcheck.core.probes.windows.psjson import (
     ProbeOutput,
     PsShapeError,
     Section,
@@ -47,9 +43,12 @@ from fleetcheck.core.checks.windows.psjson import (
     ps_time,
     split_sections,
 )
-from fleetcheck.core.collectors.base import Collection
-from fleetcheck.core.inventory.model import Host
-from fleetcheck.core.probes.base import ProbeRun
+from fleetcheck.core.probes.windows.sections import (
+    missing_section,
+    section_evidence,
+    section_unknown,
+    source_of,
+)
 from fleetcheck.core.results import CheckResult, Evidence, cap_text
 from fleetcheck.core.thresholds import Thresholds
 
@@ -65,7 +64,7 @@ BOOTSTRAP = (
 
 
 def script_bytes() -> bytes:
-    return resources.files("fleetcheck.core.probes").joinpath("windows.ps1").read_bytes()
+    return resources.files("fleetcheck.core.probes.windows").joinpath("windows.ps1").read_bytes()
 
 
 def encode_command(script: str) -> str:

@@ -1,0 +1,76 @@
+"""The contracts shared by transports, probes and collectors (the bottom layer they all build on).
+
+A transport (`core/ssh/`, next SNMP and IPP) runs a `Probe` and hands back a
+`ProbeRun`, or raises `Unreachable`; a probe turns a run into a `Collection`;
+a collector (`core/collectors/`) picks transport and probe per host kind and
+hands the collection to the engine. Nothing here imports from those layers.
+
+A probe's command and script are constants of fleetcheck: nothing from the
+inventory is ever interpolated into them. The transport runs `command` with
+`stdin` fed to it, and hands back a `ProbeRun`; `parse` turns that into
+check results (UNKNOWN with a reason wherever the data is missing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from fleetcheck.core.inventory.model import Host
+from fleetcheck.core.results import CheckResult
+from fleetcheck.core.states import Reachability
+
+
+@dataclass
+class Collection:
+    """What a collector found on one reachable host."""
+
+    checks: list[CheckResult]
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+class Unreachable(Exception):
+    """The collector could not talk to the host; says how and what to try.
+
+    `evidence` is what happened on the wire, e.g. "connect 192.0.2.10:22:
+    connection refused", so the host-level finding carries its proof too.
+    """
+
+    def __init__(self, reachability: Reachability, reason: str, fix: str | None = None,
+                 evidence: str = "", facts: dict[str, Any] | None = None) -> None:
+        super().__init__(reason)
+        self.reachability = reachability
+        self.reason = reason
+        self.fix = fix
+        self.evidence = evidence
+        self.facts = facts or {}
+
+
+@dataclass(frozen=True)
+class ProbeRun:
+    """What the transport got back from running a probe."""
+
+    command: str  # the exact remote command line
+    stdout: bytes
+    stderr: bytes
+    exit_status: int | None  # None: the channel closed without one
+    truncated: bool  # output was cut at the transport's cap
+    started: datetime
+    finished: datetime
+
+
+class Probe(Protocol):
+    name: str
+
+    def command(self) -> str:
+        """The remote command line (a constant)."""
+        ...
+
+    def stdin(self) -> bytes | None:
+        """The script fed on standard input, if any."""
+        ...
+
+    def parse(self, run: ProbeRun, host: Host, since: datetime) -> Collection:
+        """Checks from the probe's output; `since` starts the crash-event window."""
+        ...

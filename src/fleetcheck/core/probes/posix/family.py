@@ -1,0 +1,39 @@
+"""What every POSIX check family builder shares: the parsed output, thresholds, times, and the guard."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from fleetcheck.core.probes.posix.sections import ProbeOutput, Section, unparsable
+from fleetcheck.core.results import CheckResult
+from fleetcheck.core.thresholds import Thresholds
+
+
+class Ctx:
+    """What every family builder needs: the output, the host's thresholds, times."""
+
+    def __init__(self, out: ProbeOutput, thresholds: Thresholds, since: datetime, until: datetime,
+                 observed: datetime, scanner_now: datetime) -> None:
+        self.out = out
+        self.thresholds = thresholds
+        self.since = since
+        self.until = until
+        self.observed = observed
+        self.scanner_now = scanner_now
+
+    @property
+    def as_root(self) -> bool:
+        return self.out.meta.get("uid") == "0"
+
+    def sec(self, name: str, item: str | None = None) -> Section | None:
+        return self.out.get(name, item)
+
+
+def guarded(ctx: Ctx, section: Section, check_id: str, what: str,
+            build: Callable[[], list[CheckResult]]) -> list[CheckResult]:
+    """Run a family builder; output it cannot read becomes UNKNOWN "could not parse" with the raw text."""
+    try:
+        return build()
+    except (ValueError, KeyError, IndexError, TypeError) as exc:
+        return [unparsable(section, check_id, what, ctx.observed, str(exc) or type(exc).__name__)]
