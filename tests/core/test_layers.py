@@ -20,7 +20,7 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 LAYERS: list[tuple[str, ...]] = [
     ("fleetcheck", "fleetcheck.core"),  # package roots: the version
     ("fleetcheck.core.states", "fleetcheck.core.ranges", "fleetcheck.core.errors",
-     "fleetcheck.core.thresholds", "fleetcheck.core.results"),
+     "fleetcheck.core.thresholds", "fleetcheck.core.results", "fleetcheck.core.kinds"),
     ("fleetcheck.core.inventory",),
     ("fleetcheck.core.contracts",),
     ("fleetcheck.core.checks",),

@@ -33,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from fleetcheck.core.contracts import Unreachable
     from fleetcheck.core.errors import FleetcheckError
     from fleetcheck.core.inventory import default_inventory_paths, load_inventory
+    from fleetcheck.core.kinds import ssh_kinds
     from fleetcheck.core.ssh.config import SshConfig, Target
     from fleetcheck.core.ssh.connect import ConnectOptions, Connector
     from fleetcheck.core.ssh.hostkey import check_host_key
@@ -44,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     config = SshConfig.load(args.ssh_config)
     host = next((h for h in inventory.hosts if h.name == args.host), None)
     if host is not None:
-        if host.kind not in ("linux", "windows", "macos", "printserver"):
+        if host.kind not in ssh_kinds():
             raise FleetcheckError(f"host {host.name} is a '{host.kind}', not scanned over SSH")
         target = config.resolve(host)
     else:

@@ -35,11 +35,14 @@ class Unreachable(Exception):
 
     `evidence` is what happened on the wire, e.g. "connect 192.0.2.10:22:
     connection refused", so the host-level finding carries its proof too.
+    `no_answer`: nothing answered at all (no route, no TCP answer), as when the
+    machine is switched off; the kind's reachability policy decides what that means.
     """
 
     def __init__(self, reachability: Reachability, reason: str, fix: str | None = None,
-                 evidence: str = "", facts: dict[str, Any] | None = None) -> None:
+                 evidence: str = "", facts: dict[str, Any] | None = None, no_answer: bool = False) -> None:
         super().__init__(reason)
+        self.no_answer = no_answer
         self.reachability = reachability
         self.reason = reason
         self.fix = fix

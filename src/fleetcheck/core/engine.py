@@ -36,6 +36,7 @@ from fleetcheck.core.events import (
     ScanStarted,
 )
 from fleetcheck.core.inventory.model import Host
+from fleetcheck.core.kinds import always_on
 from fleetcheck.core.results import CheckResult, Evidence, HostResult, ScanResult, utcnow
 from fleetcheck.core.states import Reachability
 
@@ -60,7 +61,8 @@ def unreachable_result(host: Host, reach: Reachability, reason: str, fix: str | 
     """A host the collector could not talk to: one host-level finding, with its evidence."""
     now = utcnow()
     state = reach.host_state
-    summary = f"{reach.value.replace('_', ' ')}: {reason}"
+    label = "no answer" if reach is Reachability.SWITCHED_OFF else reach.value.replace("_", " ")
+    summary = f"{label}: {reason}"
     check = CheckResult(
         REACHABILITY_CHECK, state, summary,
         evidence=(Evidence.of(f"{host.kind} collector -> {host.address}", evidence or reason, now,
@@ -69,6 +71,19 @@ def unreachable_result(host: Host, reach: Reachability, reason: str, fix: str | 
     )
     return HostResult(host.name, host.kind, host.address, reach, (check,), started or now, now,
                       host.site, host.tags)
+
+
+def _silence_policy(host: Host, exc: Unreachable) -> tuple[Reachability, str, str | None]:
+    """What no answer means for this host (core/kinds.py): down, or maybe just switched off.
+
+    Only silence counts (no route, no TCP answer); a refused connection or a failed
+    login means the machine is on, so those keep their own reachability.
+    """
+    if not exc.no_answer or always_on(host.kind, host.always_on):
+        return exc.reachability, exc.reason, exc.fix
+    reason = f"{exc.reason}; switched off or away? (a {host.kind} host may be off outside office hours)"
+    return (Reachability.SWITCHED_OFF, reason,
+            "if this host should always be on, set 'always_on: true' for it in the inventory")
 
 
 def _emit_host(on_event: EventSink, host: Host, result: HostResult) -> None:
@@ -223,7 +238,8 @@ class ScanEngine:
                                           started)
             collection = task.result()
         except Unreachable as exc:
-            res = unreachable_result(host, exc.reachability, exc.reason, exc.fix, exc.evidence, started)
+            reach, reason, fix = _silence_policy(host, exc)
+            res = unreachable_result(host, reach, reason, fix, exc.evidence, started)
             if exc.facts:
                 res.facts.update(exc.facts)
             return res

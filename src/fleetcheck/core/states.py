@@ -57,6 +57,7 @@ class Reachability(Enum):
     AUTH_FAILED = "auth_failed"
     HOST_KEY_UNKNOWN = "host_key_unknown"
     HOST_KEY_CHANGED = "host_key_changed"
+    SWITCHED_OFF = "switched_off"  # no answer from a host allowed to be off (core/kinds.py policy)
     NOT_CHECKED = "not_checked"  # cancelled, scan deadline, or no collector for the kind
 
     @property
@@ -66,7 +67,8 @@ class Reachability(Enum):
 
 
 # Down or possibly intercepted is a real, grave answer (CRIT); not being able
-# to log in, or running out of time, means we could not check (UNKNOWN).
+# to log in, or running out of time, means we could not check (UNKNOWN); so does
+# silence from a PC or printer that may be switched off: not OK, not down either.
 _REACH_STATE = {
     Reachability.REACHABLE: State.OK,
     Reachability.UNREACHABLE: State.CRIT,
@@ -74,5 +76,6 @@ _REACH_STATE = {
     Reachability.AUTH_FAILED: State.UNKNOWN,
     Reachability.HOST_KEY_UNKNOWN: State.UNKNOWN,
     Reachability.HOST_KEY_CHANGED: State.CRIT,
+    Reachability.SWITCHED_OFF: State.UNKNOWN,
     Reachability.NOT_CHECKED: State.UNKNOWN,
 }

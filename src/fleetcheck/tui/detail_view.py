@@ -26,6 +26,8 @@ RAW_LINES = 12  # raw excerpt lines shown per evidence item
 REACH_HELP = {
     Reachability.UNREACHABLE: "Check that the host is switched on and on the network, that the address "
                               "is right, and that a firewall lets the scan through.",
+    Reachability.SWITCHED_OFF: "No answer at all: the PC or printer is probably switched off or away. If it "
+                               "should always be on, set 'always_on: true' for it in the inventory.",
     Reachability.TIMEOUT: "The host answered too slowly. Try again, or raise the host's timeout "
                           "(inventory) or --timeout.",
     Reachability.AUTH_FAILED: "Check the user and key (or password reference) in the inventory, and that "

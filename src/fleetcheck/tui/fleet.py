@@ -15,10 +15,11 @@ from enum import Enum
 from typing import Any
 
 from fleetcheck.core.inventory.model import Host
+from fleetcheck.core.kinds import printer_kinds
 from fleetcheck.core.results import CheckResult, HostResult
 from fleetcheck.core.states import Reachability, State
 
-PRINTER_KINDS = frozenset({"printer", "printserver"})
+PRINTER_KINDS = printer_kinds()
 
 
 @dataclass

@@ -5,6 +5,7 @@ libraries, so a collector module is imported only when the inventory has
 hosts of one of its kinds. A module that is not there (not written yet, or
 its library is missing) leaves its kinds without a collector; the engine then
 reports those hosts as not checked, with the reason recorded here.
+Which collector serves which kind is declared in core/kinds.py.
 
 A collector class is built with `cls.from_options(options)` when it defines
 that class method, else with `cls()`; one instance serves all its kinds.
@@ -18,16 +19,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from fleetcheck.core.collectors.base import Collector
-from fleetcheck.core.inventory.model import HOST_KINDS
+from fleetcheck.core.kinds import HOST_KINDS, KINDS
 
-# kind -> (module, class)
+# kind -> (module, class), from the kind registry (core/kinds.py)
 COLLECTORS: dict[str, tuple[str, str]] = {
-    "local": ("fleetcheck.core.collectors.local", "LocalCollector"),
-    "linux": ("fleetcheck.core.collectors.ssh", "SshCollector"),
-    "windows": ("fleetcheck.core.collectors.ssh", "SshCollector"),
-    "macos": ("fleetcheck.core.collectors.ssh", "SshCollector"),
-    "printserver": ("fleetcheck.core.collectors.ssh", "SshCollector"),
-    "printer": ("fleetcheck.core.collectors.printer", "PrinterCollector"),
+    k.name: (k.collector.split(":")[0], k.collector.split(":")[1]) for k in KINDS.values() if k.collector
 }
 
 

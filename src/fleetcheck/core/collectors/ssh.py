@@ -22,6 +22,7 @@ from fleetcheck.core.collectors.base import CollectContext
 from fleetcheck.core.contracts import Collection, Probe, ProbeRun, Unreachable
 from fleetcheck.core.errors import FleetcheckError
 from fleetcheck.core.inventory.model import Host
+from fleetcheck.core.kinds import ssh_kinds
 from fleetcheck.core.probes.base import probe_for_kind
 from fleetcheck.core.results import CheckResult, Evidence, HostResult
 from fleetcheck.core.ssh.config import SshConfig, Target
@@ -50,7 +51,7 @@ class SshOptions:
 
 
 class SshCollector:
-    kinds: ClassVar[frozenset[str]] = frozenset({"linux", "windows", "macos", "printserver"})
+    kinds: ClassVar[frozenset[str]] = ssh_kinds()
 
     def __init__(self, options: SshOptions | None = None,
                  probes: Callable[[str], Probe | None] = probe_for_kind) -> None:

@@ -15,16 +15,17 @@ from yaml.nodes import Node
 from fleetcheck.core.inventory import fields
 from fleetcheck.core.inventory.document import Declared, Document
 from fleetcheck.core.inventory.levels import Layer, Override, parse_thresholds, resolve
-from fleetcheck.core.inventory.model import HOST_KINDS, Host
+from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.inventory.settings import SETTINGS_KEYS, ipp_settings, parse_settings, snmp_settings
 from fleetcheck.core.inventory.sshconfig import SshConfigError, SshConfigResolver
 from fleetcheck.core.inventory.yamlsrc import did_you_mean, fail, is_null, mapping, position
+from fleetcheck.core.kinds import HOST_KINDS, printer_kinds, ssh_kinds
 
 HOST_KEYS = ("name", "address", "kind", *SETTINGS_KEYS, "site", "tags", "notes", "thresholds")
 # kinds reached over SSH: a host without address is looked up in the ssh config
-SSH_KINDS = ("linux", "windows", "macos", "printserver")
+SSH_KINDS = ssh_kinds()
 # kinds that always carry SNMP/IPP settings (defaults filled in)
-PRINT_KINDS = ("printer", "printserver")
+PRINT_KINDS = printer_kinds()
 
 
 @dataclass
@@ -122,6 +123,7 @@ def build_host(doc: Document, index: int, node: Node, shared: Shared) -> Host:
         notes=notes,
         timeout=merged.get("timeout"),
         connect_timeout=merged.get("connect_timeout"),
+        always_on=merged.get("always_on"),
         snmp=snmp,
         ipp=ipp,
         thresholds=resolve(layers),

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from fleetcheck.core.kinds import HOST_KINDS
 from fleetcheck.core.thresholds import Thresholds
 
-HOST_KINDS = ("local", "linux", "windows", "macos", "printer", "printserver")
+__all__ = ["HOST_KINDS", "Host", "Inventory", "IppSettings", "SecretRef", "Site", "SnmpSettings"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,7 @@ class Host:
     notes: str = ""
     timeout: float | None = None  # per-host deadline override, seconds
     connect_timeout: float | None = None
+    always_on: bool | None = None  # no answer means down (CRIT); None: the kind's default (core/kinds.py)
     snmp: SnmpSettings | None = None
     ipp: IppSettings | None = None
     thresholds: Thresholds = field(default_factory=Thresholds)

@@ -17,7 +17,7 @@ from fleetcheck.core.inventory.yamlsrc import fail, is_null, mapping
 # keys both `defaults:` and a host accept (thresholds are handled by levels.py)
 SETTINGS_KEYS = (
     "user", "port", "identity_file", "known_hosts", "jump_host",
-    "timeout", "connect_timeout", "password", "snmp", "ipp",
+    "timeout", "connect_timeout", "password", "snmp", "ipp", "always_on",
 )
 SNMP_KEYS = ("community", "port", "version", "timeout", "retries")
 IPP_KEYS = ("port", "path", "tls")
@@ -94,6 +94,8 @@ def parse_settings(label: str, pairs: Pairs, path: str) -> dict[str, Any]:
             out[key] = _snmp(label, node, here)
         elif key == "ipp":
             out[key] = _ipp(label, node, here)
+        elif key == "always_on":
+            out[key] = fields.boolean(label, node, here)
         elif key == "user":
             out[key] = fields.text(label, node, here, "a user name")
         else:  # jump_host

@@ -9,6 +9,7 @@ sent. Every stage has its own timeout, all bounded by the host's deadline.
 from __future__ import annotations
 
 import contextlib
+import errno
 import random
 import socket
 import threading
@@ -108,6 +109,10 @@ class QuickAckSocket(socket.socket):
         return data
 
 
+# connect() errors that mean nothing answered for the address (e.g. no ARP reply: the PC is off)
+_NO_ANSWER = frozenset({errno.EHOSTUNREACH, errno.ENETUNREACH, errno.EHOSTDOWN})
+
+
 def open_socket(hostname: str, port: int, timeout: float) -> socket.socket:
     """A connected TCP socket with Nagle and delayed ACKs off (two 40 ms stalls per handshake)."""
     where = f"{hostname}:{port}"
@@ -141,14 +146,15 @@ def open_socket(hostname: str, port: int, timeout: float) -> socket.socket:
     if isinstance(last, TimeoutError):
         raise Unreachable(Reachability.TIMEOUT, f"no TCP connection to {where} within {timeout:.3g} s",
                           "check that the host is on and no firewall drops port "
-                          f"{port}", f"connect {where}: timed out")
+                          f"{port}", f"connect {where}: timed out", no_answer=True)
     if isinstance(last, ConnectionRefusedError):
         raise Unreachable(Reachability.UNREACHABLE,
                           f"connection refused by {where} (no SSH server listening)",
                           "check that sshd runs on the host and the port is right",
                           f"connect {where}: connection refused")
+    silent = isinstance(last, OSError) and last.errno in _NO_ANSWER
     raise Unreachable(Reachability.UNREACHABLE, f"cannot connect to {where}: {last}",
-                      "check the network path to the host", f"connect {where}: {last}")
+                      "check the network path to the host", f"connect {where}: {last}", no_answer=silent)
 
 
 class Connector:
