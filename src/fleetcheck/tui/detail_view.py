@@ -125,6 +125,10 @@ class DetailWriter:
 
 
 def _fact(value: object) -> str:
+    # a detected fact ({"text": "virtual machine (kvm)", "evidence": [...]}) reads as its verdict and why
+    if isinstance(value, dict) and "text" in value:
+        why = value.get("evidence") or []
+        return str(value["text"]) + (f"  (evidence: {_fact(why)})" if why else "")
     if isinstance(value, list | tuple):
         return "; ".join(str(v) for v in value)
     return str(value)

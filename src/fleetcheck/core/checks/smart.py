@@ -12,10 +12,12 @@ could not read the disk (UNKNOWN: permission, or no SMART = not applicable).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from fleetcheck.core.checks import EvidenceArg, judged
+from fleetcheck.core.checks.virt import BlockDevice, Virt, not_applicable
 from fleetcheck.core.results import CheckResult, Metric
 from fleetcheck.core.states import State, worst
 
@@ -144,10 +146,28 @@ def check_smart(report: SmartReport, evidence: EvidenceArg) -> list[CheckResult]
     return [judged(check_id, state, summary[:300], evidence, metrics=(metric,), details=details)]
 
 
-def no_devices(evidence: EvidenceArg, as_root: bool) -> list[CheckResult]:
-    """`smartctl --scan` listed nothing: a VM's virtual disks, or no permission to see any."""
+def no_devices(evidence: EvidenceArg, as_root: bool, virt: Virt | None = None,
+               disks: Sequence[BlockDevice] | None = None) -> list[CheckResult]:
+    """`smartctl --scan` listed nothing (or smartctl is missing and SMART cannot apply anyway).
+
+    Not applicable on positive evidence only: a VM whose disks are all virtual, or a container
+    (its disks belong to the machine it runs on). Root is suggested only where a real disk exists.
+    """
+    real = None if disks is None else [d for d in disks if d.real]
+    shown = ", ".join(d.describe() for d in (disks or [])[:6]) or "none"
+    if virt is not None and (virt.kind == "container" or (virt.kind == "vm" and real == [])):
+        whose = ("the disks belong to the machine the container runs on: check SMART there"
+                 if virt.kind == "container" else f"its disks are virtual ({shown})")
+        return [not_applicable(CHECK_ID, f"disk health (SMART): not applicable ({virt.describe()})",
+                               f"not applicable: {virt.because()}; {whose}", evidence)]
+    if real == []:
+        reason = f"no ATA, SCSI or NVMe disk under /sys/block, so nothing SMART could read: {shown}"
+        return [judged(CHECK_ID, State.UNKNOWN, "disk health not checked: no SMART-capable disk found",
+                       evidence, reason=reason)]
     if as_root:
-        return [judged(CHECK_ID, State.UNKNOWN, "disk health: " + NO_SMART, evidence, reason=NO_SMART,
-                       fix="nothing to fix on a VM: check the hypervisor's disks instead")]
+        return [judged(CHECK_ID, State.UNKNOWN, "disk health not checked: smartctl --scan listed no disk",
+                       evidence, reason="smartctl --scan as root lists no devices" +
+                       (f" although /sys/block has {shown}" if real else ""))]
     return [judged(CHECK_ID, State.UNKNOWN, "disk health not checked: smartctl found no disks it may open",
-                   evidence, reason="smartctl --scan as non-root lists no devices", fix=ROOT_FIX)]
+                   evidence, reason="smartctl --scan as non-root lists no devices" +
+                   (f"; /sys/block has {shown}" if real else ""), fix=ROOT_FIX)]

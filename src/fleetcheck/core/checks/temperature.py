@@ -3,8 +3,10 @@
 A sensor's own high/critical points (hwmon *_max/*_crit, thermal zone trip
 points) know the hardware; a threshold the inventory sets explicitly for
 temp.celsius (or temp.celsius:<sensor>) still wins, because the technician
-asked for it. Where no sensor is exposed (most VMs) the result is UNKNOWN
-with that reason: the host's temperature honestly could not be checked.
+asked for it. Where no sensor is exposed the answer depends on what the
+host is: a VM or container has no hardware of its own to measure (not
+applicable, with the detection's evidence); anywhere else it is UNKNOWN, and
+loading the sensor drivers is what would help.
 """
 
 from __future__ import annotations
@@ -12,13 +14,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from fleetcheck.core.checks import EvidenceArg, judged, levels_note, num
+from fleetcheck.core.checks import EvidenceArg, evidence_tuple, judged, levels_note, num
+from fleetcheck.core.checks.virt import Virt, not_applicable
 from fleetcheck.core.ranges import Range, evaluate
 from fleetcheck.core.results import CheckResult, Metric
 from fleetcheck.core.states import State
 from fleetcheck.core.thresholds import Levels, Thresholds
 
-NO_SENSORS_REASON = "no temperature sensors exposed (common in VMs)"
+NO_SENSORS_REASON = "no temperature sensors exposed"
+SENSORS_FIX = "load the sensor drivers: install lm-sensors and run sensors-detect"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,13 +65,16 @@ def _levels_for(sensor: Sensor, thresholds: Thresholds) -> tuple[Levels, str]:
     return Levels(warn or configured.warn, crit or configured.crit, "sensor"), "sensor's own"
 
 
-def check_temperatures(sensors: Sequence[Sensor], thresholds: Thresholds,
-                       evidence: EvidenceArg) -> list[CheckResult]:
-    """`temp:<sensor>` per sensor; one UNKNOWN `temp` when there is none."""
+def check_temperatures(sensors: Sequence[Sensor], thresholds: Thresholds, evidence: EvidenceArg,
+                       virt: Virt | None = None, virt_evidence: EvidenceArg = ()) -> list[CheckResult]:
+    """`temp:<sensor>` per sensor; one `temp` when there is none: N/A on a VM or container, else UNKNOWN."""
     if not sensors:
+        if virt is not None and virt.virtual:
+            return [not_applicable("temp", f"temperatures: not applicable ({virt.describe()})",
+                                   f"not applicable: {virt.because()}; it exposes no temperature sensors",
+                                   evidence_tuple(evidence) + evidence_tuple(virt_evidence))]
         return [judged("temp", State.UNKNOWN, "temperatures not checked: no sensors", evidence,
-                       reason=NO_SENSORS_REASON,
-                       fix="nothing to fix on a VM; on hardware load the sensor drivers (lm-sensors)")]
+                       reason=NO_SENSORS_REASON, fix=SENSORS_FIX)]
     return [_one(s, thresholds, evidence) for s in sensors]
 
 

@@ -34,6 +34,7 @@ from fleetcheck.core.checks.filesystem import (
     parse_options,
     select_mounts,
 )
+from fleetcheck.core.checks.init_services import without_systemd
 from fleetcheck.core.checks.load import LoadAvg, check_load
 from fleetcheck.core.checks.memory import MemInfo, check_memory
 from fleetcheck.core.checks.services import (
@@ -44,6 +45,8 @@ from fleetcheck.core.checks.services import (
 )
 from fleetcheck.core.checks.temperature import Sensor, check_temperatures, sensor_names
 from fleetcheck.core.checks.uptime import BootInfo, check_uptime
+from fleetcheck.core.checks.virt import Init, Virt
+from fleetcheck.core.collectors import local_platform
 from fleetcheck.core.collectors.base import CollectContext
 from fleetcheck.core.contracts import Collection
 from fleetcheck.core.inventory.model import Host
@@ -125,6 +128,7 @@ class LocalCollector:
         self.systemd_dir = systemd_dir  # exists iff systemd is PID 1 (sd_booted)
         self.systemctl = systemctl
         self.fstab_path = fstab_path
+        self._virt_ev = Evidence.of("(virtualisation not read yet)", "", kind="file")
 
     async def close(self) -> None:
         return None
@@ -133,12 +137,15 @@ class LocalCollector:
         th = host.thresholds
         checks: list[CheckResult] = []
         facts: dict[str, Any] = await ctx.run_blocking(_system_facts)
+        virt, init, self._virt_ev = await ctx.run_blocking(local_platform.detect,
+                                                           os.path.isdir(self.systemd_dir))
+        facts.update({"virtualization": virt.to_fact(), "init": init.to_fact()})
         checks += await ctx.run_blocking(self._uptime, th, facts)
         checks += await ctx.run_blocking(self._load, th, facts)
         checks += await ctx.run_blocking(self._memory, th)
         checks += await self._filesystems(th, ctx, facts)
-        checks += await ctx.run_blocking(self._temperatures, th)
-        checks += await ctx.run_blocking(self._services, th, ctx.remaining())
+        checks += await ctx.run_blocking(self._temperatures, th, virt)
+        checks += await ctx.run_blocking(self._services, th, ctx.remaining(), virt, init)
         return Collection(checks, facts)
 
     # -- system ---------------------------------------------------------------
@@ -174,7 +181,7 @@ class LocalCollector:
                   f"swap total={sw.total} used={sw.used} free={sw.free}")
         return check_memory(MemInfo(vm.total, vm.available, sw.total, sw.free), th, ev)
 
-    def _temperatures(self, th: Thresholds) -> list[CheckResult]:
+    def _temperatures(self, th: Thresholds, virt: Virt) -> list[CheckResult]:
         source = "psutil.sensors_temperatures()"
         try:
             raw = psutil.sensors_temperatures()  # type: ignore[attr-defined,unused-ignore]
@@ -185,7 +192,7 @@ class LocalCollector:
         except Exception as exc:
             return [_failed("temp", "temperature sensors", source, exc)]
         return check_temperatures(sensors_from_psutil(raw), th,
-                                  _api(source, repr(raw) if raw else "{} (no sensors)"))
+                                  _api(source, repr(raw) if raw else "{} (no sensors)"), virt, self._virt_ev)
 
     # -- filesystems ----------------------------------------------------------
 
@@ -254,11 +261,11 @@ class LocalCollector:
 
     # -- services -------------------------------------------------------------
 
-    def _services(self, th: Thresholds, remaining: float) -> list[CheckResult]:
+    def _services(self, th: Thresholds, remaining: float, virt: Virt, init: Init) -> list[CheckResult]:
         if not os.path.isdir(self.systemd_dir):
-            return systemd_not_running(Evidence.of(
-                self.systemd_dir, f"{self.systemd_dir} does not exist (systemd is not PID 1)",
-                utcnow(), kind="file"))
+            missing = f"{self.systemd_dir} does not exist (systemd is not PID 1)"
+            evidence = [Evidence.of(self.systemd_dir, missing, utcnow(), kind="file"), self._virt_ev]
+            return without_systemd(init, virt, evidence) or systemd_not_running(evidence)
         exe = shutil.which(self.systemctl)
         command = " ".join((self.systemctl, *SYSTEMCTL_ARGS))
         if exe is None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from fleetcheck.core.checks.virt import BlockDevice, Init, Virt, parse_block
 from fleetcheck.core.probes.posix.sections import ProbeOutput, Section, unparsable
-from fleetcheck.core.results import CheckResult
+from fleetcheck.core.results import CheckResult, Evidence
 from fleetcheck.core.thresholds import Thresholds
 
 
@@ -21,6 +22,14 @@ class Ctx:
         self.until = until
         self.observed = observed
         self.scanner_now = scanner_now
+        self.virt = Virt(None)  # set from the `virt` section once systemd is known (linux.py)
+        self.init = Init(None, None)
+        block = out.get("block")
+        self.disks: list[BlockDevice] | None = None if block is None else parse_block(block.lines)
+
+    def virt_evidence(self) -> list[Evidence]:
+        sec = self.sec("virt")
+        return [] if sec is None else [sec.evidence(self.observed)]
 
     @property
     def as_root(self) -> bool:

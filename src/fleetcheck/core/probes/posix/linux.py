@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from fleetcheck.core.checks.virt import detect_init, detect_linux
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.probes.posix import linux_events as events
 from fleetcheck.core.probes.posix import linux_state as sysfam
@@ -40,6 +41,13 @@ def linux_checks(out: ProbeOutput, host: Host, since: datetime, until: datetime,
     state = out.get("systemd")
     facts.update({"os": _os_name(out) or "Linux", "systemd": systemd,
                   "systemd_state": " ".join(state.lines).strip() if state else None})
+    virt = out.get("virt")
+    signals = dict(line.partition("=")[::2] for line in virt.lines if "=" in line) if virt else {}
+    ctx.virt, ctx.init = detect_linux(signals), detect_init(signals, systemd)
+    if virt is not None:
+        facts.update({"virtualization": ctx.virt.to_fact(), "init": ctx.init.to_fact()})
+    if ctx.disks is not None:
+        facts["disks"] = [d.describe() for d in ctx.disks[:32]]
     boot = out.get("boot_id")
     if boot is not None and boot.text:
         facts["boot_id"] = boot.text.strip()

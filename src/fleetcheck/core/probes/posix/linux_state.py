@@ -14,6 +14,12 @@ from datetime import UTC, datetime
 
 from fleetcheck.core.checks import filesystem, load, mdraid, memory, services, smart, temperature, uptime
 from fleetcheck.core.checks.clock import ClockState, check_clock, parse_chronyc, parse_timedatectl
+from fleetcheck.core.checks.init_services import (
+    check_init_failed,
+    parse_rc_crashed,
+    parse_sv_status,
+    without_systemd,
+)
 from fleetcheck.core.checks.pending_reboot import PendingReboot, check_pending_reboot, packages_from
 from fleetcheck.core.probes.posix.family import Ctx, guarded
 from fleetcheck.core.probes.posix.sections import Section, no_section, problem, unparsable
@@ -147,14 +153,37 @@ def boot_time(ctx: Ctx) -> list[CheckResult]:
 def failed_units(ctx: Ctx, systemd: bool) -> list[CheckResult]:
     state = ctx.sec("systemd")
     if not systemd:
-        ev = [state.evidence(ctx.observed)] if state else []
-        return services.systemd_not_running(ev)
+        return _other_init(ctx, [state.evidence(ctx.observed)] if state else [])
     sec = ctx.sec("failed_units")
     bad = problem(sec, services.CHECK_ID, "failed services", ctx.observed)
     if bad is not None or sec is None:
         return [bad] if bad else []
     return guarded(ctx, sec, services.CHECK_ID, "failed services", lambda: services.check_failed_units(
         services.parse_failed_units(sec.text), ctx.thresholds, sec.evidence(ctx.observed)))
+
+
+def _other_init(ctx: Ctx, evidence: list[Evidence]) -> list[CheckResult]:
+    """Services without systemd: OpenRC's or runit's own tool, N/A in a container without init."""
+    evidence += ctx.virt_evidence()
+    name = ctx.init.name
+    sec = ctx.sec(name) if name in ("openrc", "runit") else None
+    if name is None or sec is None or sec.missing:
+        return without_systemd(ctx.init, ctx.virt, evidence) or services.systemd_not_running(evidence)
+    # rc-status --crashed exits 1 when none crashed; sv's status counts services it could not read
+    bad = problem(sec, services.CHECK_ID, "failed services", ctx.observed,
+                  ok_exits=(0, 1) if name == "openrc" else range(100))
+    if bad is not None:
+        return [bad]
+    label = "OpenRC" if name == "openrc" else "runit"
+
+    def build() -> list[CheckResult]:
+        if name == "openrc":
+            failed = parse_rc_crashed(sec.text, sec.exit_status)
+        else:
+            failed = parse_sv_status(sec.text)[0]
+        return check_init_failed(label, failed, ctx.thresholds, [*evidence, sec.evidence(ctx.observed)])
+
+    return guarded(ctx, sec, services.CHECK_ID, "failed services", build)
 
 
 SMART_DEVICES = 16  # posix.sh: `head -n 16` of the scan
@@ -167,12 +196,19 @@ def disks(ctx: Ctx) -> list[CheckResult]:
         results += guarded(ctx, md, "disk.raid", "software RAID", lambda: [
             r for a in mdraid.parse_mdstat(md.text) for r in mdraid.check_md(a, md.evidence(ctx.observed))])
     scan = ctx.sec("smart_scan")
+    block = ctx.sec("block")
+    context = ([block.evidence(ctx.observed)] if block is not None else []) + ctx.virt_evidence()
     bad = problem(scan, smart.CHECK_ID, "disk health (SMART)", ctx.observed, fix_denied=smart.ROOT_FIX)
+    if (bad is not None and scan is not None and scan.missing and ctx.disks is not None
+            and not any(d.real for d in ctx.disks)):  # no disk smartctl could read: installing it won't help
+        return results + smart.no_devices([scan.evidence(ctx.observed), *context], ctx.as_root, ctx.virt,
+                                          ctx.disks)
     if bad is not None or scan is None:
         return results + ([bad] if bad else [])
     listed = smart.parse_scan(scan.text)
     if not listed:
-        return results + smart.no_devices(scan.evidence(ctx.observed), ctx.as_root)
+        return results + smart.no_devices([scan.evidence(ctx.observed), *context], ctx.as_root, ctx.virt,
+                                          ctx.disks)
     for name, _dtype in listed[:SMART_DEVICES]:  # the script reads at most this many
         check_id = f"{smart.CHECK_ID}:{name}"
         dev = ctx.sec("smart", name)
@@ -280,7 +316,8 @@ def temperatures(ctx: Ctx) -> list[CheckResult]:
     zones, sensors = ctx.sec("thermal"), ctx.sec("sensors")
     if sensors is not None and problem(sensors, "temp", "temperatures", ctx.observed) is None:
         found = guarded(ctx, sensors, "temp", "temperatures", lambda: temperature.check_temperatures(
-            _sensors_json(sensors.text), ctx.thresholds, sensors.evidence(ctx.observed)))
+            _sensors_json(sensors.text), ctx.thresholds, sensors.evidence(ctx.observed), ctx.virt,
+            ctx.virt_evidence()))
         if found and found[0].id != "temp":
             return found
     if zones is None:
@@ -288,4 +325,5 @@ def temperatures(ctx: Ctx) -> list[CheckResult]:
     evidence = [zones.evidence(ctx.observed, raw="\n".join(zones.lines) or "no /sys/class/thermal zones")]
     if sensors is not None:
         evidence.append(sensors.evidence(ctx.observed))
-    return temperature.check_temperatures(_zones(zones.lines), ctx.thresholds, evidence)
+    return temperature.check_temperatures(_zones(zones.lines), ctx.thresholds, evidence, ctx.virt,
+                                          ctx.virt_evidence())

@@ -96,6 +96,7 @@ linux() {
   x 5 grep -E '^(MemTotal|MemFree|MemAvailable|Buffers|Cached|SwapTotal|SwapFree|HardwareCorrupted):' \
     /proc/meminfo
   sec vmstat; x 5 grep -E '^oom_kill ' /proc/vmstat
+  linux_virt
   # systemd is detected through systemctl itself (not /run/systemd/system), so a host whose
   # systemctl exists but is not PID 1 (containers, WSL) reads the same as one without it.
   sec systemd
@@ -116,6 +117,7 @@ linux() {
     done
   fi
   sec mdstat; rd /proc/mdstat
+  linux_block
   linux_smart
   sec reboot_required
   echo '@@cmd stat -c %Y /run/reboot-required; cat /run/reboot-required.pkgs; command -v dpkg'
@@ -175,6 +177,57 @@ linux_plain() {
   sec dmesg; x 15 dmesg -x --time-format iso --level=emerg,alert,crit,err,warn
   sec wtmp; x 15 last -x -F shutdown reboot
   sec chronyc; x 10 chronyc -n tracking
+  linux_init_services
+}
+
+# --- virtualisation, container and init signals (judged by checks/virt.py) -------------------
+# Cheap reads only, in this run: what systemd-detect-virt says, DMI, the CPU flag, container
+# marker files, PID 1. Each line is key=value; a file that cannot be read gives an empty value.
+linux_virt() {
+  sec virt
+  echo '@@cmd systemd-detect-virt --vm/--container; cat /sys/class/dmi/id/{sys_vendor,product_name} /proc/1/comm /proc/1/cgroup /sys/hypervisor/type /run/systemd/container; grep hypervisor /proc/cpuinfo; test -e /.dockerenv /run/.containerenv /run/openrc /run/runit'
+  if have systemd-detect-virt; then
+    printf 'detect_vm=%s\n' "$(to 5 systemd-detect-virt --vm 2>/dev/null </dev/null)"
+    printf 'detect_container=%s\n' "$(to 5 systemd-detect-virt --container 2>/dev/null </dev/null)"
+  fi
+  printf 'dmi_vendor=%s\ndmi_product=%s\n' "$(head -c 200 /sys/class/dmi/id/sys_vendor 2>/dev/null)" \
+    "$(head -c 200 /sys/class/dmi/id/product_name 2>/dev/null)"
+  if [ -r /proc/cpuinfo ]; then
+    if grep -q '^flags.*[[:space:]]hypervisor' /proc/cpuinfo 2>/dev/null; then echo hypervisor_flag=yes
+    else echo hypervisor_flag=no; fi
+  fi
+  for pair in dockerenv:/.dockerenv containerenv:/run/.containerenv openrc:/run/openrc runit:/run/runit; do
+    if [ -e "${pair#*:}" ]; then echo "${pair%%:*}=yes"; else echo "${pair%%:*}=no"; fi
+  done
+  [ -r /run/systemd/container ] && printf 'systemd_container=%s\n' "$(head -c 100 /run/systemd/container)"
+  [ -r /sys/hypervisor/type ] && printf 'xen=%s\n' "$(head -c 100 /sys/hypervisor/type)"
+  printf 'pid1=%s\n' "$(head -c 100 /proc/1/comm 2>/dev/null)"
+  printf 'cgroup=%s\n' "$(head -c 400 /proc/1/cgroup 2>/dev/null | tr '\n' ' ')"
+  printf 'osrelease=%s\n' "$(head -c 200 /proc/sys/kernel/osrelease 2>/dev/null)"
+}
+
+# Block devices and the bus each sits on: SMART can only apply to real ATA/SCSI/NVMe disks.
+linux_block() {
+  sec block
+  echo '@@cmd readlink /sys/block/*/device/subsystem; cat /sys/block/*/device/{vendor,model}'
+  for b in /sys/block/*; do
+    [ -e "$b/device" ] || continue
+    sub=$(readlink "$b/device/subsystem" 2>/dev/null)
+    printf '%s\t%s\t%s\t%s\n' "${b##*/}" "${sub##*/}" "$(head -c 60 "$b/device/vendor" 2>/dev/null)" \
+      "$(head -c 80 "$b/device/model" 2>/dev/null)"
+  done
+}
+
+# Services under another init: OpenRC and runit have their own tools (systemd is read above).
+linux_init_services() {
+  if [ -d /run/openrc ] && have rc-status; then sec openrc; x 15 rc-status --crashed; fi
+  if have sv; then
+    for d in /etc/service /var/service /run/runit/service /service; do
+      [ -d "$d" ] || continue
+      sec runit; x 15 sv status "$d"/*
+      break
+    done
+  fi
 }
 
 linux_smart() {
@@ -203,6 +256,10 @@ linux_smart() {
 
 macos() {
   sec sw_vers; x 10 sw_vers
+  sec virt
+  echo '@@cmd sysctl -n kern.hv_vmm_present hw.model'
+  printf 'hv_vmm_present=%s\nhw_model=%s\n' "$(sysctl -n kern.hv_vmm_present 2>/dev/null </dev/null)" \
+    "$(sysctl -n hw.model 2>/dev/null </dev/null)"
   sec boottime; x 5 sysctl -n kern.boottime
   sec loadavg; x 5 sysctl -n vm.loadavg
   sec nproc; x 5 sysctl -n hw.ncpu
