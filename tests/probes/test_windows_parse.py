@@ -460,6 +460,22 @@ def test_facts_name_os_and_powershell() -> None:
     assert coll.facts["fast_startup"] == 1 and "Recovery" in coll.facts["volumes_skipped"][0]
 
 
+@pytest.mark.parametrize("name", ["healthy-ps51", "healthy-ps7"])
+def test_a_hyper_v_guest_is_a_virtual_machine_fact_with_its_evidence(name: str) -> None:
+    fact = parse(make_run(*recording_bytes(name))).facts["virtualization"]
+    assert (fact["kind"], fact["text"]) == ("vm", "virtual machine (microsoft)")
+    shown = "Win32_ComputerSystem Manufacturer='Microsoft Corporation' Model='Virtual Machine'"
+    assert shown in fact["evidence"]
+
+
+def test_a_physical_pc_is_no_vm_and_an_unreadable_model_no_fact() -> None:
+    assert parse(make_run(*recording_bytes("bluescreen-ps51"))).facts["virtualization"]["kind"] == "none"
+    base = sections("healthy-ps7")
+    os_data = data_of(base, "os")
+    os_data["computer"] = {"error": {"fqid": "CimJobException", "message": "denied"}}
+    assert "virtualization" not in parse(make_run(replace(base, "os", os_data))).facts
+
+
 def test_per_app_threshold_override() -> None:
     base = sections("bluescreen-ps7")
     relaxed = Thresholds({"apps.crashes:explorer.exe": Levels(None, None, "host")})

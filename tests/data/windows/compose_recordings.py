@@ -242,6 +242,7 @@ def os_section(
     boot_type: int,
     boot_at: Local,
     boot_record: int,
+    computer: tuple[str, str, bool] = ("OptiPlex 7090", "Dell Inc.", False),
 ) -> dict[str, Any]:
     boot = event(
         boot_at,
@@ -266,6 +267,7 @@ def os_section(
             "pagefile_free_kb": 2301952,
             "hiberboot": hiberboot,
             "boot_event": boot,
+            "computer": dict(zip(("model", "manufacturer", "hypervisor_present"), computer, strict=True)),
         },
     }
 
@@ -420,6 +422,7 @@ def scenarios() -> dict[str, list[dict[str, Any]]]:
             1,
             ago(hours=1, minutes=35),
             51893,
+            ("Virtual Machine", "Microsoft Corporation", True),
         ),
         volumes(
             ("C:\\", "C:", "Windows", "NTFS", 510770802688, 227632443392),

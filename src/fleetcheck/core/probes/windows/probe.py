@@ -28,6 +28,7 @@ from datetime import datetime
 from importlib import resources
 from typing import Any
 
+from fleetcheck.core.checks.virt import detect_windows
 from fleetcheck.core.checks.windows import apps, defender, disk, power, reboot, services, system, updates
 from fleetcheck.core.checks.windows.events import parse_events
 from fleetcheck.core.contracts import Collection, ProbeRun
@@ -195,6 +196,10 @@ def _run_family(name: str, ctx: _Context, fn: Callable[[Section], list[CheckResu
                                 fix="report this as a fleetcheck bug, with the raw output")]
 
 
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def _facts(ctx: _Context) -> dict[str, Any]:
     facts: dict[str, Any] = {"probe": "windows", "probe_exit_status": ctx.run.exit_status,
                              "probe_output_truncated": ctx.run.truncated, "os_family": "Windows"}
@@ -206,6 +211,12 @@ def _facts(ctx: _Context) -> dict[str, Any]:
         d = os_section.data
         facts.update({"os": d.get("caption"), "os_version": d.get("version"), "os_build": d.get("build"),
                       "fast_startup": d.get("hiberboot")})
+        computer = d.get("computer")
+        if isinstance(computer, dict) and "error" not in computer:
+            present = computer.get("hypervisor_present")
+            facts["virtualization"] = detect_windows(
+                _text(computer.get("model")), _text(computer.get("manufacturer")),
+                present if isinstance(present, bool) else None).to_fact()
     if ctx.last_boot is not None:
         facts["boot_time"] = ctx.last_boot.isoformat()
     if ctx.skipped_volumes:

@@ -80,10 +80,15 @@ Invoke-Section 'os' {
         $k = Get-WinEvent -FilterHashtable @{ LogName = 'System'; ProviderName = 'Microsoft-Windows-Kernel-Boot'; Id = 27 } -MaxEvents 1 -ErrorAction Stop
         $boot = ConvertFrom-Event $k $false
     } catch { $boot = @{ error = (Get-ErrorInfo $_) } }
+    # Model/Manufacturer tell a VM ("Virtual Machine", "VMware...") from a physical PC (checks/virt.py)
+    try {
+        $c = Get-CimInstance -ClassName Win32_ComputerSystem
+        $cs = @{ model = $c.Model; manufacturer = $c.Manufacturer; hypervisor_present = $c.HypervisorPresent }
+    } catch { $cs = @{ error = (Get-ErrorInfo $_) } }
     @{ caption = $o.Caption; version = $o.Version; build = $o.BuildNumber; last_boot = $o.LastBootUpTime
        mem_total_kb = $o.TotalVisibleMemorySize; mem_free_kb = $o.FreePhysicalMemory
        pagefile_total_kb = $o.SizeStoredInPagingFiles; pagefile_free_kb = $o.FreeSpaceInPagingFiles
-       hiberboot = $power.HiberbootEnabled; boot_event = $boot }
+       hiberboot = $power.HiberbootEnabled; boot_event = $boot; computer = $cs }
 }
 
 Invoke-Section 'volumes' {
