@@ -1,0 +1,76 @@
+"""History of scans behind one narrow interface (`Store`); SQL lives only in the backends.
+
+`open_store()` is the one way in: it finds the database (`--db PATH`, else
+`$FLEETCHECK_HOME/history.sqlite3`, else the per-user state folder), opens
+or repairs it, and takes over an earlier version's JSON history folder once.
+Front ends print `store.notices` (one line each) and never touch SQL.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from fleetcheck.store.identity import customer_key, host_key, no_customer_warning
+from fleetcheck.store.model import (
+    Ack,
+    Changes,
+    CrashWindows,
+    Finding,
+    HostChange,
+    HostKey,
+    HostPoint,
+    ScanInfo,
+    ScanStatus,
+    ScanWriter,
+    Store,
+    StoreError,
+)
+
+ENV_HOME = "FLEETCHECK_HOME"
+DB_NAME = "history.sqlite3"
+LEGACY_DIR = "history"  # the JSON folder of earlier versions, beside the database
+
+
+def state_dir() -> Path:
+    home = os.environ.get(ENV_HOME)
+    if home:
+        return Path(home).expanduser()
+    from platformdirs import user_state_dir  # only needed when no override is given
+
+    return Path(user_state_dir("fleetcheck"))
+
+
+def default_db_path() -> Path:
+    return state_dir() / DB_NAME
+
+
+def open_store(db: str | Path | None = None, *, import_legacy: bool = True) -> Store:
+    """Open (creating, migrating or replacing a damaged one) the history database.
+
+    Without `db`, the default location; there, an earlier version's JSON
+    history folder is imported once and a notice says how many scans it took over.
+    """
+    from fleetcheck.store.sqlite.backend import SqliteStore
+
+    path = Path(db).expanduser() if db is not None else default_db_path()
+    store = SqliteStore(path)
+    legacy = path.parent / LEGACY_DIR
+    if import_legacy and legacy.is_dir():
+        from fleetcheck.store.sqlite.legacy import import_folder
+
+        result = import_folder(store, legacy)
+        if result is not None:
+            imported, skipped = result
+            plural = "s" if imported != 1 else ""
+            extra = f" ({skipped} unreadable file{'s' if skipped != 1 else ''} skipped)" if skipped else ""
+            store.notices.append(f"history: imported {imported} scan{plural} from the JSON history folder "
+                                 f"{legacy} into {path}{extra}; the folder is left as it was")
+    return store
+
+
+__all__ = [
+    "Ack", "Changes", "CrashWindows", "Finding", "HostChange", "HostKey", "HostPoint", "ScanInfo",
+    "ScanStatus", "ScanWriter", "Store", "StoreError", "customer_key", "default_db_path", "host_key",
+    "no_customer_warning", "open_store",
+]
