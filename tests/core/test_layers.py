@@ -27,6 +27,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("fleetcheck.core.probes", "fleetcheck.core.ssh"),  # transports and probes, side by side
     ("fleetcheck.core.collectors",),
     ("fleetcheck.core.events", "fleetcheck.core.engine", "fleetcheck.core.history"),
+    ("fleetcheck.store",),  # history behind one interface; SQL only inside its backends
     ("fleetcheck.tui",),
     ("fleetcheck.cli", "fleetcheck.__main__"),
 ]
