@@ -70,9 +70,19 @@ def interval_text(seconds: float) -> str:
     return f"{seconds / 3600:g}h"
 
 
+# C0 controls, DEL and C1 controls: written raw they would act on the terminal (ESC starts
+# escape sequences, OSC 52 writes the clipboard); shown escaped instead, like repr() does
+_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+
+
+def printable(text: str) -> str:
+    """Untrusted text with every control character shown as `\\xNN`."""
+    return text.translate(_CONTROLS)
+
+
 def one_line(text: str, limit: int = 200) -> str:
-    """Untrusted text squeezed into one table cell."""
-    flat = " ".join(text.split())
+    """Untrusted text squeezed into one table cell, control characters escaped."""
+    flat = printable(" ".join(text.split()))
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 

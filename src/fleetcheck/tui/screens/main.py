@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import Footer, Input
 
 from fleetcheck.tui.filtering import FilterError, Query, parse_query
 from fleetcheck.tui.fleet import AUTO_SORT, SORTS, HostEntry, QuickView, in_view, next_sort
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from fleetcheck.tui.app import FleetcheckApp
 
 FILTER_DEBOUNCE = 0.15  # seconds; re-filtering 2000 rows costs ~50 ms, not per keystroke
-REMOVE_ONE_BY_ONE = 20  # more rows leaving the view than this: rebuild (remove_row is O(n))
 
 VIEW_KEYS = {"1": QuickView.ALL, "2": QuickView.PROBLEMS, "3": QuickView.UNREACHABLE,
              "4": QuickView.PRINTERS, "5": QuickView.STALE}
@@ -61,7 +60,6 @@ class MainScreen(Screen[None]):
         self.filter_query: Query = parse_query("")
         self.filter_error = ""
         self._debounce: Timer | None = None
-        self._sort_keys: dict[str, Any] = {}  # current sort key of each shown row
 
     @property
     def fleet_app(self) -> FleetcheckApp:
@@ -84,87 +82,44 @@ class MainScreen(Screen[None]):
         self.fleet_app.main_ready()
 
     def on_resize(self) -> None:
-        if self.table.build_columns(self._visible(), self.size.width):
-            self.rebuild()
+        self.table.build_columns(list(self.fleet_app.fleet.entries.values()), self.size.width)
 
     # ----- what is shown -------------------------------------------------------------------
     def keep(self, entry: HostEntry) -> bool:
         app = self.fleet_app
         return in_view(entry, self.view, app.now(), app.stale_after) and self.filter_query.matches(entry)
 
-    def _visible(self) -> list[HostEntry]:
-        return self.fleet_app.fleet.ordered(self.sort_name, self.keep)
-
     def rebuild(self) -> None:
-        """Full rebuild: used when the view, filter, sort or layout changes, not per result."""
-        entries = self._visible()
+        """Full rebuild: used when the view, filter or theme changes, not per result."""
+        fleet = self.fleet_app.fleet
         table = self.table
-        table.build_columns(list(self.fleet_app.fleet.entries.values()), self.size.width or 80)
-        sort_key = SORTS[self.sort_name][1]
-        self._sort_keys = {e.name: sort_key(e) for e in entries}
-        with self.app.batch_update():
-            table.show(entries, self.fleet_app.now())
+        table.build_columns(list(fleet.entries.values()), self.size.width or 80)
+        table.show([e for e in fleet.entries.values() if self.keep(e)], self.fleet_app.now(),
+                   SORTS[self.sort_name][1])
         self.update_summary()
 
     def restyle(self) -> None:
         app = self.fleet_app
-        table = self.table
-        table.styles_by_state, table.down, table.tz = app.state_styles, app.down_style, app.tz
+        self.table.restyle(app.state_styles, app.down_style, app.tz)
 
     def apply(self, changed: Sequence[HostEntry]) -> None:
-        """Live update: touch only the changed hosts' cells; add/remove rows that enter/leave the view."""
+        """Live update: hosts that got a result enter, leave or move; only lines on screen
+        whose host changed or moved repaint."""
         if not self.is_mounted:
             return
         table = self.table
-        now = self.fleet_app.now()
-        leaving = [e.name for e in changed if table.has(e.name) and not self.keep(e)]
-        entering = [e for e in changed if not table.has(e.name) and self.keep(e)]
-        if len(leaving) > REMOVE_ONE_BY_ONE:
-            self.rebuild()
-            return
-        sort_key = SORTS[self.sort_name][1]
-        with self.app.batch_update():
-            resort = bool(entering)
-            for entry in changed:
-                if table.has(entry.name) and entry.name not in leaving:
-                    table.update_entry(entry, now)
-                    key = sort_key(entry)
-                    resort |= self._sort_keys.get(entry.name) != key
-                    self._sort_keys[entry.name] = key
-            table.flush_edits()
-            if leaving:
-                table.remove_entries(leaving)
-                for name in leaving:
-                    self._sort_keys.pop(name, None)
-            for entry in entering:
-                table.add_entry(entry, now)
-                self._sort_keys[entry.name] = sort_key(entry)
-            if resort:  # only when a row's place can have changed
-                keys = self._sort_keys
-                table.reorder(sorted(keys, key=keys.__getitem__))
+        keep = self.keep
+        table.drop([e.name for e in changed if table.has(e.name) and not keep(e)])
+        table.put([e for e in changed if keep(e)], self.fleet_app.now())
+        table.flush()
         self.update_summary()
 
-    def _resort(self) -> None:
-        """Re-sort the rows shown (not the whole fleet: filtered-out hosts stay out)."""
-        fleet = self.fleet_app.fleet
-        sort_key = SORTS[self.sort_name][1]
-        keys = {n: sort_key(e) for n in self.table.shown_names if (e := fleet.get(n)) is not None}
-        self._sort_keys = keys
-        self.table.reorder(sorted(keys, key=keys.__getitem__))
-
     def tick(self) -> None:
-        """Periodic: ages change; the stale view gains hosts. Only changed cells repaint."""
+        """Periodic: ages change; the stale view gains hosts. Only changed lines repaint."""
         if self.view is QuickView.STALE:
             self.apply(list(self.fleet_app.fleet.entries.values()))
             return
-        now = self.fleet_app.now()
-        with self.app.batch_update():
-            get = self.fleet_app.fleet.get
-            for name in self.table.shown_names:
-                entry = get(name)
-                if entry is not None:
-                    self.table.update_age(entry, now)
-            self.table.flush_edits()
+        self.table.tick(self.fleet_app.now())
 
     def update_summary(self) -> None:
         if not self.is_mounted:
@@ -183,20 +138,19 @@ class MainScreen(Screen[None]):
         self.table.action_cursor_up()
 
     def action_top(self) -> None:
-        self.table.go_top()
+        self.table.action_top()
 
     def action_bottom(self) -> None:
-        if self.table.row_count:
-            self.table.move_cursor(row=self.table.row_count - 1, animate=False)
+        self.table.action_bottom()
 
     def action_detail(self) -> None:
         name = self.table.highlighted_name
         if name is not None:
             self.fleet_app.open_detail(name)
 
-    @on(DataTable.RowSelected, "#hosts")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
-        self.fleet_app.open_detail(str(event.row_key.value))
+    @on(HostTable.Chosen, "#hosts")
+    def _row_chosen(self, event: HostTable.Chosen) -> None:
+        self.fleet_app.open_detail(event.host_name)
 
     def action_view(self, name: str) -> None:
         self.view = QuickView(name)
@@ -204,7 +158,7 @@ class MainScreen(Screen[None]):
 
     def action_sort(self) -> None:
         self.sort_name = next_sort(self.sort_name)
-        self._resort()
+        self.table.resort(SORTS[self.sort_name][1])
         self.update_summary()
 
     def action_rescan_host(self) -> None:
