@@ -28,6 +28,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("fleetcheck.core.collectors",),
     ("fleetcheck.core.events", "fleetcheck.core.engine", "fleetcheck.core.history"),
     ("fleetcheck.store",),  # history behind one interface; SQL only inside its backends
+    ("fleetcheck.core.session",),
     ("fleetcheck.tui",),
     ("fleetcheck.cli", "fleetcheck.__main__"),
 ]

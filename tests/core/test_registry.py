@@ -12,6 +12,7 @@ import pytest
 from fleetcheck.core.collectors import registry
 from fleetcheck.core.collectors.local import LocalCollector
 from fleetcheck.core.collectors.registry import CollectorOptions, build_collectors
+from fleetcheck.core.ssh.options import SshOptions
 
 
 def test_local_only_imports_nothing_else() -> None:
@@ -50,7 +51,7 @@ def test_one_instance_serves_all_its_kinds_built_from_options(
     """)
     monkeypatch.setitem(registry.COLLECTORS, "linux", ("fc_test_sshlike", "C"))
     monkeypatch.setitem(registry.COLLECTORS, "windows", ("fc_test_sshlike", "C"))
-    opts = CollectorOptions(ssh_config="/nonexistent/ssh_config")
+    opts = CollectorOptions(SshOptions(ssh_config="/nonexistent/ssh_config"))
     cols = build_collectors(opts, kinds=["linux", "windows", "linux"])
     assert set(cols) == {"linux", "windows"}
     assert cols["linux"] is cols["windows"]

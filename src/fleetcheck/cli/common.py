@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fleetcheck.core.session import SessionOptions
 
 
 def positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
@@ -39,3 +46,25 @@ def add_history_and_ssh_arguments(parser: argparse.ArgumentParser) -> None:
                         help="history folder (default: $FLEETCHECK_HOME/history or the user state folder)")
     parser.add_argument("--ssh-config", metavar="FILE",
                         help="OpenSSH client config (default: ~/.ssh/config)")
+
+
+def session_options(args: argparse.Namespace, **more: Any) -> SessionOptions:
+    """The session settings every scanning front end takes from its shared arguments."""
+    from fleetcheck.core.session import SessionOptions
+
+    return SessionOptions(inventories=tuple(args.inventories), ssh_config=args.ssh_config,
+                          concurrency=args.concurrency, host_timeout=args.timeout,
+                          history=not args.no_history, history_dir=args.history_dir, **more)
+
+
+def exit_if_threads_hang(code: int) -> None:
+    """A collector thread stuck in a blocking call would keep Python from exiting: leave anyway."""
+    from fleetcheck.core.engine import COLLECTOR_THREAD_PREFIX
+
+    stuck = [t for t in threading.enumerate() if t.name.startswith(COLLECTOR_THREAD_PREFIX)]
+    for t in stuck:
+        t.join(timeout=0.1)  # idle pool workers end right away
+    if any(t.is_alive() for t in stuck):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)

@@ -10,14 +10,15 @@ import argparse
 import difflib
 import os
 import sys
-import threading
 from typing import TYPE_CHECKING, Any, TextIO
 
 from fleetcheck.cli.common import (
     add_engine_arguments,
     add_history_and_ssh_arguments,
     add_inventory_argument,
+    exit_if_threads_hang,
     positive,
+    session_options,
 )
 
 if TYPE_CHECKING:
@@ -27,16 +28,15 @@ if TYPE_CHECKING:
     from fleetcheck.cli.output.progress import StatusLine
     from fleetcheck.core.engine import ScanEngine
     from fleetcheck.core.events import Event
-    from fleetcheck.core.history import History
     from fleetcheck.core.inventory.model import Host, Inventory
     from fleetcheck.core.results import ScanResult
+    from fleetcheck.core.session import ScanSession
 
 EXIT_UNKNOWN = 3
 EXIT_INTERRUPTED = 130
 CLOSE_TIMEOUT = 2.0  # seconds collectors get to close their connections after the scan
 CLOSE_TIMEOUT_CANCELLED = 0.3  # after Ctrl-C: the whole stop must take well under a second
 TEARDOWN_WAIT = 0.2  # seconds abandoned collector tasks get to unwind before the loop closes
-COLLECTOR_THREAD_PREFIX = "fleetcheck-collect"
 FORMATS = ("table", "json", "jsonl", "nagios")
 
 EPILOG = """\
@@ -104,11 +104,13 @@ def _nothing_selected(inventory: Inventory, args: argparse.Namespace, out: TextI
 
 def run(args: argparse.Namespace) -> int:
     from fleetcheck.core.errors import FleetcheckError
-    from fleetcheck.core.inventory import default_inventory_paths, load_inventory
+    from fleetcheck.core.session import open_session
 
-    paths = list(args.inventories) or default_inventory_paths()
-    inventory = load_inventory(paths, ssh_config=args.ssh_config)
-    hosts = select_hosts(inventory, args.host, args.tag)
+    # a person at the terminal can unlock an SSH key (asked once per scan); cron cannot
+    prompt = _ask_passphrase if sys.stdin.isatty() else None
+    session = open_session(session_options(args, scan_timeout=args.scan_timeout, passphrase_prompt=prompt),
+                           select=lambda inv: select_hosts(inv, args.host, args.tag))
+    inventory, hosts = session.inventory, session.hosts
     try:
         out: TextIO = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     except OSError as exc:
@@ -116,28 +118,25 @@ def run(args: argparse.Namespace) -> int:
     try:
         if not hosts:
             return _nothing_selected(inventory, args, out)
-        return _scan_and_print(args, inventory, hosts, out)
+        return _scan_and_print(args, session, out)
     except KeyboardInterrupt:  # Ctrl-C outside the scan itself (loading, printing)
         print("fleetcheck: interrupted", file=sys.stderr)
-        _exit_if_threads_hang(EXIT_INTERRUPTED)
+        exit_if_threads_hang(EXIT_INTERRUPTED)
         return EXIT_INTERRUPTED
     finally:
         if out is not sys.stdout:
             out.close()
 
 
-def _scan_and_print(args: argparse.Namespace, inventory: Inventory, hosts: tuple[Host, ...],
-                    out: TextIO) -> int:
+def _scan_and_print(args: argparse.Namespace, session: ScanSession, out: TextIO) -> int:
     from fleetcheck.cli.output import make_output
     from fleetcheck.cli.output.progress import StatusLine
-    from fleetcheck.core.history import History
 
     output = make_output(args.format, out)
     streams_to_terminal = args.format == "jsonl" and out is sys.stdout
     progress = (StatusLine(sys.stderr) if sys.stderr.isatty() and args.format != "nagios"
                 and not streams_to_terminal else None)
-    history = None if args.no_history else History(args.history_dir)
-    scan, broken_pipe = _run_loop(args, inventory, hosts, output, progress, history)
+    scan, broken_pipe = _run_loop(session, output, progress)
     if progress is not None:
         progress.close()
     if not broken_pipe:
@@ -149,18 +148,17 @@ def _scan_and_print(args: argparse.Namespace, inventory: Inventory, hosts: tuple
     if broken_pipe:  # the reader went away (`| head`): stay quiet about it
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, out.fileno())
-    if history is not None:
+    if session.history is not None:
         try:
-            history.save(scan)
+            session.history.save(scan)
         except OSError as exc:
             print(f"fleetcheck: warning: scan not saved to history: {exc}", file=sys.stderr)
     code = scan.state.nagios_code
-    _exit_if_threads_hang(code)
+    exit_if_threads_hang(code)
     return code
 
 
-def _run_loop(args: argparse.Namespace, inventory: Inventory, hosts: tuple[Host, ...], output: Output,
-              progress: StatusLine | None, history: History | None) -> tuple[ScanResult, bool]:
+def _run_loop(session: ScanSession, output: Output, progress: StatusLine | None) -> tuple[ScanResult, bool]:
     """Run the scan on a private loop; returns the result and whether stdout's reader went away.
 
     Not asyncio.run(): its shutdown waits for the default executor, and a
@@ -170,7 +168,7 @@ def _run_loop(args: argparse.Namespace, inventory: Inventory, hosts: tuple[Host,
 
     loop = asyncio.new_event_loop()
     try:
-        return loop.run_until_complete(_scan(args, inventory, hosts, output, progress, history))
+        return loop.run_until_complete(_scan(session, output, progress))
     finally:
         pending = asyncio.all_tasks(loop)
         for task in pending:
@@ -181,26 +179,11 @@ def _run_loop(args: argparse.Namespace, inventory: Inventory, hosts: tuple[Host,
         loop.close()
 
 
-async def _scan(args: argparse.Namespace, inventory: Inventory, hosts: tuple[Host, ...], output: Output,
-                progress: StatusLine | None, history: History | None) -> tuple[ScanResult, bool]:
+async def _scan(session: ScanSession, output: Output, progress: StatusLine | None) -> tuple[ScanResult, bool]:
     import asyncio
-    import contextlib
     import signal
 
-    from fleetcheck.core.collectors.registry import CollectorOptions, build_collectors, close_collectors
-    from fleetcheck.core.engine import EngineOptions, ScanEngine
-
-    unavailable: dict[str, str] = {}
-    # a person at the terminal can unlock an SSH key (asked once per scan); cron cannot
-    extra = (("ssh_passphrase_prompt", _ask_passphrase),) if sys.stdin.isatty() else ()
-    collectors = build_collectors(CollectorOptions(ssh_config=args.ssh_config, concurrency=args.concurrency,
-                                                   extra=extra),
-                                  {h.kind for h in hosts}, unavailable)
-    customer = inventory.customer
-    previous = None if history is None else (lambda h: history.previous_host_result(h.name, customer))
-    engine = ScanEngine(collectors, EngineOptions(concurrency=args.concurrency, host_timeout=args.timeout,
-                                                  scan_timeout=args.scan_timeout),
-                        previous=previous, unavailable=unavailable)
+    engine = session.engine()
     broken = False
 
     def sink(event: Event) -> None:
@@ -224,11 +207,10 @@ async def _scan(args: argparse.Namespace, inventory: Inventory, hosts: tuple[Hos
     except ValueError:  # not the main thread: leave Ctrl-C as it is
         installed = False
     try:
-        scan = await engine.run(hosts, sink, customer=customer, inventories=inventory.files)
+        inventory = session.inventory
+        scan = await engine.run(session.hosts, sink, customer=inventory.customer, inventories=inventory.files)
         # closing is best effort: a collector that cannot close in time must not hold up the results
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(close_collectors(collectors),
-                                   timeout=CLOSE_TIMEOUT_CANCELLED if scan.cancelled else CLOSE_TIMEOUT)
+        await session.close(CLOSE_TIMEOUT_CANCELLED if scan.cancelled else CLOSE_TIMEOUT)
     finally:
         if installed:  # from here on Ctrl-C is a KeyboardInterrupt again
             signal.signal(signal.SIGINT, previous_handler)
@@ -263,14 +245,3 @@ def _interrupt_handler(engine: ScanEngine, loop: asyncio.AbstractEventLoop) -> A
             os.write(2, b"\nfleetcheck: interrupted\n")
             os._exit(EXIT_INTERRUPTED)
     return on_sigint
-
-
-def _exit_if_threads_hang(code: int) -> None:
-    """A collector thread stuck in a blocking call would keep Python from exiting: leave anyway."""
-    stuck = [t for t in threading.enumerate() if t.name.startswith(COLLECTOR_THREAD_PREFIX)]
-    for t in stuck:
-        t.join(timeout=0.1)  # idle pool workers end right away
-    if any(t.is_alive() for t in stuck):
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)

@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     record_in = target.known_hosts[0]
 
     cache = KnownHostsCache()
-    connector = Connector(KeyStore(allow_agent=True), cache, ConnectOptions(connect_timeout=args.timeout,
+    connector = Connector(KeyStore(), cache, ConnectOptions(connect_timeout=args.timeout,
                                                                              banner_timeout=args.timeout))
     try:
         transport, _ = connector.handshake(target, time.monotonic() + args.timeout, args.host, verify=False)

@@ -7,17 +7,18 @@ so `fleetcheck --help` and headless scans never load it.
 from __future__ import annotations
 
 import argparse
-import os
-import sys
-import threading
+from typing import TYPE_CHECKING
 
 from fleetcheck.cli.common import (
     add_engine_arguments,
     add_history_and_ssh_arguments,
     add_inventory_argument,
+    exit_if_threads_hang,
+    session_options,
 )
 
-COLLECTOR_THREAD_PREFIX = "fleetcheck-collect"
+if TYPE_CHECKING:
+    from fleetcheck.tui.app import FleetcheckApp
 
 EPILOG = """\
 keys: arrows/j/k move, g/G top/bottom, Enter detail, Esc back, / filter
@@ -60,44 +61,34 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from fleetcheck.core.collectors.registry import CollectorOptions, build_collectors
-    from fleetcheck.core.engine import EngineOptions
-    from fleetcheck.core.history import History
-    from fleetcheck.core.inventory import default_inventory_paths, load_inventory
-    from fleetcheck.tui.app import FleetcheckApp
-    from fleetcheck.tui.config import load_config
     from fleetcheck.tui.gc_tuning import tune_for_interactive
-    from fleetcheck.tui.keys import binding_ids
 
-    config = load_config(known_ids=binding_ids())
-    paths = list(args.inventories) or default_inventory_paths()
-    inventory = load_inventory(paths, ssh_config=args.ssh_config)
-    unavailable: dict[str, str] = {}
-    collectors = build_collectors(CollectorOptions(ssh_config=args.ssh_config, concurrency=args.concurrency),
-                                  {h.kind for h in inventory.hosts}, unavailable)
-    history = None if args.no_history else History(args.history_dir)
-    customer = inventory.customer
-    app = FleetcheckApp(
-        inventory, collectors,
-        options=EngineOptions(concurrency=args.concurrency, host_timeout=args.timeout),
-        interval=args.interval, config=config, theme=args.theme,
-        history=None if history is None else (lambda name: history.load_history(customer, name, limit=20)),
-        on_scan_done=None if history is None else history.save,
-        previous=None if history is None else (lambda h: history.previous_host_result(h.name, customer)),
-        unavailable=unavailable,
-    )
+    app = make_app(args)
     tune_for_interactive()  # keeps full garbage collections from stalling the UI
     code = app.run() or 0
-    _exit_if_threads_hang(code)
+    exit_if_threads_hang(code)
     return code
 
 
-def _exit_if_threads_hang(code: int) -> None:
-    """A collector thread stuck in a blocking call would keep Python from exiting: leave anyway."""
-    stuck = [t for t in threading.enumerate() if t.name.startswith(COLLECTOR_THREAD_PREFIX)]
-    for t in stuck:
-        t.join(timeout=0.1)
-    if any(t.is_alive() for t in stuck):
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
+def make_app(args: argparse.Namespace, keep_connections: bool = True) -> FleetcheckApp:
+    """The dashboard wired by the session builder (also for tests and bench/tui_rescan.py).
+
+    Rescans (r, R, the interval) reuse each host's SSH connection instead of a new handshake.
+    """
+    from fleetcheck.core.session import open_session
+    from fleetcheck.tui.app import FleetcheckApp
+    from fleetcheck.tui.config import load_config
+    from fleetcheck.tui.keys import binding_ids
+
+    config = load_config(known_ids=binding_ids())
+    session = open_session(session_options(args, keep_connections=keep_connections))
+    history = session.history
+    return FleetcheckApp(
+        session.inventory, session.collectors,
+        options=session.engine_options,
+        interval=args.interval, config=config, theme=args.theme,
+        history=None if history is None else (lambda name: history.recent(name, 20)),
+        on_scan_done=None if history is None else history.save,
+        previous=None if history is None else session.previous,
+        unavailable=session.unavailable,
+    )

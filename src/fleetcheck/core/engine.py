@@ -41,6 +41,7 @@ from fleetcheck.core.results import CheckResult, Evidence, HostResult, ScanResul
 from fleetcheck.core.states import Reachability
 
 REACHABILITY_CHECK = "host.reachability"
+COLLECTOR_THREAD_PREFIX = "fleetcheck-collect"  # the pool's threads; a front end may abandon them at exit
 
 EventSink = Callable[[Event], None]
 
@@ -150,7 +151,7 @@ class ScanEngine:
         contexts: dict[str, CollectContext] = {}
         sem = asyncio.Semaphore(max(1, opts.concurrency))
         executor = ThreadPoolExecutor(max_workers=max(1, opts.concurrency) + 4,
-                                      thread_name_prefix="fleetcheck-collect")
+                                      thread_name_prefix=COLLECTOR_THREAD_PREFIX)
         scan_deadline = None if opts.scan_timeout is None else time.monotonic() + opts.scan_timeout
 
         async def one(host: Host) -> None:

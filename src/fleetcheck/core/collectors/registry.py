@@ -7,33 +7,27 @@ its library is missing) leaves its kinds without a collector; the engine then
 reports those hosts as not checked, with the reason recorded here.
 Which collector serves which kind is declared in core/kinds.py.
 
-A collector class is built with `cls.from_options(options)` when it defines
-that class method, else with `cls()`; one instance serves all its kinds.
+A collector class is built with `cls.from_options(options)` (its typed part of
+`CollectorOptions`) when it defines that class method, else with `cls()`; one
+instance serves all its kinds.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from fleetcheck.core.collectors.base import Collector
+from fleetcheck.core.collectors.options import CollectorOptions
 from fleetcheck.core.kinds import HOST_KINDS, KINDS
+
+__all__ = ["COLLECTORS", "CollectorOptions", "build_collectors", "close_collectors"]
 
 # kind -> (module, class), from the kind registry (core/kinds.py)
 COLLECTORS: dict[str, tuple[str, str]] = {
     k.name: (k.collector.split(":")[0], k.collector.split(":")[1]) for k in KINDS.values() if k.collector
 }
-
-
-@dataclass(frozen=True)
-class CollectorOptions:
-    """Settings a front end hands to the collectors it builds."""
-
-    ssh_config: str | None = None  # --ssh-config FILE; None: ~/.ssh/config
-    concurrency: int = 32  # the scan's concurrency, for pools sized after it
-    extra: tuple[tuple[str, Any], ...] = ()  # collector-specific settings, (name, value) pairs
 
 
 def _load(module: str, name: str) -> tuple[type[Any] | None, str | None]:

@@ -14,11 +14,11 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from fleetcheck.core.collectors.base import CollectContext
+from fleetcheck.core.collectors.options import CollectorOptions
 from fleetcheck.core.contracts import Collection, Probe, ProbeRun, Unreachable
 from fleetcheck.core.errors import FleetcheckError
 from fleetcheck.core.inventory.model import Host
@@ -26,28 +26,18 @@ from fleetcheck.core.kinds import ssh_kinds
 from fleetcheck.core.probes.base import probe_for_kind
 from fleetcheck.core.results import CheckResult, Evidence, HostResult
 from fleetcheck.core.ssh.config import SshConfig, Target
-from fleetcheck.core.ssh.connect import Connection, ConnectOptions, Connector
-from fleetcheck.core.ssh.exec import OUTPUT_CAP, ChannelRefused, ProbeDropped, ProbeTimeout, run_probe
-from fleetcheck.core.ssh.keys import KeyStore, PassphrasePrompt
+from fleetcheck.core.ssh.connect import Connection, Connector
+from fleetcheck.core.ssh.exec import ChannelRefused, ProbeDropped, ProbeTimeout, run_probe
+from fleetcheck.core.ssh.keys import KeyStore
 from fleetcheck.core.ssh.knownhosts import KnownHostsCache
+from fleetcheck.core.ssh.options import SshOptions
 from fleetcheck.core.states import Reachability
+
+__all__ = ["SshCollector", "SshOptions", "event_window_start"]
 
 PROBE_CHECK = "ssh.probe"
 OUTPUT_CHECK = "ssh.output"
 DEFAULT_WINDOW = timedelta(days=7)
-
-
-@dataclass(frozen=True)
-class SshOptions:
-    connect: ConnectOptions = field(default_factory=ConnectOptions)
-    ssh_config: str | None = None  # --ssh-config FILE; None: ~/.ssh/config when it exists
-    use_ssh_config: bool = True
-    allow_agent: bool = False
-    keep_connections: int = 0  # transports kept open for rescans (0: close after each host)
-    max_connection_age: float = 1800.0  # seconds; older kept connections are replaced (paramiko#1685)
-    output_cap: int = OUTPUT_CAP
-    passphrase_prompt: PassphrasePrompt | None = None
-    stage_margin: float = 0.5  # seconds before the host deadline at which we stop and report
 
 
 class SshCollector:
@@ -67,14 +57,9 @@ class SshCollector:
         self.connects = 0  # new connections made, for tests and the benchmark
 
     @classmethod
-    def from_options(cls, options: Any) -> SshCollector:
-        """Built by core.collectors.registry from its CollectorOptions (ssh_config, extra pairs:
-        ssh_keep_connections: int, ssh_agent: bool (default on), ssh_passphrase_prompt: callable)."""
-        extra = dict(getattr(options, "extra", ()))
-        return cls(SshOptions(ssh_config=getattr(options, "ssh_config", None),
-                              keep_connections=int(extra.get("ssh_keep_connections", 0)),
-                              allow_agent=bool(extra.get("ssh_agent", True)),
-                              passphrase_prompt=extra.get("ssh_passphrase_prompt")))
+    def from_options(cls, options: CollectorOptions) -> SshCollector:
+        """Built by core.collectors.registry from the front end's typed options."""
+        return cls(options.ssh)
 
     async def collect(self, host: Host, ctx: CollectContext) -> Collection:
         probe = self._probes(host.kind)

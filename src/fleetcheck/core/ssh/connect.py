@@ -14,7 +14,6 @@ import random
 import socket
 import threading
 import time
-from dataclasses import dataclass
 from typing import Any
 
 import paramiko
@@ -27,18 +26,10 @@ from fleetcheck.core.ssh.config import Target
 from fleetcheck.core.ssh.hostkey import verify_host_key
 from fleetcheck.core.ssh.keys import KeyStore
 from fleetcheck.core.ssh.knownhosts import HostKeyCheck, KnownHostsCache
+from fleetcheck.core.ssh.options import ConnectOptions
 from fleetcheck.core.states import Reachability
 
 SHA1_ONLY = ("server offers only SHA-1/DSA algorithms, which fleetcheck's SSH library no longer speaks")
-
-
-@dataclass(frozen=True)
-class ConnectOptions:
-    connect_timeout: float = 10.0
-    banner_timeout: float = 10.0
-    auth_timeout: float = 15.0
-    handshakes_per_address: int = 8  # OpenSSH's default MaxStartups starts dropping at 10
-    banner_retries: int = 2  # retries of a connection reset before/while reading the banner
 
 
 class HandshakeLimiter:

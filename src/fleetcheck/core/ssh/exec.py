@@ -14,8 +14,8 @@ import paramiko
 
 from fleetcheck.core.contracts import Probe, ProbeRun
 from fleetcheck.core.results import utcnow
+from fleetcheck.core.ssh.options import OUTPUT_CAP
 
-OUTPUT_CAP = 4 * 1024 * 1024  # bytes of stdout + stderr kept per probe
 _POLL = 0.1  # how often a silent channel is re-checked for stderr, the deadline and cancellation
 
 

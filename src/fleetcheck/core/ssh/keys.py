@@ -8,7 +8,6 @@ once and the loaded key object is shared by every connection.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +15,7 @@ import paramiko
 from paramiko.pkey import UnknownKeyType
 
 from fleetcheck.core.errors import FleetcheckError
-
-# Asked with the key file's path; returns the passphrase or None to give up on the key.
-PassphrasePrompt = Callable[[str], str | None]
+from fleetcheck.core.ssh.options import ALLOW_AGENT, PassphrasePrompt
 
 DEFAULT_IDENTITIES = ("~/.ssh/id_ed25519", "~/.ssh/id_ecdsa", "~/.ssh/id_rsa")
 
@@ -28,7 +25,8 @@ class KeyLoadError(FleetcheckError):
 
 
 class KeyStore:
-    def __init__(self, passphrase_prompt: PassphrasePrompt | None = None, allow_agent: bool = False) -> None:
+    def __init__(self, passphrase_prompt: PassphrasePrompt | None = None,
+                 allow_agent: bool = ALLOW_AGENT) -> None:
         self._prompt = passphrase_prompt
         self.allow_agent = allow_agent
         self._keys: dict[str, paramiko.PKey | KeyLoadError] = {}
