@@ -195,11 +195,21 @@ def test_nagios_single_host_reports_its_metrics(scripted: Path, capsys: pytest.C
     ("cpu.load.load15", "cpu.load.load15"),
     ("fs.used:/var.used_pct", "fs.used:/var.used_pct"),
     ("printer.supply:Black Toner.level", "'printer.supply:Black Toner.level'"),
-    ("odd=label's", "odd_label_s"),
     ("multi\nline", "'multi line'"),
+    ("fs.used:/mnt/Ablage Müller.used_pct", "'fs.used:/mnt/Ablage Müller.used_pct'"),
 ])
 def test_perfdata_labels(label: str, expected: str) -> None:
     assert perf_label(label) == expected
+
+
+@pytest.mark.parametrize("label", ["odd=label's", "fs.used:/a'b.used_pct", "x|y", "fs.used:/m\x1b]0;T.pct",
+                                   "fs.used:/m\x1b]0;T\x07.pct", "fs.used:/\u202eevil.pct", "x" * 500])
+def test_unrepresentable_perfdata_labels_are_replaced_not_emitted(label: str) -> None:
+    """Plugin guidelines: no `=` or `'` in a label; escaped or endless text is not a label either."""
+    out = perf_label(label)
+    assert re.fullmatch(r"metric_[0-9a-f]{12}", out), out
+    assert perf_label(label) == out  # stable from scan to scan: a graph keeps its history
+    assert perf_label(label + "2") != out
 
 
 @pytest.mark.parametrize(("value", "text"), [

@@ -58,7 +58,8 @@ def _fmt_s(seconds: float) -> str:
 
 
 def unreachable_result(host: Host, reach: Reachability, reason: str, fix: str | None,
-                       evidence: str, started: datetime | None = None) -> HostResult:
+                       evidence: str, started: datetime | None = None,
+                       facts: Mapping[str, Any] | None = None) -> HostResult:
     """A host the collector could not talk to: one host-level finding, with its evidence."""
     now = utcnow()
     state = reach.host_state
@@ -71,7 +72,7 @@ def unreachable_result(host: Host, reach: Reachability, reason: str, fix: str | 
         reason=reason if state.name == "UNKNOWN" else None, fix=fix,
     )
     return HostResult(host.name, host.kind, host.address, reach, (check,), started or now, now,
-                      host.site, host.tags)
+                      host.site, host.tags, dict(facts or {}))
 
 
 def _silence_policy(host: Host, exc: Unreachable) -> tuple[Reachability, str, str | None]:
@@ -240,10 +241,7 @@ class ScanEngine:
             collection = task.result()
         except Unreachable as exc:
             reach, reason, fix = _silence_policy(host, exc)
-            res = unreachable_result(host, reach, reason, fix, exc.evidence, started)
-            if exc.facts:
-                res.facts.update(exc.facts)
-            return res
+            return unreachable_result(host, reach, reason, fix, exc.evidence, started, exc.facts)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a collector bug must not take the scan down nor look OK

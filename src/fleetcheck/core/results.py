@@ -15,6 +15,7 @@ from typing import Any
 
 from fleetcheck.core.ranges import Range
 from fleetcheck.core.states import Reachability, State, worst
+from fleetcheck.core.text import clean, clean_lines, clean_value
 
 EVIDENCE_RAW_CAP = 4096  # bytes of raw excerpt kept per evidence item
 SCHEMA = "fleetcheck.scan/1"
@@ -52,6 +53,9 @@ class Evidence:
     kind: str = "command"  # command | file | oid | ipp | api | event | connection
     truncated: bool = False
 
+    def __post_init__(self) -> None:
+        _clean_evidence(self)
+
     @classmethod
     def of(cls, source: str, raw: str, observed: datetime | None = None, kind: str = "command") -> Evidence:
         text, cut = cap_text(raw)
@@ -81,6 +85,9 @@ class Metric:
     min: float | None = None
     max: float | None = None
 
+    def __post_init__(self) -> None:
+        _clean_metric(self)
+
     @classmethod
     def of(cls, name: str, value: float | None, unit: str = "", warn: Range | None = None,
            crit: Range | None = None, min: float | None = None, max: float | None = None) -> Metric:
@@ -109,8 +116,7 @@ class CheckResult:
     fix: str | None = None  # what would make it checkable
 
     def __post_init__(self) -> None:
-        if "\n" in self.summary:
-            raise ValueError(f"summary of {self.id} must be one line")
+        _clean_result(self)  # host text made harmless first: a hostile value never changes the verdict
         if self.state is State.UNKNOWN and not self.reason:
             raise ValueError(f"UNKNOWN result {self.id} needs a reason")
 
@@ -145,6 +151,9 @@ class HostResult:
     site: str | None = None
     tags: tuple[str, ...] = ()
     facts: dict[str, Any] = field(default_factory=dict)  # os, boot time, ... as detected
+
+    def __post_init__(self) -> None:
+        _clean_host(self)
 
     @property
     def state(self) -> State:
@@ -181,6 +190,61 @@ class HostResult:
                    tuple(CheckResult.from_dict(c) for c in d.get("checks", [])),
                    parse_iso(d.get("started")), parse_iso(d.get("finished")), d.get("site"),
                    tuple(d.get("tags", [])), dict(d.get("facts", {})))
+
+
+# --- the one boundary where host and inventory text enters the result model ---------------
+# Every string is passed through core/text.py: control, bidi and lone-surrogate characters are
+# shown escaped (`\x1b`), one-line fields stay one line and are capped; evidence keeps more.
+# Cleaning is idempotent, so results read back from history come out unchanged.
+
+def _set(obj: object, name: str, value: object) -> None:
+    if getattr(obj, name) is not value:
+        object.__setattr__(obj, name, value)
+
+
+def _clean_evidence(ev: Evidence) -> None:
+    _set(ev, "source", clean(ev.source, 1000))
+    raw = clean_lines(ev.raw, None)
+    if raw is not ev.raw:
+        raw, cut = cap_text(raw)
+        _set(ev, "raw", raw)
+        if cut:
+            _set(ev, "truncated", True)
+
+
+def _finite_or_none(value: Any) -> float | None:
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _clean_metric(m: Metric) -> None:
+    _set(m, "name", clean(m.name))
+    _set(m, "unit", clean(m.unit, 20))
+    for name in ("value", "min", "max"):
+        _set(m, name, _finite_or_none(getattr(m, name)))
+    for name in ("warn", "crit"):
+        value = getattr(m, name)
+        if value is not None:
+            _set(m, name, clean(value, 100))
+
+
+def _clean_result(c: CheckResult) -> None:
+    _set(c, "id", clean(c.id))
+    _set(c, "summary", clean(c.summary))
+    _set(c, "details", clean_lines(c.details))
+    for name in ("reason", "fix"):
+        value = getattr(c, name)
+        if value is not None:
+            _set(c, name, clean(value))
+
+
+def _clean_host(h: HostResult) -> None:
+    for name in ("name", "kind", "address"):
+        _set(h, name, clean(getattr(h, name)))
+    if h.site is not None:
+        _set(h, "site", clean(h.site))
+    _set(h, "tags", tuple(clean(t) for t in h.tags))
+    if h.facts:
+        _set(h, "facts", clean_value(h.facts))
 
 
 @dataclass(frozen=True)

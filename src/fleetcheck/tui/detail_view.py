@@ -18,6 +18,7 @@ from rich.text import Text
 
 from fleetcheck.core.results import CheckResult, Evidence, Metric, ScanResult
 from fleetcheck.core.states import Reachability, State
+from fleetcheck.core.text import clean
 from fleetcheck.tui.fleet import HostEntry
 from fleetcheck.tui.formatting import age_text, stamp_text, state_label
 
@@ -65,11 +66,12 @@ class DetailWriter:
         self.text = Text()
 
     def line(self, *parts: tuple[str, Style | str | None] | str) -> None:
+        # every part may hold host or inventory text: shown escaped, never able to act
         for part in parts:
             if isinstance(part, str):
-                self.text.append(part)
+                self.text.append(clean(part, None))
             else:
-                self.text.append(part[0], style=part[1] or "")
+                self.text.append(clean(part[0], None), style=part[1] or "")
         self.text.append("\n")
 
     def heading(self, title: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, tzinfo
 
 from fleetcheck.core.states import Reachability, State
+from fleetcheck.core.text import CELL_CAP, clean
 
 GLYPHS = {State.OK: "✔", State.WARN: "▲", State.UNKNOWN: "?", State.CRIT: "✖"}
 UNREACHABLE_GLYPH = "⊘"  # the host could not be talked to; the word still says the state
@@ -70,17 +71,13 @@ def interval_text(seconds: float) -> str:
     return f"{seconds / 3600:g}h"
 
 
-# C0 controls, DEL and C1 controls: written raw they would act on the terminal (ESC starts
-# escape sequences, OSC 52 writes the clipboard); shown escaped instead, like repr() does
-_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
-
-
 def printable(text: str) -> str:
-    """Untrusted text with every control character shown as `\\xNN`."""
-    return text.translate(_CONTROLS)
+    """Untrusted text with every control, bidi and lone-surrogate character shown escaped
+    (`\x1b`, core/text.py): written raw, ESC starts escape sequences, OSC 52 writes the clipboard."""
+    return clean(text, None)
 
 
-def one_line(text: str, limit: int = 200) -> str:
+def one_line(text: str, limit: int = CELL_CAP) -> str:
     """Untrusted text squeezed into one table cell, control characters escaped."""
     flat = printable(" ".join(text.split()))
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -4,20 +4,24 @@ Perfdata follows the monitoring-plugins rules: `'label'=value[UOM];warn;crit;min
 labels quoted when they hold anything but plain characters, `=` and `'`
 never in a label, `U` for a value that could not be determined, no
 scientific notation, only the standard units (others are left off, the
-label names the quantity). A one-host scan reports that host's metrics;
-a larger scan reports the counts.
+label names the quantity). A label that cannot be written as it is (it holds
+`=`, `'`, `|` or characters that had to be escaped, or is very long) is
+replaced by a stable stand-in, `metric_<hash>`, never emitted half-way.
+A one-host scan reports that host's metrics; a larger scan reports the counts.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from typing import TextIO
 
 from fleetcheck.cli.output.summary import coverage, ended_early, one_line, problems, worst_first
 from fleetcheck.core.events import Event
-from fleetcheck.core.results import Metric, ScanResult
+from fleetcheck.core.results import HostResult, Metric, ScanResult
 from fleetcheck.core.states import State
+from fleetcheck.core.text import clean
 
 WORDS = {State.OK: "OK", State.WARN: "WARNING", State.CRIT: "CRITICAL", State.UNKNOWN: "UNKNOWN"}
 UNITS = frozenset({"", "s", "ms", "us", "%", "B", "KB", "MB", "GB", "TB", "c"})
@@ -25,10 +29,16 @@ MAX_NAMES = 5  # hosts named per state on the status line
 MAX_LONG_LINES = 200
 
 _PLAIN_LABEL = re.compile(r"[A-Za-z0-9_.:/-]+")
+LABEL_CAP = 120
 
 
 def perf_label(text: str) -> str:
-    label = one_line(text).replace("=", "_").replace("'", "_").replace("|", "_")
+    """A perfdata label per the plugin guidelines: quoted with `'` unless plain, never `=` or `'`."""
+    label = " ".join(text.split())
+    if (not label or clean(label, None) != label or len(label) > LABEL_CAP
+            or any(ch in label for ch in "='|\\")):
+        digest = hashlib.sha256(text.encode("utf-8", "backslashreplace")).hexdigest()[:12]
+        return f"metric_{digest}"  # stable across scans, so a graph keeps its history
     return label if _PLAIN_LABEL.fullmatch(label) else f"'{label}'"
 
 
@@ -85,7 +95,13 @@ class NagiosOutput:
             text = f"{h.name} {h.state.value}{unknown if h.unknown_count else ''}"
             if worst is not None and worst.state is not State.OK:
                 text += f" ({worst.id}: {worst.summary})"
-            perf = [metric_perf(c.id, m) for c in h.checks for m in c.metrics]
+            perf = []
+            for c in h.checks:
+                for m in c.metrics:
+                    try:
+                        perf.append(metric_perf(c.id, m))
+                    except Exception:  # one odd value costs its own perfdata, not the output
+                        continue
         else:
             text = cov.line()
             named = []
@@ -108,14 +124,24 @@ class NagiosOutput:
         out = [f"FLEETCHECK {WORDS[state]} - {_safe(text)} | {' '.join(perf)}"]
         long_lines = []
         for h in hosts:
-            for c in problems(h):
-                line = f"[{c.state.value}] {h.name} {c.id}: {c.summary}"
-                if c.reason and c.reason not in c.summary:
-                    line += f"; reason: {c.reason}"
-                if c.fix:
-                    line += f"; fix: {c.fix}"
-                long_lines.append(_safe(line))
+            try:
+                long_lines += self._problem_lines(h)
+            except Exception as exc:  # one host's data must not take the whole output down
+                long_lines.append(_safe(f"[UNKNOWN] {h.name}: could not render its problems: "
+                                        f"{type(exc).__name__}: {exc}"))
         if len(long_lines) > MAX_LONG_LINES:
             extra = len(long_lines) - MAX_LONG_LINES
             long_lines = [*long_lines[:MAX_LONG_LINES], f"... {extra} more problems (see --format json)"]
         return out + long_lines
+
+    @staticmethod
+    def _problem_lines(h: HostResult) -> list[str]:
+        lines = []
+        for c in problems(h):
+            line = f"[{c.state.value}] {h.name} {c.id}: {c.summary}"
+            if c.reason and c.reason not in c.summary:
+                line += f"; reason: {c.reason}"
+            if c.fix:
+                line += f"; fix: {c.fix}"
+            lines.append(_safe(line))
+        return lines

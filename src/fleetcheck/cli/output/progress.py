@@ -11,6 +11,7 @@ from typing import TextIO
 
 from fleetcheck.core.events import Event, HostFinished, HostStarted, ScanStarted
 from fleetcheck.core.states import State
+from fleetcheck.core.text import clean
 
 REDRAW_EVERY = 0.1  # seconds; a 1000-host scan must not spend its time drawing
 
@@ -46,7 +47,7 @@ class StatusLine:
         if counts:
             line += f" ({counts})"
         if self.running:
-            names = list(self.running)
+            names = [clean(n, 40) for n in list(self.running)[:4]]
             line += f"; running: {', '.join(names[:3])}{' ...' if len(names) > 3 else ''}"
         return line
 

@@ -8,6 +8,7 @@ from typing import TextIO
 
 from fleetcheck.core.results import CheckResult, HostResult, ScanResult
 from fleetcheck.core.states import Reachability, State
+from fleetcheck.core.text import SUMMARY_CAP, clean
 
 # A glyph next to the word, so the state never depends on colour alone.
 GLYPHS = {State.OK: "✔", State.WARN: "▲", State.UNKNOWN: "?", State.CRIT: "✖"}
@@ -85,5 +86,6 @@ def ended_early(scan: ScanResult) -> str | None:
     return f"scan ended early: {cut[0]} ({len(cut)} host{'' if len(cut) == 1 else 's'} not checked)"
 
 
-def one_line(text: str) -> str:
-    return " ".join(text.split())
+def one_line(text: str, limit: int = SUMMARY_CAP) -> str:
+    """Untrusted text as one harmless, capped line (again here: results may come from elsewhere)."""
+    return clean(" ".join(text.split()), limit)

@@ -27,6 +27,7 @@ from fleetcheck.cli.output.summary import (
 from fleetcheck.core.events import Event
 from fleetcheck.core.results import HostResult, ScanResult
 from fleetcheck.core.states import Reachability, State
+from fleetcheck.core.text import CELL_CAP
 
 PIPE_WIDTH = 160  # when not printing to a terminal, wrap wide instead of at 80 columns
 
@@ -57,29 +58,41 @@ class TableOutput:
         table.add_column("Unknown", justify="right", no_wrap=True)
         table.add_column("Worst finding", overflow="fold")
         for h in hosts:
-            worst = h.worst_check()
-            finding = "" if worst is None else f"{worst.id}: {one_line(worst.summary)}"
-            if worst is None:
-                finding = "no checks ran"
-            elif worst.state is State.OK:
-                n = len(h.checks)
-                finding = f"all {n} checks OK" if n > 1 else "1 check OK"
-            table.add_row(self._state(h.state), Text(h.name), Text(h.kind), Text(h.address),
-                          Text(str(h.unknown_count)), Text(finding))
+            try:
+                row = self._row(h)
+            except Exception as exc:  # one host's data must not take the whole report down
+                row = [self._state(State.UNKNOWN), Text(one_line(h.name, CELL_CAP)), Text(""), Text(""),
+                       Text("?"), Text(one_line(f"could not render this host: {type(exc).__name__}: {exc}"))]
+            table.add_row(*row)
         console.print(table)
         for h in hosts:
             if h.state is not State.OK:
-                console.print(self._problems(h))
+                try:
+                    console.print(self._problems(h))
+                except Exception as exc:
+                    console.print(Text(one_line(f"{h.name}: could not render its problems: "
+                                                f"{type(exc).__name__}: {exc}")))
         early = ended_early(scan)
         if early:
             console.print(Text(early, style="bold"))
         console.print(Text(coverage(scan).line(), style="bold"))
 
+    def _row(self, h: HostResult) -> list[Text]:
+        worst = h.worst_check()
+        finding = "" if worst is None else f"{worst.id}: {worst.summary}"
+        if worst is None:
+            finding = "no checks ran"
+        elif worst.state is State.OK:
+            n = len(h.checks)
+            finding = f"all {n} checks OK" if n > 1 else "1 check OK"
+        return [self._state(h.state), Text(one_line(h.name, CELL_CAP)), Text(one_line(h.kind, CELL_CAP)),
+                Text(one_line(h.address, CELL_CAP)), Text(str(h.unknown_count)), Text(one_line(finding))]
+
     def _problems(self, h: HostResult) -> Text:
         text = Text("\n")
         text.append_text(self._state(h.state))
-        text.append(f"  {h.name}", style="bold")
-        where = f" ({h.kind}, {h.address})"
+        text.append(f"  {one_line(h.name)}", style="bold")
+        where = f" ({one_line(h.kind)}, {one_line(h.address)})"
         if h.reachability is not Reachability.REACHABLE:
             where += f", {h.reachability.value.replace('_', ' ')}"
         text.append(where)
@@ -88,7 +101,7 @@ class TableOutput:
         for c in problems(h):
             text.append("\n  ")
             text.append_text(self._state(c.state))
-            text.append(f"  {c.id}  ", style="bold")
+            text.append(f"  {one_line(c.id)}  ", style="bold")
             text.append(one_line(c.summary))
             if c.reason and c.reason not in c.summary:
                 text.append(f"\n      reason: {one_line(c.reason)}")
