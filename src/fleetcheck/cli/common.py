@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import threading
@@ -11,6 +12,26 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from fleetcheck.core.session import SessionOptions
+
+MAX_DURATION = 7 * 86400.0  # seconds: longer is a typo, and paramiko's timers overflow on 1e308
+
+
+def duration(allow_zero: bool = False, maximum: float = MAX_DURATION) -> Callable[[str], float]:
+    """The one argparse type for every duration in seconds: finite, > 0 (or 0 when it means
+    "off"), at most `maximum`; inf, nan and negative values are refused with one line."""
+    floor = "0 or more" if allow_zero else "more than 0"
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero) or value > maximum:
+            raise argparse.ArgumentTypeError(
+                f"expected seconds, {floor} and at most {maximum:g}, got {text!r}")
+        return value
+    parse.__name__ = "duration"
+    return parse
 
 
 def positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
@@ -35,7 +56,7 @@ def add_inventory_argument(parser: argparse.ArgumentParser) -> None:
 def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--concurrency", type=positive(int), default=32, metavar="N",
                         help="hosts scanned at the same time (default: 32)")
-    parser.add_argument("--timeout", type=positive(float), default=60.0, metavar="S",
+    parser.add_argument("--timeout", type=duration(), default=60.0, metavar="S",
                         help="deadline per host in seconds (default: 60)")
 
 

@@ -7,6 +7,7 @@ pays for neither Textual nor paramiko unless it needs them.
 from __future__ import annotations
 
 import argparse
+import codecs
 import importlib
 import sys
 from collections.abc import Sequence
@@ -50,7 +51,37 @@ def build_parser() -> Parser:
     return parser
 
 
+# What fleetcheck itself writes beyond ASCII, as ASCII, for a stdout that cannot encode it
+# (`LANG=C` cron, PYTHONIOENCODING=ascii); anything else is shown as a backslash escape.
+ASCII_FALLBACK = {"—": "-", "–": "-", "…": "...", "≥": ">=", "≤": "<=", "∞": "inf", "·": "-", "✔": "+",
+                  "✖": "X", "▲": "!", "⊘": "X", "│": "|", "→": "->", "°": " deg", "±": "+/-"}
+
+
+def _ascii_replace(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    bad = exc.object[exc.start:exc.end]
+    return "".join(ASCII_FALLBACK.get(ch) or ch.encode("ascii", "backslashreplace").decode()
+                   for ch in bad), exc.end
+
+
+codecs.register_error("fleetcheck-ascii", _ascii_replace)
+
+
+def ascii_fallback(*streams: object) -> None:
+    """A stream that cannot write fleetcheck's own '—' or '✔' gets ASCII instead of a crash."""
+    for stream in streams:
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        try:
+            "—✔…äß".encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                reconfigure(errors="fleetcheck-ascii")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    ascii_fallback(sys.stdout, sys.stderr)
     args = build_parser().parse_args(argv)
     command = args.command or "tui"
     if args.command is None:

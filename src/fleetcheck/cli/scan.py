@@ -16,8 +16,8 @@ from fleetcheck.cli.common import (
     add_engine_arguments,
     add_history_and_ssh_arguments,
     add_inventory_argument,
+    duration,
     exit_if_threads_hang,
-    positive,
     session_options,
 )
 
@@ -70,7 +70,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tag", action="append", default=[], metavar="TAG",
                         help="scan only hosts carrying this tag (repeatable: all tags must match)")
     add_engine_arguments(parser)
-    parser.add_argument("--scan-timeout", type=positive(float), default=None, metavar="S",
+    parser.add_argument("--scan-timeout", type=duration(), default=None, metavar="S",
                         help="deadline for the whole scan in seconds (default: none)")
     parser.add_argument("--output", "-o", metavar="FILE",
                         help="write the output to FILE instead of standard output")

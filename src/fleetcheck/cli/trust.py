@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from fleetcheck.cli.common import duration
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("host", metavar="HOST",
@@ -23,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ssh-config", metavar="FILE", help="OpenSSH client config (default ~/.ssh/config)")
     parser.add_argument("--known-hosts", metavar="FILE",
                         help="known_hosts file to record in (default: the host's from the inventory)")
-    parser.add_argument("--timeout", type=float, default=15.0, metavar="S",
+    parser.add_argument("--timeout", type=duration(), default=15.0, metavar="S",
                         help="seconds for the connection and key exchange (default 15)")
 
 

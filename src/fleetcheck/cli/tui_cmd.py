@@ -13,6 +13,7 @@ from fleetcheck.cli.common import (
     add_engine_arguments,
     add_history_and_ssh_arguments,
     add_inventory_argument,
+    duration,
     exit_if_threads_hang,
     session_options,
 )
@@ -38,22 +39,12 @@ Full scans are saved to the history folder like `fleetcheck scan` does.
 """
 
 
-def _interval(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected seconds (0 = off), got {text!r}") from None
-    if value < 0 or value != value:
-        raise argparse.ArgumentTypeError(f"expected seconds (0 = off), got {text!r}")
-    return value
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = EPILOG
     add_inventory_argument(parser)
     add_engine_arguments(parser)
-    parser.add_argument("--interval", type=_interval, default=300.0, metavar="S",
+    parser.add_argument("--interval", type=duration(allow_zero=True), default=300.0, metavar="S",
                         help="rescan everything every S seconds, 0 = never (default: 300; p pauses)")
     parser.add_argument("--theme", metavar="NAME",
                         help="colour theme, e.g. ansi-dark for odd terminals (default: textual-dark)")
