@@ -92,4 +92,4 @@ def test_negative_interval_is_a_usage_error(capsys: pytest.CaptureFixture[str]) 
     with pytest.raises(SystemExit) as exit_:
         main(["tui", "--interval", "-5"])
     assert exit_.value.code == 2
-    assert "expected seconds (0 = off)" in capsys.readouterr().err
+    assert "expected seconds, 0 or more" in capsys.readouterr().err
