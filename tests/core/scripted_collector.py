@@ -5,6 +5,8 @@ in the collector registry), so exit codes, formats, deadlines and Ctrl-C are
 exercised end to end without a network. Name prefixes:
 
   ok-  warn-  crit-  unknown-   one check in that state (crit- also has metrics)
+  vm-                           one check OK, temperatures N/A (a VM, with its evidence)
+  na-                           only N/A checks
   down-                         connection refused (unreachable)
   slow-                         OK after 0.2 s
   prev-                         OK; the summary tells when the previous saved result started
@@ -20,6 +22,7 @@ import sys
 import time
 from typing import ClassVar
 
+from fleetcheck.core.checks import not_applicable
 from fleetcheck.core.collectors.base import CollectContext
 from fleetcheck.core.contracts import Collection, Unreachable
 from fleetcheck.core.inventory.model import Host
@@ -40,12 +43,22 @@ def _check(host: Host, state: State) -> CheckResult:
                        evidence=ev)
 
 
+def _vm_temp() -> CheckResult:
+    ev = Evidence.of("systemd-detect-virt", "kvm", kind="command")
+    return not_applicable("temp", "temperatures: not applicable on a virtual machine",
+                          "virtual machine (kvm): the hypervisor has the sensors", ev)
+
+
 class ScriptedCollector:
     kinds: ClassVar[frozenset[str]] = frozenset({"linux"})
     async def collect(self, host: Host, ctx: CollectContext) -> Collection:
         prefix = host.name.split("-", 1)[0]
         if prefix in ("ok", "warn", "crit", "unknown"):
             return Collection([_check(host, State[prefix.upper()])], {"os": "Scripted"})
+        if prefix == "vm":
+            return Collection([_check(host, State.OK), _vm_temp()], {"os": "Scripted"})
+        if prefix == "na":
+            return Collection([_vm_temp()], {"os": "Scripted"})
         if prefix == "prev":
             prev = ctx.previous
             when = "none" if prev is None or prev.started is None else prev.started.isoformat()

@@ -157,7 +157,13 @@ def test_scan_state_is_worst_host() -> None:
              HostResult("b", "linux", "y", Reachability.TIMEOUT, ()))
     s = ScanResult(T0, T0, hosts)
     assert s.state is State.UNKNOWN
-    assert s.counts() == {"OK": 0, "WARN": 1, "CRIT": 0, "UNKNOWN": 1, "unreachable": 1}
+    counts = s.counts()
+    # the old keys keep their meaning (by host state; unreachable counted in its state too)
+    assert {k: counts[k] for k in ("OK", "WARN", "CRIT", "UNKNOWN", "unreachable")} == \
+        {"OK": 0, "WARN": 1, "CRIT": 0, "UNKNOWN": 1, "unreachable": 1}
+    # the partition adds up to the number of hosts, each host once
+    assert counts["hosts"] == {"total": 2, "crit": 0, "warn": 1, "unknown": 0, "ok": 0,
+                               "unreachable": 1, "not_checked": 0}
     assert ScanResult(T0, T0, ()).state is State.UNKNOWN  # nothing scanned is no evidence
 
 

@@ -161,13 +161,13 @@ CASES = {
         "hosts:\n  - name: a\n    adress: 192.0.2.1\n    kind: linux\n",
         "acme.yaml:3:5: hosts[0].adress: unknown key (did you mean 'address'?); allowed here: name, "
         "address, kind, user, port, identity_file, known_hosts, jump_host, timeout, connect_timeout, "
-        "password, snmp, ipp, always_on, site, tags, notes, thresholds",
+        "password, snmp, ipp, always_on, site, tags, notes, thresholds, skip",
     ),
     "unknown defaults key": (
         "defaults:\n  identity: ~/.ssh/id\n" + HOST,
         "acme.yaml:2:3: defaults.identity: unknown key (did you mean 'identity_file'?); allowed here: "
         "user, port, identity_file, known_hosts, jump_host, timeout, connect_timeout, password, snmp, ipp, "
-        "always_on, thresholds",
+        "always_on, thresholds, skip",
     ),
     "unknown snmp key": (
         HOST + "    snmp: {comunity: public}\n",
@@ -186,7 +186,7 @@ CASES = {
     "unknown tag key": (
         "tags:\n  server:\n    threshold: {}\n" + HOST,
         "acme.yaml:3:5: tags[server].threshold: unknown key (did you mean 'thresholds'?); allowed here: "
-        "description, thresholds",
+        "description, thresholds, skip",
     ),
     "duplicate key in a host": (
         HOST + "    port: 22\n    port: 2222\n",

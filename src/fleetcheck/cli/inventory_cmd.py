@@ -79,6 +79,15 @@ def summary(inventory: Inventory) -> list[str]:
     else:
         lines.append("threshold overrides in force: none (built-in defaults)")
 
+    skips: dict[tuple[str, str, str], list[str]] = {}  # (pattern, reason, file:line) -> hosts
+    for host in hosts:
+        for skip in host.skips:
+            skips.setdefault((skip.pattern, skip.reason, skip.source), []).append(host.name)
+    if skips:
+        lines.append("checks skipped on purpose (shown as skipped in every scan):")
+        for (pattern, reason, source), names in skips.items():
+            lines.append(f"  {pattern}: {reason} (from {source}) {_names(names)}")
+
     aliased = [h for h in hosts if h.address_from_ssh_config]
     if aliased:
         lines.append("resolved via ssh config:")

@@ -38,6 +38,7 @@ from fleetcheck.core.events import (
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.kinds import always_on
 from fleetcheck.core.results import CheckResult, Evidence, HostResult, ScanResult, utcnow
+from fleetcheck.core.skips import apply_skips
 from fleetcheck.core.states import Reachability
 
 REACHABILITY_CHECK = "host.reachability"
@@ -254,9 +255,10 @@ class ScanEngine:
                 ctx.cancel_event.set()
                 task.cancel()
                 _forget(task)
+        finished = utcnow()
+        checks = apply_skips(collection.checks, host.skips, finished)
         return HostResult(host.name, host.kind, host.address, Reachability.REACHABLE,
-                          tuple(collection.checks), started, utcnow(), host.site, host.tags,
-                          dict(collection.facts))
+                          checks, started, finished, host.site, host.tags, dict(collection.facts))
 
     def _previous_of(self, host: Host) -> HostResult | None:
         if self._previous is None:

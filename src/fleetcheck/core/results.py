@@ -11,10 +11,12 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
+from fleetcheck.core.counts import count
 from fleetcheck.core.ranges import Range
-from fleetcheck.core.states import Reachability, State, worst
+from fleetcheck.core.states import SET_ASIDE, Reachability, State, worst
 from fleetcheck.core.text import clean, clean_lines, clean_value
 
 EVIDENCE_RAW_CAP = 4096  # bytes of raw excerpt kept per evidence item
@@ -119,6 +121,8 @@ class CheckResult:
         _clean_result(self)  # host text made harmless first: a hostile value never changes the verdict
         if self.state is State.UNKNOWN and not self.reason:
             raise ValueError(f"UNKNOWN result {self.id} needs a reason")
+        if self.state in SET_ASIDE and not (self.reason and self.evidence):
+            raise ValueError(f"{self.state.label} result {self.id} needs a reason and evidence")
 
     @classmethod
     def unknown(cls, check_id: str, summary: str, reason: str, fix: str | None = None,
@@ -155,22 +159,35 @@ class HostResult:
     def __post_init__(self) -> None:
         _clean_host(self)
 
-    @property
+    # A result is not changed after it is built, so its roll-up is computed once:
+    # the dashboard counts and sorts thousands of hosts per batch.
+    @cached_property
     def state(self) -> State:
         """Roll-up: the worst check, never better than what reachability allows.
 
         A reachable host with no checks at all is UNKNOWN: no evidence, no OK.
+        N/A and skipped checks are no evidence either way: a host with only
+        those stays UNKNOWN.
         """
         check_states = [c.state for c in self.checks]
         if self.reachability is not Reachability.REACHABLE:
             check_states.append(self.reachability.host_state)
         return worst(check_states, default=State.UNKNOWN)
 
+    @cached_property
+    def check_counts(self) -> dict[State, int]:
+        """How many checks have each state (every state present, 0 if none)."""
+        out = {s: 0 for s in State}
+        for c in self.checks:
+            out[c.state] += 1
+        return out
+
     @property
     def unknown_count(self) -> int:
-        return sum(1 for c in self.checks if c.state is State.UNKNOWN)
+        return self.check_counts[State.UNKNOWN]
 
     def worst_check(self) -> CheckResult | None:
+        """The worst judged check; an N/A or skipped one only when nothing was judged."""
         best: CheckResult | None = None
         for check in self.checks:
             if best is None or check.state.rank > best.state.rank:
@@ -261,15 +278,9 @@ class ScanResult:
     def state(self) -> State:
         return worst((h.state for h in self.hosts), default=State.UNKNOWN)
 
-    def counts(self) -> dict[str, int]:
-        """Hosts per roll-up state, plus how many could not be reached."""
-        out = {s.value: 0 for s in State}
-        out["unreachable"] = 0
-        for h in self.hosts:
-            out[h.state.value] += 1
-            if h.reachability is not Reachability.REACHABLE:
-                out["unreachable"] += 1
-        return out
+    def counts(self) -> dict[str, Any]:
+        """JSON `counts` (core/counts.py): hosts and checks per state, coverage."""
+        return count(self.hosts).to_json()
 
     def to_dict(self) -> dict[str, Any]:
         return {"schema": SCHEMA, "fleetcheck_version": self.version, "customer": self.customer,

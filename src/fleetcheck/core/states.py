@@ -7,21 +7,39 @@ from enum import Enum
 
 
 class State(Enum):
-    """Result of one evaluated check (the four Nagios states)."""
+    """Result of one evaluated check: the four Nagios states, plus two that judge nothing.
+
+    NA: the check cannot apply to this host, shown with the evidence that says so
+    (a VM has no temperature sensors). SKIPPED: the inventory said not to check it,
+    with a reason. Neither is a verdict on the host: the roll-up and the exit code
+    ignore them, and they are counted apart everywhere.
+    """
 
     OK = "OK"
     WARN = "WARN"
     CRIT = "CRIT"
     UNKNOWN = "UNKNOWN"
+    NA = "NA"
+    SKIPPED = "SKIPPED"
 
     @property
     def rank(self) -> int:
-        """Roll-up rank, Checkmk order: OK < WARN < UNKNOWN < CRIT."""
+        """Roll-up rank, Checkmk order: OK < WARN < UNKNOWN < CRIT (N/A, skipped below OK)."""
         return _RANK[self]
 
     @property
+    def judged(self) -> bool:
+        """Whether this state is a verdict that rolls up (False for N/A and skipped)."""
+        return self not in SET_ASIDE
+
+    @property
+    def label(self) -> str:
+        """The word shown to people: the value, except `N/A` and `skipped`."""
+        return _LABELS.get(self, self.value)
+
+    @property
     def nagios_code(self) -> int:
-        """Plugin exit code: 0 OK, 1 WARN, 2 CRIT, 3 UNKNOWN."""
+        """Plugin exit code: 0 OK, 1 WARN, 2 CRIT, 3 UNKNOWN; N/A and skipped raise nothing (0)."""
         return _NAGIOS[self]
 
     @classmethod
@@ -32,17 +50,24 @@ class State(Enum):
         raise ValueError(f"not a Nagios state code: {code}")
 
 
-_RANK = {State.OK: 0, State.WARN: 1, State.UNKNOWN: 2, State.CRIT: 3}
-_NAGIOS = {State.OK: 0, State.WARN: 1, State.CRIT: 2, State.UNKNOWN: 3}
+SET_ASIDE = frozenset({State.NA, State.SKIPPED})
+_RANK = {State.SKIPPED: -2, State.NA: -1, State.OK: 0, State.WARN: 1, State.UNKNOWN: 2, State.CRIT: 3}
+# from_nagios(0) must give OK: OK comes first in this order
+_NAGIOS = {State.OK: 0, State.WARN: 1, State.CRIT: 2, State.UNKNOWN: 3, State.NA: 0, State.SKIPPED: 0}
+_LABELS = {State.NA: "N/A", State.SKIPPED: "skipped"}
 
 
 def worst(states: Iterable[State], default: State = State.UNKNOWN) -> State:
-    """The worst state by roll-up rank; `default` when there is none.
+    """The worst judged state by roll-up rank; `default` when there is none.
 
-    The default is UNKNOWN on purpose: no evidence never rolls up to OK.
+    N/A and skipped are ignored: they say nothing about the host's health. The
+    default is UNKNOWN on purpose: no evidence never rolls up to OK, so a host
+    whose checks all did not apply stays UNKNOWN.
     """
     result: State | None = None
     for state in states:
+        if state in SET_ASIDE:
+            continue
         if result is None or state.rank > result.rank:
             result = state
     return default if result is None else result

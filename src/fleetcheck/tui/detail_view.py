@@ -159,8 +159,10 @@ def render_detail(entry: HostEntry, history: Sequence[HistoryPoint] | None, styl
     if result is None:
         w.line(w.state(None), "  ", "scanning now…" if entry.scanning else "not checked yet")
     else:
-        counts = {s: sum(1 for c in result.checks if c.state is s) for s in State}
-        tally = ", ".join(f"{counts[s]} {s.value}" for s in (State.CRIT, State.WARN, State.UNKNOWN, State.OK))
+        counts = result.check_counts
+        shown = [State.CRIT, State.WARN, State.UNKNOWN, State.OK]
+        shown += [s for s in (State.NA, State.SKIPPED) if counts[s]]  # no verdict: only when there are any
+        tally = ", ".join(f"{counts[s]} {s.label}" for s in shown)
         n = len(result.checks)
         w.line(w.state(result.state, result.reachability), f"  {n} check{'' if n == 1 else 's'}: {tally}"
                f" · checked {stamp_text(entry.checked_at, tz)} ({age_text(entry.checked_at, now)} ago)"

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
 
+from fleetcheck.core.counts import Counts, count
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.kinds import printer_kinds
 from fleetcheck.core.results import CheckResult, HostResult
@@ -125,17 +126,6 @@ def next_sort(current: str) -> str:
 
 
 @dataclass
-class Counts:
-    crit: int = 0
-    warn: int = 0
-    unknown: int = 0
-    unreachable: int = 0
-    ok: int = 0
-    pending: int = 0
-    not_checked: int = 0
-
-
-@dataclass
 class Fleet:
     """All hosts of the inventory with their latest results, by name."""
 
@@ -167,21 +157,8 @@ class Fleet:
         return entry, before
 
     def counts(self) -> Counts:
-        c = Counts()
-        for e in self.entries.values():
-            state = e.state
-            if state is None:
-                c.pending += 1
-                continue
-            # the same partition as `fleetcheck scan`: states count reached hosts, so the
-            # parts add up to the fleet and a down host is not counted twice
-            if e.result is not None and e.result.reachability is Reachability.NOT_CHECKED:
-                c.not_checked += 1
-            elif not e.reachable:
-                c.unreachable += 1
-            else:
-                setattr(c, state.value.lower(), getattr(c, state.value.lower()) + 1)
-        return c
+        """The same partition as `fleetcheck scan` (core/counts.py), plus hosts without a result."""
+        return count(e.result for e in self.entries.values())
 
     def ordered(self, sort: str, keep: Callable[[HostEntry], bool] = lambda e: True) -> list[HostEntry]:
         return sorted((e for e in self.entries.values() if keep(e)), key=SORTS[sort][1])

@@ -11,7 +11,8 @@ from datetime import datetime, timedelta, tzinfo
 from fleetcheck.core.states import Reachability, State
 from fleetcheck.core.text import CELL_CAP, clean
 
-GLYPHS = {State.OK: "✔", State.WARN: "▲", State.UNKNOWN: "?", State.CRIT: "✖"}
+GLYPHS = {State.OK: "✔", State.WARN: "▲", State.UNKNOWN: "?", State.CRIT: "✖",
+          State.NA: "–", State.SKIPPED: "»"}
 UNREACHABLE_GLYPH = "⊘"  # the host could not be talked to; the word still says the state
 PENDING = "· PENDING"
 SCANNING = "… SCAN"
@@ -23,7 +24,7 @@ def state_label(state: State | None, reachability: Reachability | None = None) -
         return PENDING
     reachable = reachability is None or reachability is Reachability.REACHABLE
     glyph = GLYPHS[state] if reachable else UNREACHABLE_GLYPH
-    return f"{glyph} {state.value}"
+    return f"{glyph} {state.label}"
 
 
 def age_text(then: datetime | None, now: datetime) -> str:

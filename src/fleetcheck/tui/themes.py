@@ -27,6 +27,8 @@ def state_styles(theme: Theme) -> dict[State | None, Style]:
         State.WARN: Style(color=_color(theme.warning, "yellow")),
         State.UNKNOWN: Style(color=_color(theme.primary, "blue"), bold=True),  # distinct from ok/warn/crit
         State.OK: Style(color=_color(theme.success, "green")),
+        State.NA: Style(dim=True),  # no verdict: N/A and skipped checks say so in words
+        State.SKIPPED: Style(dim=True),
         None: Style(dim=True),
     }
 

@@ -17,9 +17,10 @@ import math
 import re
 from typing import TextIO
 
-from fleetcheck.cli.output.summary import coverage, ended_early, one_line, problems, worst_first
+from fleetcheck.cli.output.summary import coverage, ended_early, one_line, problems, set_aside, worst_first
+from fleetcheck.core.counts import count
 from fleetcheck.core.events import Event
-from fleetcheck.core.results import HostResult, Metric, ScanResult
+from fleetcheck.core.results import CheckResult, HostResult, Metric, ScanResult
 from fleetcheck.core.states import State
 from fleetcheck.core.text import clean
 
@@ -93,8 +94,11 @@ class NagiosOutput:
             worst = h.worst_check()
             unknown = f", {h.unknown_count} check{'s' if h.unknown_count != 1 else ''} could not run"
             text = f"{h.name} {h.state.value}{unknown if h.unknown_count else ''}"
-            if worst is not None and worst.state is not State.OK:
+            if worst is not None and worst.state.rank > State.OK.rank:
                 text += f" ({worst.id}: {worst.summary})"
+            aside = count([h]).set_aside()
+            if aside:
+                text += f"; {aside}"
             perf = []
             for c in h.checks:
                 for m in c.metrics:
@@ -116,29 +120,33 @@ class NagiosOutput:
                     perf_value("warn", cov.warn, lo=0), perf_value("unknown", cov.unknown, lo=0),
                     perf_value("unreachable", cov.unreachable, lo=0),
                     perf_value("not_checked", cov.not_checked, lo=0), perf_value("ok", cov.ok, lo=0),
-                    perf_value("unknown_checks", cov.unknown_checks, lo=0)]
+                    perf_value("unknown_checks", cov.unknown_checks, lo=0),
+                    perf_value("na_checks", cov.na_checks, lo=0),
+                    perf_value("skipped_checks", cov.skipped_checks, lo=0)]
         perf.append(perf_value("scan_time", (scan.finished - scan.started).total_seconds(), "s", lo=0))
         early = ended_early(scan)
         if early:
             text += f"; {early}"
         out = [f"FLEETCHECK {WORDS[state]} - {_safe(text)} | {' '.join(perf)}"]
         long_lines = []
-        for h in hosts:
-            try:
-                long_lines += self._problem_lines(h)
-            except Exception as exc:  # one host's data must not take the whole output down
-                long_lines.append(_safe(f"[UNKNOWN] {h.name}: could not render its problems: "
-                                        f"{type(exc).__name__}: {exc}"))
+        # problems of every host first, then N/A and skipped: named here, never in the status code
+        for pick in (problems, set_aside):
+            for h in hosts:
+                try:
+                    long_lines += self._problem_lines(h, pick(h))
+                except Exception as exc:  # one host's data must not take the whole output down
+                    long_lines.append(_safe(f"[UNKNOWN] {h.name}: could not render its problems: "
+                                            f"{type(exc).__name__}: {exc}"))
         if len(long_lines) > MAX_LONG_LINES:
             extra = len(long_lines) - MAX_LONG_LINES
             long_lines = [*long_lines[:MAX_LONG_LINES], f"... {extra} more problems (see --format json)"]
         return out + long_lines
 
     @staticmethod
-    def _problem_lines(h: HostResult) -> list[str]:
+    def _problem_lines(h: HostResult, checks: list[CheckResult]) -> list[str]:
         lines = []
-        for c in problems(h):
-            line = f"[{c.state.value}] {h.name} {c.id}: {c.summary}"
+        for c in checks:
+            line = f"[{c.state.label}] {h.name} {c.id}: {c.summary}"
             if c.reason and c.reason not in c.summary:
                 line += f"; reason: {c.reason}"
             if c.fix:

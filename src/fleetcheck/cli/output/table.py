@@ -21,6 +21,7 @@ from fleetcheck.cli.output.summary import (
     ended_early,
     one_line,
     problems,
+    set_aside,
     state_label,
     worst_first,
 )
@@ -66,7 +67,7 @@ class TableOutput:
             table.add_row(*row)
         console.print(table)
         for h in hosts:
-            if h.state is not State.OK:
+            if h.state is not State.OK or set_aside(h):
                 try:
                     console.print(self._problems(h))
                 except Exception as exc:
@@ -80,11 +81,14 @@ class TableOutput:
     def _row(self, h: HostResult) -> list[Text]:
         worst = h.worst_check()
         finding = "" if worst is None else f"{worst.id}: {worst.summary}"
-        if worst is None:
-            finding = "no checks ran"
+        aside = len(set_aside(h))
+        if worst is None or not worst.state.judged:
+            finding = "no checks ran" if worst is None else "no check applied"
         elif worst.state is State.OK:
-            n = len(h.checks)
+            n = h.check_counts[State.OK]
             finding = f"all {n} checks OK" if n > 1 else "1 check OK"
+            if aside:
+                finding += f", {aside} not applicable or skipped"
         return [self._state(h.state), Text(one_line(h.name, CELL_CAP)), Text(one_line(h.kind, CELL_CAP)),
                 Text(one_line(h.address, CELL_CAP)), Text(str(h.unknown_count)), Text(one_line(finding))]
 
@@ -98,7 +102,7 @@ class TableOutput:
         text.append(where)
         if h.unknown_count:
             text.append(f", {h.unknown_count} unknown")
-        for c in problems(h):
+        for c in problems(h) + set_aside(h):
             text.append("\n  ")
             text.append_text(self._state(c.state))
             text.append(f"  {one_line(c.id)}  ", style="bold")

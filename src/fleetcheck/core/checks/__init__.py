@@ -39,6 +39,22 @@ def judged(check_id: str, state: State, summary: str, evidence: EvidenceArg, *,
     return CheckResult(check_id, state, summary, details, tuple(metrics), items, reason, fix)
 
 
+def not_applicable(check_id: str, summary: str, reason: str, evidence: EvidenceArg, *,
+                   details: str = "") -> CheckResult:
+    """An N/A result: the check cannot apply to this host, and the evidence shows why.
+
+    Only positive evidence makes a check N/A (`systemd-detect-virt` said `kvm`,
+    `/.dockerenv` exists); without it the check stays UNKNOWN. Raises when
+    `evidence` or `reason` is empty.
+    """
+    items = evidence_tuple(evidence)
+    if not items:
+        raise ValueError(f"{check_id}: N/A needs the evidence that the check does not apply")
+    if not reason.strip():
+        raise ValueError(f"{check_id}: N/A needs a reason")
+    return CheckResult(check_id, State.NA, summary, details, (), items, reason, None)
+
+
 def num(value: float) -> str:
     """A threshold or value as a short number: 80, 0.5, 1e+03 never."""
     if math.isinf(value):
@@ -116,4 +132,4 @@ def human_duration(seconds: float) -> str:
 
 
 __all__ = ["EvidenceArg", "describe_range", "evidence_tuple", "human_bytes", "human_duration",
-           "judged", "levels_note", "num"]
+           "judged", "levels_note", "not_applicable", "num"]

@@ -10,14 +10,15 @@ from yaml.nodes import Node, ScalarNode
 from fleetcheck.core.errors import InventoryError
 from fleetcheck.core.inventory import fields
 from fleetcheck.core.inventory.levels import Override, parse_thresholds
-from fleetcheck.core.inventory.model import Site
+from fleetcheck.core.inventory.model import Site, Skip
 from fleetcheck.core.inventory.settings import SETTINGS_KEYS, parse_settings
+from fleetcheck.core.inventory.skips import parse_skips
 from fleetcheck.core.inventory.yamlsrc import compose, fail, free_mapping, is_null, mapping, sequence
 
 TOP_KEYS = ("customer", "sites", "defaults", "thresholds", "tags", "hosts")
-DEFAULTS_KEYS = (*SETTINGS_KEYS, "thresholds")
+DEFAULTS_KEYS = (*SETTINGS_KEYS, "thresholds", "skip")
 SITE_KEYS = ("name", "description")
-TAG_KEYS = ("description", "thresholds")
+TAG_KEYS = ("description", "thresholds", "skip")
 
 
 @dataclass
@@ -41,6 +42,8 @@ class Document:
     thresholds: dict[str, Override] = field(default_factory=dict)  # top-level `thresholds`
     default_thresholds: dict[str, Override] = field(default_factory=dict)  # `defaults.thresholds`
     tags: dict[str, tuple[dict[str, Override], Declared]] = field(default_factory=dict)
+    default_skips: tuple[Skip, ...] = ()  # `defaults.skip`
+    tag_skips: dict[str, tuple[Skip, ...]] = field(default_factory=dict)  # `tags[NAME].skip`
     hosts: list[Node] = field(default_factory=list)
 
 
@@ -74,6 +77,8 @@ def _tags(doc: Document, node: Node) -> None:
                 fields.notes(label, pairs["description"][1], f"{path}.description")
             if "thresholds" in pairs and not is_null(pairs["thresholds"][1]):
                 overrides = parse_thresholds(label, pairs["thresholds"][1], f"{path}.thresholds")
+            if "skip" in pairs and not is_null(pairs["skip"][1]):
+                doc.tag_skips[name] = parse_skips(label, pairs["skip"][1], f"{path}.skip")
         doc.tags[name] = (overrides, Declared(label, key))
 
 
@@ -96,6 +101,8 @@ def parse_document(label: str, text: str) -> Document:
         doc.defaults = parse_settings(label, pairs, "defaults")
         if "thresholds" in pairs and not is_null(pairs["thresholds"][1]):
             doc.default_thresholds = parse_thresholds(label, pairs["thresholds"][1], "defaults.thresholds")
+        if "skip" in pairs and not is_null(pairs["skip"][1]):
+            doc.default_skips = parse_skips(label, pairs["skip"][1], "defaults.skip")
     if "thresholds" in top and not is_null(top["thresholds"][1]):
         doc.thresholds = parse_thresholds(label, top["thresholds"][1], "thresholds")
     if "tags" in top and not is_null(top["tags"][1]):

@@ -7,7 +7,7 @@ file's `defaults:`, the ssh config entry (alias hosts only), the host's keys.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from yaml.nodes import Node
@@ -15,13 +15,14 @@ from yaml.nodes import Node
 from fleetcheck.core.inventory import fields
 from fleetcheck.core.inventory.document import Declared, Document
 from fleetcheck.core.inventory.levels import Layer, Override, parse_thresholds, resolve
-from fleetcheck.core.inventory.model import Host
+from fleetcheck.core.inventory.model import Host, Skip
 from fleetcheck.core.inventory.settings import SETTINGS_KEYS, ipp_settings, parse_settings, snmp_settings
+from fleetcheck.core.inventory.skips import parse_skips
 from fleetcheck.core.inventory.sshconfig import SshConfigError, SshConfigResolver
 from fleetcheck.core.inventory.yamlsrc import did_you_mean, fail, is_null, mapping, position
 from fleetcheck.core.kinds import HOST_KINDS, printer_kinds, ssh_kinds
 
-HOST_KEYS = ("name", "address", "kind", *SETTINGS_KEYS, "site", "tags", "notes", "thresholds")
+HOST_KEYS = ("name", "address", "kind", *SETTINGS_KEYS, "site", "tags", "notes", "thresholds", "skip")
 # kinds reached over SSH: a host without address is looked up in the ssh config
 SSH_KINDS = ssh_kinds()
 # kinds that always carry SNMP/IPP settings (defaults filled in)
@@ -35,6 +36,7 @@ class Shared:
     sites: Mapping[str, Declared]
     tags: Mapping[str, dict[str, Override]]
     resolver: SshConfigResolver
+    tag_skips: Mapping[str, tuple[Skip, ...]] = field(default_factory=dict)
 
 
 def _name(label: str, node: Node, path: str, what: str) -> str:
@@ -96,6 +98,10 @@ def build_host(doc: Document, index: int, node: Node, shared: Shared) -> Host:
     if "thresholds" in pairs and not is_null(pairs["thresholds"][1]):
         host_levels = parse_thresholds(label, pairs["thresholds"][1], f"{path}.thresholds")
 
+    skips = doc.default_skips + tuple(s for tag in tags for s in shared.tag_skips.get(tag, ()))
+    if "skip" in pairs and not is_null(pairs["skip"][1]):
+        skips += parse_skips(label, pairs["skip"][1], f"{path}.skip")
+
     address, from_config, resolved = _address(doc, pairs, path, name, kind, shared)
     merged = {**doc.defaults, **from_config, **own}
     layers: list[Layer] = [("inventory", doc.thresholds), ("inventory", doc.default_thresholds)]
@@ -127,6 +133,7 @@ def build_host(doc: Document, index: int, node: Node, shared: Shared) -> Host:
         snmp=snmp,
         ipp=ipp,
         thresholds=resolve(layers),
+        skips=skips,
         address_from_ssh_config=resolved,
         ssh_alias=name if resolved else None,
         source=f"{label}:{line}",

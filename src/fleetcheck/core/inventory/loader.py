@@ -85,7 +85,8 @@ def _shared_names(docs: Sequence[Document], ssh_config: str | Path | None) -> Sh
         resolver = SshConfigResolver(ssh_config)
     except SshConfigError as exc:
         raise InventoryError(str(exc)) from None
-    return Shared(sites=sites, tags=tags, resolver=resolver)
+    tag_skips = {tag: skips for doc in docs for tag, skips in doc.tag_skips.items()}
+    return Shared(sites=sites, tags=tags, resolver=resolver, tag_skips=tag_skips)
 
 
 def _name_node(host: Node) -> Node:

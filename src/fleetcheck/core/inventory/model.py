@@ -40,6 +40,15 @@ class IppSettings:
     tls: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Skip:
+    """An inventory's `skip:` entry: checks matching `pattern` are reported as skipped."""
+
+    pattern: str  # a check id or shell-style pattern: temp*, fs.used:/mnt/*
+    reason: str
+    source: str  # file:line of the entry
+
+
 @dataclass(frozen=True)
 class Host:
     name: str
@@ -60,6 +69,7 @@ class Host:
     snmp: SnmpSettings | None = None
     ipp: IppSettings | None = None
     thresholds: Thresholds = field(default_factory=Thresholds)
+    skips: tuple[Skip, ...] = ()  # from defaults, the host's tags and the host, in that order
     address_from_ssh_config: bool = False  # address (and port/user/key/jump) came from the ssh config
     # the ssh-config alias the address was resolved from (the host's name), so the SSH layer can
     # look it up again for options the inventory does not carry (ProxyCommand, UserKnownHostsFile)

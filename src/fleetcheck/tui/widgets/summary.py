@@ -11,8 +11,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
+from fleetcheck.core.counts import Counts
 from fleetcheck.core.states import State
-from fleetcheck.tui.fleet import Counts
 from fleetcheck.tui.formatting import GLYPHS, UNREACHABLE_GLYPH
 
 
@@ -42,6 +42,11 @@ def render_summary(s: Summary, styles: dict[State | None, Style], down: Style | 
     ]
     if c.not_checked:
         parts.append((f"· not checked {c.not_checked}", styles.get(State.UNKNOWN)))
+    if c.na_checks:  # checks, not hosts: they never raise a host's state
+        parts.append((f"{GLYPHS[State.NA]} N/A checks {c.na_checks}", styles.get(State.NA)))
+    if c.skipped_checks:
+        parts.append((f"{GLYPHS[State.SKIPPED]} skipped checks {c.skipped_checks}",
+                      styles.get(State.SKIPPED)))
     if c.pending:
         parts.append((f"· pending {c.pending}", styles.get(None)))
     for i, (label, style) in enumerate(parts):
