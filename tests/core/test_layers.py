@@ -20,8 +20,9 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 LAYERS: list[tuple[str, ...]] = [
     ("fleetcheck", "fleetcheck.core"),  # package roots: the version
     ("fleetcheck.core.states", "fleetcheck.core.ranges", "fleetcheck.core.errors",
-     "fleetcheck.core.thresholds", "fleetcheck.core.results", "fleetcheck.core.kinds"),
-    ("fleetcheck.core.inventory",),
+     "fleetcheck.core.thresholds", "fleetcheck.core.results", "fleetcheck.core.kinds",
+     "fleetcheck.core.counts", "fleetcheck.core.catalog"),
+    ("fleetcheck.core.inventory", "fleetcheck.core.skips"),
     ("fleetcheck.core.contracts",),
     ("fleetcheck.core.checks",),
     ("fleetcheck.core.probes", "fleetcheck.core.ssh"),  # transports and probes, side by side
