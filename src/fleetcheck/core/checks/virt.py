@@ -24,9 +24,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from fleetcheck.core.checks import EvidenceArg, judged
+from fleetcheck.core.checks import EvidenceArg
+from fleetcheck.core.checks import not_applicable as checks_not_applicable
 from fleetcheck.core.results import CheckResult
-from fleetcheck.core.states import State
 
 # DMI sys_vendor / product_name (lower case, substring) that only virtual hardware reports.
 _DMI_VM = (
@@ -276,5 +276,5 @@ def cpuinfo_has_hypervisor(text: str) -> bool:
 
 
 def not_applicable(check_id: str, summary: str, reason: str, evidence: EvidenceArg) -> CheckResult:
-    """A check that cannot apply to this host, said with the evidence that shows why."""
-    return judged(check_id, State.UNKNOWN, summary, evidence, reason=reason)
+    """A check that cannot apply to this host, said with the evidence that shows why (state N/A)."""
+    return checks_not_applicable(check_id, summary, reason, evidence)
