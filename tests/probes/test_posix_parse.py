@@ -301,7 +301,7 @@ def test_pending_reboot():
     rhel = replace_section(replace_section(HEALTHY, "reboot_required", "dpkg=no"), "needs_restarting",
                            said, exit_status=1)
     assert checks(parse(rhel))["reboot.pending"].state.value == "WARN"
-    unknown = replace_section(HEALTHY, "reboot_required", "dpkg=no")
+    unknown = replace_section(drop_section(HEALTHY, "needrestart"), "reboot_required", "dpkg=no")
     assert checks(parse(unknown))["reboot.pending"].state.value == "UNKNOWN"
 
 

@@ -1,16 +1,26 @@
 """A reboot the system is waiting for (health.md §6.1 L8).
 
 Debian/Ubuntu: /run/reboot-required (its mtime = since when; .pkgs lists
-why). RHEL family: `needs-restarting -r` exits 1 when a reboot is needed.
-Pending longer than `reboot.pending_days` is WARN; freshly pending is OK
-with the fact stated. With neither mechanism the answer is UNKNOWN.
+why). RHEL family: `needs-restarting -r` exits 1 when a reboot is needed;
+SUSE: `zypper needs-rebooting` exits 102. needrestart -b states the kernel's
+status (NEEDRESTART-KSTA). A running kernel older than the newest installed
+image in /boot is pending too. Pending longer than `reboot.pending_days` is
+WARN; freshly pending is OK with the fact stated.
+
+"None pending" needs positive evidence: a tool that answered, the running
+kernel being the newest installed one, or a marker file that some installed
+package keeps up to date (on plain Debian only unattended-upgrades,
+update-notifier-common or reboot-notifier write /run/reboot-required, so
+without them its absence proves nothing). Otherwise UNKNOWN, saying what
+was looked at and what to install.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from fleetcheck.core.checks import EvidenceArg, human_duration, judged, levels_note
 from fleetcheck.core.ranges import evaluate
@@ -30,11 +40,12 @@ class PendingReboot:
 
 
 def check_pending_reboot(pending: PendingReboot, now: datetime, thresholds: Thresholds,
-                         evidence: EvidenceArg) -> list[CheckResult]:
+                         evidence: EvidenceArg, unknown_reason: str = "", fix: str | None = None
+                         ) -> list[CheckResult]:
     if pending.required is None:
-        return [judged(CHECK_ID, State.UNKNOWN, "pending reboot not checked: no way to tell on this host",
-                       evidence, reason="neither /run/reboot-required (Debian) nor needs-restarting (RHEL)",
-                       fix="install dnf-utils/yum-utils (needs-restarting) on RHEL-family hosts")]
+        return [judged(CHECK_ID, State.UNKNOWN, "pending reboot not checked: no evidence either way",
+                       evidence, fix=fix,
+                       reason=unknown_reason or "no mechanism that records a pending reboot was found")]
     if not pending.required:
         return [judged(CHECK_ID, State.OK, f"no reboot pending ({pending.source})", evidence)]
     pkgs = f" for {', '.join(pending.packages[:5])}" if pending.packages else ""
@@ -52,3 +63,40 @@ def check_pending_reboot(pending: PendingReboot, now: datetime, thresholds: Thre
 
 def packages_from(lines: Sequence[str]) -> tuple[str, ...]:
     return tuple(sorted({line.removeprefix("pkg=").strip() for line in lines if line.startswith("pkg=")}))
+
+
+def _version_key(name: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key for kernel release strings: numbers compare as numbers ('6.1.0-18' < '6.1.0-21')."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.findall(r"\d+|[a-z]+", name))
+
+
+def kernel_verdict(running: str, installed: Sequence[tuple[str, str]]) -> tuple[PendingReboot | None, str]:
+    """From `uname -r` and the /boot images [(mtime, 'vmlinuz-<release>')]: the verdict (None: no
+    evidence) and what was seen."""
+    releases = {name.split("-", 1)[1]: mtime for mtime, name in installed if "-" in name}
+    if not running or not releases:
+        return None, "no kernel images in /boot to compare the running kernel with"
+    newest = max(releases, key=_version_key)
+    if running not in releases:
+        return None, (f"the running kernel {running} is not among the installed images "
+                      f"({', '.join(sorted(releases))})")
+    if newest == running:
+        return PendingReboot(False, source=f"running kernel {running} is the newest installed"), ""
+    mtime = releases[newest]
+    since = datetime.fromtimestamp(int(mtime), UTC) if mtime.isdigit() else None
+    source = f"kernel {newest} installed, {running} running"
+    return PendingReboot(True, since, (f"kernel {newest}",), source), ""
+
+
+_KSTA = {"1": False, "2": True, "3": True}
+
+
+def needrestart_verdict(text: str) -> PendingReboot | None:
+    """`needrestart -b`: NEEDRESTART-KSTA 1 no pending kernel upgrade, 2/3 pending, 0 unknown."""
+    values = dict(line.partition(": ")[::2] for line in text.splitlines() if line.startswith("NEEDRESTART-"))
+    required = _KSTA.get(values.get("NEEDRESTART-KSTA", "").strip())
+    if required is None:
+        return None
+    expected = values.get("NEEDRESTART-KEXP", "").strip()
+    return PendingReboot(required, None, (f"kernel {expected}",) if required and expected else (),
+                         "needrestart -b")

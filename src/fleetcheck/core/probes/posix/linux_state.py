@@ -20,7 +20,13 @@ from fleetcheck.core.checks.init_services import (
     parse_sv_status,
     without_systemd,
 )
-from fleetcheck.core.checks.pending_reboot import PendingReboot, check_pending_reboot, packages_from
+from fleetcheck.core.checks.pending_reboot import (
+    PendingReboot,
+    check_pending_reboot,
+    kernel_verdict,
+    needrestart_verdict,
+    packages_from,
+)
 from fleetcheck.core.probes.posix.family import Ctx, guarded
 from fleetcheck.core.probes.posix.sections import Section, no_section, problem, unparsable
 from fleetcheck.core.results import CheckResult, Evidence
@@ -234,23 +240,54 @@ def _smart_builder(dev: Section, evidence: list[Evidence]) -> Callable[[], list[
 
 
 def pending_reboot(ctx: Ctx) -> list[CheckResult]:
-    sec, nr = ctx.sec("reboot_required"), ctx.sec("needs_restarting")
+    """The first mechanism with positive evidence answers; none: UNKNOWN naming what was looked at."""
+    sec = ctx.sec("reboot_required")
     if sec is None:
         return [no_section("reboot.pending", "pending reboot")]
     values = dict(line.partition("=")[::2] for line in sec.lines if "=" in line)
+    markers = [line.split("=", 1)[1] for line in sec.lines if line.startswith("marker_pkg=")]
+    installed = [tuple(line.split("=", 1)[1].split(" ", 1)) for line in sec.lines
+                 if line.startswith("kernel_installed=") and " " in line]
     evidence = [sec.evidence(ctx.observed, raw="\n".join(sec.lines) or "no /run/reboot-required")]
+    looked = ["no /run/reboot-required"]
     if "file" in values:
         mtime = values.get("mtime", "")
         since = datetime.fromtimestamp(int(mtime), UTC) if mtime.isdigit() else None
         state = PendingReboot(True, since, packages_from(sec.lines), values["file"])
-    elif nr is not None and not nr.missing and nr.exit_status in (0, 1):
+        return check_pending_reboot(state, ctx.until, ctx.thresholds, evidence)
+    tools = (("needs_restarting", "needs-restarting -r", (0, 1), 1),
+             ("zypper_reboot", "zypper needs-rebooting", (0, 102), 102))
+    for name, what, answers, needed in tools:
+        tool = ctx.sec(name)
+        if tool is not None and not tool.missing and tool.exit_status in answers:
+            evidence.append(tool.evidence(ctx.observed))
+            state = PendingReboot(tool.exit_status == needed, None, (), what)
+            return check_pending_reboot(state, ctx.until, ctx.thresholds, evidence)
+        if tool is not None:
+            looked.append(f"{what} gave no answer (exit {tool.exit_status})")
+    nr = ctx.sec("needrestart")
+    if nr is not None and not nr.missing and (verdict := needrestart_verdict(nr.text)) is not None:
         evidence.append(nr.evidence(ctx.observed))
-        state = PendingReboot(nr.exit_status == 1, None, (), "needs-restarting -r")
-    elif values.get("dpkg") == "yes":
-        state = PendingReboot(False, None, (), "no /run/reboot-required")
+        return check_pending_reboot(verdict, ctx.until, ctx.thresholds, evidence)
+    if nr is not None:
+        looked.append("needrestart -b did not state the kernel status")
+    kernel, seen = kernel_verdict(values.get("kernel_running", ""), installed)  # type: ignore[arg-type]
+    if kernel is not None and (kernel.required or not markers):
+        return check_pending_reboot(kernel, ctx.until, ctx.thresholds, evidence)
+    if markers:
+        state = PendingReboot(False, None, (), f"no /run/reboot-required, kept by {', '.join(markers)}")
+        return check_pending_reboot(state, ctx.until, ctx.thresholds, evidence)
+    looked.append(seen)
+    fix: str | None
+    if values.get("dpkg") == "yes":
+        looked.append("no package that writes /run/reboot-required is installed (unattended-upgrades, "
+                      "update-notifier-common, reboot-notifier)")
+        fix = "install needrestart (or update-notifier-common) so a pending reboot is recorded"
     else:
-        state = PendingReboot(None)
-    return check_pending_reboot(state, ctx.until, ctx.thresholds, evidence)
+        fix = ("install needrestart, or dnf-utils/yum-utils for needs-restarting on RHEL-family hosts"
+               if ctx.sec("zypper_reboot") is None else None)
+    return check_pending_reboot(PendingReboot(None), ctx.until, ctx.thresholds, evidence,
+                                "; ".join(looked), fix)
 
 
 def clock(ctx: Ctx) -> list[CheckResult]:

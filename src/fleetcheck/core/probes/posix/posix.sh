@@ -129,6 +129,7 @@ linux() {
     fi
   done
   printf 'dpkg=%s\n' "$(have dpkg && echo yes || echo no)"
+  linux_reboot_evidence
   if have needs-restarting; then sec needs_restarting; x 60 needs-restarting -r; fi
   sec thermal
   echo '@@cmd cat /sys/class/thermal/thermal_zone*/{type,temp,trip_point_*_type,trip_point_*_temp}'
@@ -204,6 +205,23 @@ linux_virt() {
   printf 'pid1=%s\n' "$(head -c 100 /proc/1/comm 2>/dev/null)"
   printf 'cgroup=%s\n' "$(head -c 400 /proc/1/cgroup 2>/dev/null | tr '\n' ' ')"
   printf 'osrelease=%s\n' "$(head -c 200 /proc/sys/kernel/osrelease 2>/dev/null)"
+}
+
+# --- pending reboot: positive evidence beyond /run/reboot-required -------------------------
+# The running kernel and the installed ones (a newer image = reboot pending), the packages that
+# keep /run/reboot-required up to date (without them its absence proves nothing), and the tools
+# that know: needrestart -b (Debian family), zypper needs-rebooting (SUSE; exit 102 = needed).
+linux_reboot_evidence() {
+  printf 'kernel_running=%s\n' "$(uname -r)"
+  for k in /boot/vmlinuz-* /boot/vmlinux-* /boot/Image-*; do
+    [ -e "$k" ] && printf 'kernel_installed=%s %s\n' "$(stat -c %Y "$k" 2>/dev/null)" "${k#/boot/}"
+  done
+  if have dpkg-query; then
+    dpkg-query -W -f '${Package} ${db:Status-Abbrev}\n' unattended-upgrades update-notifier-common \
+      reboot-notifier 2>/dev/null </dev/null | sed -n 's/^\([a-z-]*\) ii *$/marker_pkg=\1/p'
+  fi
+  if have needrestart; then sec needrestart; x 60 needrestart -b -k; fi
+  if have zypper; then sec zypper_reboot; x 60 zypper --non-interactive needs-rebooting; fi
 }
 
 # Block devices and the bus each sits on: SMART can only apply to real ATA/SCSI/NVMe disks.
