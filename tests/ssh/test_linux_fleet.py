@@ -71,6 +71,9 @@ def test_scan_flags_exactly_the_crashing_and_failing_hosts(sshd_fleet, tmp_path)
     assert "journalctl --list-boots -o json --no-pager" in sources
     assert any(s.startswith("journalctl -b -1 -n 40 -o json") for s in sources)
     assert all(e["raw"] and e["observed"] for c in crash.values() for e in c["evidence"])
+    bare = [(h, k) for h, found in checks.items() for k, c in found.items()
+            if not c["evidence"] or not all(e["source"] and e["raw"].strip() for e in c["evidence"])]
+    assert bare == []  # every result, OK ones included, says what it was judged on (issue 12 §2)
 
     disk = checks["nas-smart"]["disk.smart:/dev/sda"]
     assert disk["state"] == "CRIT" and "SMART health check FAILED" in disk["summary"]

@@ -75,6 +75,12 @@ def _check(host: HostResult, check_id: str):
     return matches[0]
 
 
+def test_every_result_of_every_windows_host_has_evidence(results: dict[str, HostResult]) -> None:
+    bare = [(name, c.id) for name, host in results.items() for c in host.checks
+            if not c.evidence or not all(e.source and e.raw.strip() for e in c.evidence)]
+    assert bare == []
+
+
 def test_stand_in_got_exactly_the_probe_command_and_script(windows_fleet: Fleet,
                                                            results: dict[str, HostResult]) -> None:
     assert COMMAND.startswith("powershell.exe -NoProfile -NonInteractive -EncodedCommand ")

@@ -161,9 +161,7 @@ def app_crashes(ctx: Ctx, systemd: bool) -> list[CheckResult]:
         except ValueError as exc:
             return [unparsable(apport, check_id, what, ctx.observed, str(exc))]
     if not systemd and apport is None:
-        return [CheckResult.unknown(check_id, f"{what} not checked: no crash recorder on this host",
-                                    "neither systemd-coredump (needs systemd) nor apport's /var/crash",
-                                    "install apport (Ubuntu) or abrt (RHEL) to record crashes")]
+        return [_no_recorder(ctx, check_id, what)]
     if systemd:
         sec = ctx.sec("coredumps_text") or ctx.sec("coredumps")
         if sec is None:
@@ -184,3 +182,17 @@ def app_crashes(ctx: Ctx, systemd: bool) -> list[CheckResult]:
                 return [unparsable(sec, check_id, what, ctx.observed, str(exc))]
         evidence.insert(0, sec.evidence(ctx.observed))
     return coredumps.check_coredumps(dumps, ctx.since, ctx.until, ctx.thresholds, evidence)
+
+
+def _no_recorder(ctx: Ctx, check_id: str, what: str) -> CheckResult:
+    """No systemd-coredump and no apport: UNKNOWN with what was looked for as evidence."""
+    looked = ctx.sec("crash_recorders")
+    evidence = [s.evidence(ctx.observed) for s in (looked, ctx.sec("systemd")) if s is not None]
+    seen = "; ".join(looked.lines[:6]) if looked is not None else "not listed by this probe version"
+    reboot = ctx.sec("reboot_required")
+    debian = reboot is not None and "dpkg=yes" in reboot.lines
+    fix = ("install apport, which records crashes without systemd" if debian
+           else "install a crash recorder (abrt on RHEL-family hosts, apport on Debian-family ones)")
+    reason = f"no systemd-coredump (systemd is not running) and no apport /var/crash: {seen}"
+    return CheckResult.unknown(check_id, f"{what} not checked: no crash recorder on this host", reason, fix,
+                               evidence)

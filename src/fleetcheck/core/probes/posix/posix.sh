@@ -179,6 +179,18 @@ linux_plain() {
   sec wtmp; x 15 last -x -F shutdown reboot
   sec chronyc; x 10 chronyc -n tracking
   linux_init_services
+  linux_crash_recorders
+}
+
+# Without systemd-coredump: which crash recorders exist, so "none" says what was looked for.
+linux_crash_recorders() {
+  sec crash_recorders
+  echo '@@cmd command -v coredumpctl abrt-cli; test -d /var/crash /var/lib/systemd/coredump /var/spool/abrt'
+  for t in coredumpctl abrt-cli; do if have "$t"; then echo "tool $t"; else echo "no tool $t"; fi; done
+  for d in /var/crash /var/lib/systemd/coredump /var/spool/abrt; do
+    if [ -d "$d" ]; then echo "directory $d"; else echo "no directory $d"; fi
+  done
+  printf 'core_pattern %s\n' "$(head -c 200 /proc/sys/kernel/core_pattern 2>/dev/null)"
 }
 
 # --- virtualisation, container and init signals (judged by checks/virt.py) -------------------
