@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 from fleetcheck.core.checks.virt import BlockDevice, Init, Virt, parse_block
+from fleetcheck.core.probes.judging import judging_failed
 from fleetcheck.core.probes.posix.sections import ProbeOutput, Section, unparsable
 from fleetcheck.core.results import CheckResult, Evidence
 from fleetcheck.core.thresholds import Thresholds
+
+T = TypeVar("T")
 
 
 class Ctx:
@@ -39,10 +43,19 @@ class Ctx:
         return self.out.get(name, item)
 
 
-def guarded(ctx: Ctx, section: Section, check_id: str, what: str,
-            build: Callable[[], list[CheckResult]]) -> list[CheckResult]:
-    """Run a family builder; output it cannot read becomes UNKNOWN "could not parse" with the raw text."""
+def guarded(ctx: Ctx, section: Section, check_id: str, what: str, parse: Callable[[], T],
+            judge: Callable[[T], list[CheckResult]]) -> list[CheckResult]:
+    """Read the host's output with `parse`, then judge what was read with `judge`.
+
+    Output `parse` cannot read is the host's: UNKNOWN "could not parse" with the raw text.
+    An exception from `judge` is fleetcheck's own bug: UNKNOWN "fleetcheck failed while
+    judging", with the section and a traceback summary as evidence (probes/judging.py).
+    """
     try:
-        return build()
+        data = parse()
     except (ValueError, KeyError, IndexError, TypeError) as exc:
         return [unparsable(section, check_id, what, ctx.observed, str(exc) or type(exc).__name__)]
+    try:
+        return judge(data)
+    except Exception as exc:  # a bug in the checks: never the host's fault, never escapes
+        return [judging_failed(check_id, what, exc, [section.evidence(ctx.observed)], ctx.observed)]

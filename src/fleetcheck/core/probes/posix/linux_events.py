@@ -48,8 +48,9 @@ def boots(ctx: Ctx, systemd: bool) -> list[CheckResult]:
         bad = problem(wtmp, reboots.CHECK_ID, what, ctx.observed)
         if bad is not None or wtmp is None:
             return [bad or no_section(reboots.CHECK_ID, what)]
-        return guarded(ctx, wtmp, reboots.CHECK_ID, what, lambda: reboots.check_wtmp(
-            reboots.parse_wtmp(wtmp.text), ctx.since, ctx.until, ctx.thresholds, wtmp.evidence(ctx.observed)))
+        return guarded(ctx, wtmp, reboots.CHECK_ID, what, lambda: reboots.parse_wtmp(wtmp.text),
+                       lambda records: reboots.check_wtmp(records, ctx.since, ctx.until, ctx.thresholds,
+                                                          wtmp.evidence(ctx.observed)))
     sec = ctx.sec("boots")
     if sec is None:
         return [no_section(reboots.CHECK_ID, what)]
@@ -61,10 +62,12 @@ def boots(ctx: Ctx, systemd: bool) -> list[CheckResult]:
     jdir = ctx.sec("journal_dir")
     persistent = None if jdir is None or jdir.missing else jdir.exit_status == 0
 
-    def build() -> list[CheckResult]:
+    evidence = [sec.evidence(ctx.observed)]
+    Read = tuple[list[reboots.Boot], dict[str, Sequence[LogEntry] | None]]
+
+    def parse() -> Read:
         listed = reboots.parse_list_boots(sec.text)
         tails: dict[str, Sequence[LogEntry] | None] = {}
-        evidence = [sec.evidence(ctx.observed)]
         for boot in listed:
             if boot.index >= 0:
                 continue
@@ -79,9 +82,10 @@ def boots(ctx: Ctx, systemd: bool) -> list[CheckResult]:
             tails[boot.boot_id] = entries
             evidence.append(tail.evidence(ctx.observed, raw="\n".join(
                 f"{e.identifier}: {e.message}" for e in entries[-8:])))
-        return reboots.check_boots(listed, tails, ctx.since, ctx.until, ctx.thresholds, evidence, persistent)
+        return listed, tails
 
-    return guarded(ctx, sec, reboots.CHECK_ID, what, build)
+    return guarded(ctx, sec, reboots.CHECK_ID, what, parse, lambda read: reboots.check_boots(
+        *read, ctx.since, ctx.until, ctx.thresholds, evidence, persistent))
 
 
 def _kernel_source(ctx: Ctx, systemd: bool) -> tuple[Section | None, list[LogEntry] | None, str,
@@ -124,18 +128,25 @@ def kernel_and_oom(ctx: Ctx, systemd: bool) -> list[CheckResult]:
         oom_bad = CheckResult.unknown(oom.CHECK_ID, bad.summary.replace("kernel errors", "OOM kills"),
                                       bad.reason or "kernel log unreadable", bad.fix, bad.evidence)
         return [bad, oom_bad]
-    evidence = sec.evidence(ctx.observed, raw=_excerpt(entries))
-    mem = ctx.sec("meminfo")
+    mem, vm = ctx.sec("meminfo"), ctx.sec("vmstat")
     corrupted = meminfo_values(mem.text).get("HardwareCorrupted") if mem is not None else None
-    scope = "dmesg: current boot only" if coverage == DMESG_ONLY else ""
-    results = kernel.check_kernel(entries, ctx.since, ctx.until, ctx.thresholds, evidence, coverage,
-                                  None if corrupted is None else corrupted // 1024, scope)
     counter = None
-    vm = ctx.sec("vmstat")
     if vm is not None and vm.text.startswith("oom_kill "):
         counter = int(vm.text.split()[1])
-    results += oom.check_oom(entries, ctx.since, ctx.until, ctx.thresholds, evidence, counter, coverage)
-    return results
+    scope = "dmesg: current boot only" if coverage == DMESG_ONLY else ""
+    judged = entries
+
+    def judge_kernel(read: list[LogEntry]) -> list[CheckResult]:
+        evidence = sec.evidence(ctx.observed, raw=_excerpt(read))
+        return kernel.check_kernel(read, ctx.since, ctx.until, ctx.thresholds, evidence, coverage,
+                                   None if corrupted is None else corrupted // 1024, scope)
+
+    def judge_oom(read: list[LogEntry]) -> list[CheckResult]:
+        evidence = sec.evidence(ctx.observed, raw=_excerpt(read))
+        return oom.check_oom(read, ctx.since, ctx.until, ctx.thresholds, evidence, counter, coverage)
+
+    return (guarded(ctx, sec, kernel.CHECK_ID, "kernel errors", lambda: judged, judge_kernel)
+            + guarded(ctx, sec, oom.CHECK_ID, "OOM kills", lambda: judged, judge_oom))
 
 
 def _excerpt(entries: Sequence[LogEntry]) -> str:
@@ -181,7 +192,10 @@ def app_crashes(ctx: Ctx, systemd: bool) -> list[CheckResult]:
             except (ValueError, KeyError, TypeError) as exc:
                 return [unparsable(sec, check_id, what, ctx.observed, str(exc))]
         evidence.insert(0, sec.evidence(ctx.observed))
-    return coredumps.check_coredumps(dumps, ctx.since, ctx.until, ctx.thresholds, evidence)
+    source = ctx.sec("coredumps_text") or ctx.sec("coredumps") or apport
+    assert source is not None  # one of them was read above
+    return guarded(ctx, source, check_id, what, lambda: dumps, lambda read: coredumps.check_coredumps(
+        read, ctx.since, ctx.until, ctx.thresholds, evidence))
 
 
 def _no_recorder(ctx: Ctx, check_id: str, what: str) -> CheckResult:

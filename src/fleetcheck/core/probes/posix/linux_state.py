@@ -9,7 +9,6 @@ missing tool, a denied command or unparsable output into its own UNKNOWN.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 from fleetcheck.core.checks import filesystem, load, mdraid, memory, services, smart, temperature, uptime
@@ -69,9 +68,11 @@ def filesystems(ctx: Ctx) -> list[CheckResult]:
         return [bad] if bad else []
     evidence = [df.evidence(ctx.observed), mounts.evidence(ctx.observed)]
 
-    def build() -> list[CheckResult]:
+    Read = tuple[list[filesystem.MountEntry], dict[str, tuple[str, int, int, int]],
+                 dict[str, tuple[str, int, int, int]], dict[str, tuple[str, ...]] | None]
+
+    def parse() -> Read:
         entries = _mounts(mounts.text)
-        kept, _skipped = filesystem.select_mounts(entries)
         space = _df_rows(df.text)
         inode_rows = {}
         if inodes is not None and problem(inodes, "fs.inodes", "inodes", ctx.observed) is None:
@@ -80,6 +81,11 @@ def filesystems(ctx: Ctx) -> list[CheckResult]:
         table = None
         if fstab is not None and not fstab.absent and fstab.exit_status == 0:
             table = filesystem.parse_fstab(fstab.text)
+        return entries, space, inode_rows, table
+
+    def judge(read: Read) -> list[CheckResult]:
+        entries, space, inode_rows, table = read
+        kept, _skipped = filesystem.select_mounts(entries)
         results: list[CheckResult] = []
         for entry in kept:
             results += filesystem.check_readonly(entry, ctx.thresholds, evidence, table)
@@ -99,7 +105,7 @@ def filesystems(ctx: Ctx) -> list[CheckResult]:
             results += filesystem.check_fs_usage(usage, ctx.thresholds, evidence)
         return results
 
-    return guarded(ctx, df, "fs.used", "filesystem usage", build)
+    return guarded(ctx, df, "fs.used", "filesystem usage", parse, judge)
 
 
 def cpu_load(ctx: Ctx) -> list[CheckResult]:
@@ -108,13 +114,14 @@ def cpu_load(ctx: Ctx) -> list[CheckResult]:
     if bad is not None or sec is None:
         return [bad] if bad else []
 
-    def build() -> list[CheckResult]:
+    def parse() -> load.LoadAvg:
         one, five, fifteen = (float(v) for v in sec.text.split()[:3])
         n = int(cores.text.split()[0]) if cores is not None and cores.text.strip() else None
-        evidence = [sec.evidence(ctx.observed)] + ([cores.evidence(ctx.observed)] if cores else [])
-        return load.check_load(load.LoadAvg(one, five, fifteen, n), ctx.thresholds, evidence)
+        return load.LoadAvg(one, five, fifteen, n)
 
-    return guarded(ctx, sec, "cpu.load", "CPU load", build)
+    evidence = [sec.evidence(ctx.observed)] + ([cores.evidence(ctx.observed)] if cores else [])
+    return guarded(ctx, sec, "cpu.load", "CPU load", parse,
+                   lambda avg: load.check_load(avg, ctx.thresholds, evidence))
 
 
 def meminfo_values(text: str) -> dict[str, int]:
@@ -134,13 +141,13 @@ def mem(ctx: Ctx) -> list[CheckResult]:
     if bad is not None or sec is None:
         return [bad] if bad else []
 
-    def build() -> list[CheckResult]:
+    def parse() -> memory.MemInfo:
         v = meminfo_values(sec.text)
         available = v.get("MemAvailable", v.get("MemFree", 0) + v.get("Buffers", 0) + v.get("Cached", 0))
-        info = memory.MemInfo(v["MemTotal"], available, v.get("SwapTotal", 0), v.get("SwapFree", 0))
-        return memory.check_memory(info, ctx.thresholds, sec.evidence(ctx.observed))
+        return memory.MemInfo(v["MemTotal"], available, v.get("SwapTotal", 0), v.get("SwapFree", 0))
 
-    return guarded(ctx, sec, "mem.used", "memory", build)
+    return guarded(ctx, sec, "mem.used", "memory", parse,
+                   lambda info: memory.check_memory(info, ctx.thresholds, sec.evidence(ctx.observed)))
 
 
 def boot_time(ctx: Ctx) -> list[CheckResult]:
@@ -149,11 +156,9 @@ def boot_time(ctx: Ctx) -> list[CheckResult]:
     if bad is not None or sec is None:
         return [bad] if bad else []
 
-    def build() -> list[CheckResult]:
-        info = uptime.BootInfo.from_uptime(float(sec.text.split()[0]), ctx.until)
-        return uptime.check_uptime(info, ctx.thresholds, sec.evidence(ctx.observed))
-
-    return guarded(ctx, sec, "system.uptime", "uptime", build)
+    return guarded(ctx, sec, "system.uptime", "uptime",
+                   lambda: uptime.BootInfo.from_uptime(float(sec.text.split()[0]), ctx.until),
+                   lambda info: uptime.check_uptime(info, ctx.thresholds, sec.evidence(ctx.observed)))
 
 
 def failed_units(ctx: Ctx, systemd: bool) -> list[CheckResult]:
@@ -164,8 +169,10 @@ def failed_units(ctx: Ctx, systemd: bool) -> list[CheckResult]:
     bad = problem(sec, services.CHECK_ID, "failed services", ctx.observed)
     if bad is not None or sec is None:
         return [bad] if bad else []
-    return guarded(ctx, sec, services.CHECK_ID, "failed services", lambda: services.check_failed_units(
-        services.parse_failed_units(sec.text), ctx.thresholds, sec.evidence(ctx.observed)))
+    evidence = sec.evidence(ctx.observed)
+    return guarded(ctx, sec, services.CHECK_ID, "failed services",
+                   lambda: services.parse_failed_units(sec.text),
+                   lambda units: services.check_failed_units(units, ctx.thresholds, evidence))
 
 
 def _other_init(ctx: Ctx, evidence: list[Evidence]) -> list[CheckResult]:
@@ -182,14 +189,13 @@ def _other_init(ctx: Ctx, evidence: list[Evidence]) -> list[CheckResult]:
         return [bad]
     label = "OpenRC" if name == "openrc" else "runit"
 
-    def build() -> list[CheckResult]:
+    def parse() -> list[tuple[str, str]]:
         if name == "openrc":
-            failed = parse_rc_crashed(sec.text, sec.exit_status)
-        else:
-            failed = parse_sv_status(sec.text)[0]
-        return check_init_failed(label, failed, ctx.thresholds, [*evidence, sec.evidence(ctx.observed)])
+            return parse_rc_crashed(sec.text, sec.exit_status)
+        return parse_sv_status(sec.text)[0]
 
-    return guarded(ctx, sec, services.CHECK_ID, "failed services", build)
+    return guarded(ctx, sec, services.CHECK_ID, "failed services", parse, lambda failed: check_init_failed(
+        label, failed, ctx.thresholds, [*evidence, sec.evidence(ctx.observed)]))
 
 
 SMART_DEVICES = 16  # posix.sh: `head -n 16` of the scan
@@ -199,8 +205,9 @@ def disks(ctx: Ctx) -> list[CheckResult]:
     results: list[CheckResult] = []
     md = ctx.sec("mdstat")
     if md is not None and not md.absent and md.exit_status == 0:
-        results += guarded(ctx, md, "disk.raid", "software RAID", lambda: [
-            r for a in mdraid.parse_mdstat(md.text) for r in mdraid.check_md(a, md.evidence(ctx.observed))])
+        md_evidence = md.evidence(ctx.observed)
+        results += guarded(ctx, md, "disk.raid", "software RAID", lambda: mdraid.parse_mdstat(md.text),
+                           lambda arrays: [r for a in arrays for r in mdraid.check_md(a, md_evidence)])
     scan = ctx.sec("smart_scan")
     block = ctx.sec("block")
     context = ([block.evidence(ctx.observed)] if block is not None else []) + ctx.virt_evidence()
@@ -228,15 +235,14 @@ def disks(ctx: Ctx) -> list[CheckResult]:
             results.append(bad or unparsable(dev, check_id, f"SMART of {dev.item}", ctx.observed,
                                              "no output"))
             continue
-        results += guarded(ctx, dev, check_id, f"SMART of {dev.item}", _smart_builder(dev, ev))
+        results += _smart(ctx, dev, check_id, ev)
     return results
 
 
-def _smart_builder(dev: Section, evidence: list[Evidence]) -> Callable[[], list[CheckResult]]:
-    def build() -> list[CheckResult]:
-        report = smart.parse_smart_json(dev.text, dev.item or "?", dev.exit_status)
-        return smart.check_smart(report, evidence)
-    return build
+def _smart(ctx: Ctx, dev: Section, check_id: str, evidence: list[Evidence]) -> list[CheckResult]:
+    return guarded(ctx, dev, check_id, f"SMART of {dev.item}",
+                   lambda: smart.parse_smart_json(dev.text, dev.item or "?", dev.exit_status),
+                   lambda report: smart.check_smart(report, evidence))
 
 
 def pending_reboot(ctx: Ctx) -> list[CheckResult]:
@@ -352,9 +358,10 @@ def _zones(lines: list[str]) -> list[temperature.Sensor]:
 def temperatures(ctx: Ctx) -> list[CheckResult]:
     zones, sensors = ctx.sec("thermal"), ctx.sec("sensors")
     if sensors is not None and problem(sensors, "temp", "temperatures", ctx.observed) is None:
-        found = guarded(ctx, sensors, "temp", "temperatures", lambda: temperature.check_temperatures(
-            _sensors_json(sensors.text), ctx.thresholds, sensors.evidence(ctx.observed), ctx.virt,
-            ctx.virt_evidence()))
+        found = guarded(ctx, sensors, "temp", "temperatures", lambda: _sensors_json(sensors.text),
+                        lambda read: temperature.check_temperatures(read, ctx.thresholds,
+                                                                    sensors.evidence(ctx.observed), ctx.virt,
+                                                                    ctx.virt_evidence()))
         if found and found[0].id != "temp":
             return found
     if zones is None:

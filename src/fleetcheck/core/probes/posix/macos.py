@@ -37,7 +37,10 @@ def _mounts(text: str) -> list[filesystem.MountEntry]:
     return out
 
 
-def _df(text: str) -> dict[str, tuple[int, int, int, int | None, int | None]]:
+DfRow = tuple[int, int, int, int | None, int | None]
+
+
+def _df(text: str) -> dict[str, DfRow]:
     """mount -> (total, used, avail, inodes_total, inodes_free) in bytes, from `df -kil`."""
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines or not lines[0].startswith("Filesystem"):
@@ -63,9 +66,9 @@ def filesystems(ctx: Ctx) -> list[CheckResult]:
         return [b for b in (bad, bad2) if b is not None]
     evidence = [df.evidence(ctx.observed), mounts.evidence(ctx.observed)]
 
-    def build() -> list[CheckResult]:
-        kept, _ = filesystem.select_mounts(_mounts(mounts.text))
-        space = _df(df.text)
+    def judge(read: tuple[list[filesystem.MountEntry], dict[str, DfRow]]) -> list[CheckResult]:
+        entries, space = read
+        kept, _ = filesystem.select_mounts(entries)
         results: list[CheckResult] = []
         for e in kept:
             results += filesystem.check_readonly(e, ctx.thresholds, evidence, None)
@@ -79,7 +82,8 @@ def filesystems(ctx: Ctx) -> list[CheckResult]:
                 ctx.thresholds, evidence)
         return results
 
-    return guarded(ctx, df, "fs.used", "filesystem usage", build)
+    return guarded(ctx, df, "fs.used", "filesystem usage", lambda: (_mounts(mounts.text), _df(df.text)),
+                   judge)
 
 
 def _sysctl_numbers(text: str) -> list[float]:
@@ -93,23 +97,24 @@ def cpu_and_boot(ctx: Ctx) -> list[CheckResult]:
     if la is None:
         results.append(bad or no_section("cpu.load", "CPU load"))
     else:
-        def build_load() -> list[CheckResult]:
+        def parse_load() -> load.LoadAvg:
             one, five, fifteen = _sysctl_numbers(la.text)[:3]
             cores = int(ncpu.text.split()[0]) if ncpu is not None and ncpu.text.strip().isdigit() else None
-            ev = [la.evidence(ctx.observed)] + ([ncpu.evidence(ctx.observed)] if ncpu else [])
-            return load.check_load(load.LoadAvg(one, five, fifteen, cores), ctx.thresholds, ev)
-        results += guarded(ctx, la, "cpu.load", "CPU load", build_load)
+            return load.LoadAvg(one, five, fifteen, cores)
+        ev = [la.evidence(ctx.observed)] + ([ncpu.evidence(ctx.observed)] if ncpu else [])
+        results += guarded(ctx, la, "cpu.load", "CPU load", parse_load,
+                           lambda avg: load.check_load(avg, ctx.thresholds, ev))
     bt, bad = _get(ctx, "boottime", "system.uptime", "uptime")
     if bt is None:
         results.append(bad or no_section("system.uptime", "uptime"))
     else:
-        def build_boot() -> list[CheckResult]:
+        def parse_boot() -> uptime.BootInfo:
             m = re.search(r"sec = (\d+)", bt.text)
             if m is None:
                 raise ValueError("no 'sec =' in kern.boottime")
-            info = uptime.BootInfo(datetime.fromtimestamp(int(m.group(1)), UTC), ctx.until)
-            return uptime.check_uptime(info, ctx.thresholds, bt.evidence(ctx.observed))
-        results += guarded(ctx, bt, "system.uptime", "uptime", build_boot)
+            return uptime.BootInfo(datetime.fromtimestamp(int(m.group(1)), UTC), ctx.until)
+        results += guarded(ctx, bt, "system.uptime", "uptime", parse_boot,
+                           lambda info: uptime.check_uptime(info, ctx.thresholds, bt.evidence(ctx.observed)))
     return results
 
 
@@ -120,7 +125,7 @@ def mem(ctx: Ctx) -> list[CheckResult]:
     if bad is not None or size is None or vm is None:
         results.append(bad or no_section("mem.used", "memory"))
     else:
-        def build() -> list[CheckResult]:
+        def parse() -> memory.MemInfo:
             page = int(re.search(r"page size of (\d+) bytes", vm.text).group(1))  # type: ignore[union-attr]
             pages = {k.strip(): int(v.strip().rstrip(".")) for k, v in
                      (line.split(":", 1) for line in vm.text.splitlines()[1:] if ":" in line)
@@ -131,10 +136,10 @@ def mem(ctx: Ctx) -> list[CheckResult]:
             if swap is not None and swap.exit_status == 0:
                 sizes = {k: float(v) * _UNITS[u] for k, v, u in _SIZE.findall(swap.text)}
                 swap_total, swap_free = int(sizes.get("total", 0)), int(sizes.get("free", 0))
-            info = memory.MemInfo(int(size.text.split()[0]), available, swap_total, swap_free)
-            ev = [s.evidence(ctx.observed) for s in (size, vm, swap) if s is not None]
-            return memory.check_memory(info, ctx.thresholds, ev)
-        results += guarded(ctx, vm, "mem.used", "memory", build)
+            return memory.MemInfo(int(size.text.split()[0]), available, swap_total, swap_free)
+        ev = [s.evidence(ctx.observed) for s in (size, vm, swap) if s is not None]
+        results += guarded(ctx, vm, "mem.used", "memory", parse,
+                           lambda info: memory.check_memory(info, ctx.thresholds, ev))
     level, bad = _get(ctx, "pressure_level", "mem.pressure", "memory pressure")
     if level is None:
         results.append(bad or no_section("mem.pressure", "memory pressure"))
@@ -143,8 +148,8 @@ def mem(ctx: Ctx) -> list[CheckResult]:
         detail = next((line for line in (detail_sec.lines if detail_sec else [])
                        if "free percentage" in line), "")
         ev = [s.evidence(ctx.observed) for s in (level, detail_sec) if s is not None]
-        results += guarded(ctx, level, "mem.pressure", "memory pressure",
-                           lambda: macos.check_pressure(int(level.text.split()[0]), ev, detail))
+        results += guarded(ctx, level, "mem.pressure", "memory pressure", lambda: int(level.text.split()[0]),
+                           lambda n: macos.check_pressure(n, ev, detail))
     return results
 
 
@@ -160,17 +165,19 @@ def crashes(ctx: Ctx) -> list[CheckResult]:
             "scan as an admin user, or grant sshd Full Disk Access", [panics.evidence(ctx.observed)]))
     else:
         raw = "\n".join(f"{arg}\n{body}" for arg, body in panics.files) or "no panic reports"
-        results += guarded(ctx, panics, "kernel.errors", "kernel panics", lambda: macos.check_panics(
-            macos.parse_panics(panics.files), ctx.since, ctx.until, ctx.thresholds,
-            panics.evidence(ctx.observed, raw=raw)))
+        panic_evidence = panics.evidence(ctx.observed, raw=raw)
+        results += guarded(ctx, panics, "kernel.errors", "kernel panics",
+                           lambda: macos.parse_panics(panics.files),
+                           lambda read: macos.check_panics(read, ctx.since, ctx.until, ctx.thresholds,
+                                                           panic_evidence))
     causes, bad = _get(ctx, "shutdown_causes", "boot.unexpected", "unexpected shutdowns")
     if causes is None:
         results.append(bad or no_section("boot.unexpected", "unexpected shutdowns"))
     else:
         results += guarded(ctx, causes, "boot.unexpected", "unexpected shutdowns",
-                           lambda: macos.check_shutdown_causes(macos.parse_shutdown_causes(causes.text),
-                                                               ctx.since, ctx.until, ctx.thresholds,
-                                                               causes.evidence(ctx.observed)))
+                           lambda: macos.parse_shutdown_causes(causes.text),
+                           lambda read: macos.check_shutdown_causes(
+                               read, ctx.since, ctx.until, ctx.thresholds, causes.evidence(ctx.observed)))
     return results
 
 
