@@ -28,7 +28,9 @@ def test_command_and_script_are_constants():
 def test_healthy_linux_host_is_ok_everywhere_with_evidence():
     result = parse(HEALTHY)
     found = checks(result)
-    assert {c.state.value for c in found.values()} == {"OK"}, states(result)
+    assert {c.state.value for c in found.values()} == {"OK", "NA"}, states(result)
+    raid = found["disk.raid"]  # /proc/mdstat is absent: no md array, positively
+    assert raid.state.value == "NA" and raid.reason.startswith("not applicable: /proc/mdstat does not exist")
     for family in ("fs.used:/", "fs.inodes:/", "fs.readonly:/", "cpu.load", "mem.used", "swap.used",
                    "system.uptime", "services.failed", "boot.unexpected", "kernel.errors", "oom.kills",
                    "apps.crashes", "disk.smart:/dev/sda", "reboot.pending", "clock.sync"):
@@ -286,6 +288,13 @@ MD_HEAD = "Personalities : [raid1]\nmd0 : active raid1 "
 def test_md_raid(mdstat, state):
     c = checks(parse(replace_section(HEALTHY, "mdstat", mdstat)))["disk.raid:md0"]
     assert c.state.value == state, c.summary
+
+
+def test_md_driver_without_arrays_is_not_applicable_with_the_mdstat_evidence():
+    c = checks(parse(replace_section(HEALTHY, "mdstat", "Personalities : [raid1]\nunused devices: <none>")))
+    raid = c["disk.raid"]
+    assert raid.state.value == "NA" and raid.reason.startswith("not applicable: /proc/mdstat lists no arrays")
+    assert "unused devices: <none>" in raid.evidence[0].raw and "disk.raid:md0" not in c
 
 
 def test_pending_reboot():

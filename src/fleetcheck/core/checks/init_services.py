@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fleetcheck.core.checks import EvidenceArg, judged, levels_note
+from fleetcheck.core.checks import EvidenceArg, judged, levels_note, not_applicable
 from fleetcheck.core.checks.services import CHECK_ID
-from fleetcheck.core.checks.virt import Init, Virt, not_applicable
+from fleetcheck.core.checks.virt import Init, Virt
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Metric
 from fleetcheck.core.states import State

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from fleetcheck.core.checks import EvidenceArg, judged
+from fleetcheck.core.checks import EvidenceArg, judged, not_applicable
 from fleetcheck.core.results import CheckResult
 from fleetcheck.core.states import State
 
@@ -63,3 +63,11 @@ def check_md(array: MdArray, evidence: EvidenceArg) -> list[CheckResult]:
         return [judged(check_id, State.WARN, f"{label}: {array.progress} in progress", evidence)]
     status = f" [{array.map}]" if array.map else ""
     return [judged(check_id, State.OK, f"{label} is healthy{status}", evidence)]
+
+
+def no_arrays(evidence: EvidenceArg, mdstat_absent: bool) -> list[CheckResult]:
+    """No md array exists: software RAID does not apply (hardware RAID controllers are not read)."""
+    why = ("/proc/mdstat does not exist (the md driver is not loaded)" if mdstat_absent
+           else "/proc/mdstat lists no arrays")
+    return [not_applicable("disk.raid", "software RAID: not applicable (no md arrays)",
+                           f"not applicable: {why}; hardware RAID controllers are not read", evidence)]

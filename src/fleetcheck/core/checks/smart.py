@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from fleetcheck.core.checks import EvidenceArg, judged
-from fleetcheck.core.checks.virt import BlockDevice, Virt, not_applicable
+from fleetcheck.core.checks import EvidenceArg, judged, not_applicable
+from fleetcheck.core.checks.virt import BlockDevice, Virt
 from fleetcheck.core.results import CheckResult, Metric
 from fleetcheck.core.states import State, worst
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from fleetcheck.core.checks import EvidenceArg, evidence_tuple, judged, levels_note, num
-from fleetcheck.core.checks.virt import Virt, not_applicable
+from fleetcheck.core.checks import EvidenceArg, evidence_tuple, judged, levels_note, not_applicable, num
+from fleetcheck.core.checks.virt import Virt
 from fleetcheck.core.ranges import Range, evaluate
 from fleetcheck.core.results import CheckResult, Metric
 from fleetcheck.core.states import State

@@ -24,10 +24,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from fleetcheck.core.checks import EvidenceArg
-from fleetcheck.core.checks import not_applicable as checks_not_applicable
-from fleetcheck.core.results import CheckResult
-
 # DMI sys_vendor / product_name (lower case, substring) that only virtual hardware reports.
 _DMI_VM = (
     ("qemu", "qemu"), ("kvm", "kvm"), ("standard pc (", "qemu"), ("bochs", "bochs"),
@@ -274,7 +270,3 @@ _FLAG = re.compile(r"^flags\s*:.*\bhypervisor\b", re.M)
 def cpuinfo_has_hypervisor(text: str) -> bool:
     return bool(_FLAG.search(text))
 
-
-def not_applicable(check_id: str, summary: str, reason: str, evidence: EvidenceArg) -> CheckResult:
-    """A check that cannot apply to this host, said with the evidence that shows why (state N/A)."""
-    return checks_not_applicable(check_id, summary, reason, evidence)

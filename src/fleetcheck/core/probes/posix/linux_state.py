@@ -204,10 +204,13 @@ SMART_DEVICES = 16  # posix.sh: `head -n 16` of the scan
 def disks(ctx: Ctx) -> list[CheckResult]:
     results: list[CheckResult] = []
     md = ctx.sec("mdstat")
-    if md is not None and not md.absent and md.exit_status == 0:
+    if md is not None and md.absent:
+        results += mdraid.no_arrays(md.evidence(ctx.observed), True)
+    elif md is not None and md.exit_status == 0:
         md_evidence = md.evidence(ctx.observed)
         results += guarded(ctx, md, "disk.raid", "software RAID", lambda: mdraid.parse_mdstat(md.text),
-                           lambda arrays: [r for a in arrays for r in mdraid.check_md(a, md_evidence)])
+                           lambda arrays: [r for a in arrays for r in mdraid.check_md(a, md_evidence)]
+                           or mdraid.no_arrays(md_evidence, False))
     scan = ctx.sec("smart_scan")
     block = ctx.sec("block")
     context = ([block.evidence(ctx.observed)] if block is not None else []) + ctx.virt_evidence()
