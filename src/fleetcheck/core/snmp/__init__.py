@@ -1,0 +1,17 @@
+"""SNMP transport (pysnmp 7, asyncio): GET and subtree walks for v1, v2c and v3.
+
+UI-free and check-free: returns plain Python values; the printer parser and
+checks live above it.
+"""
+
+from fleetcheck.core.snmp.client import (
+    MISSING,
+    SnmpError,
+    SnmpSession,
+    SnmpTarget,
+    SnmpTimeout,
+    SnmpV3,
+    SnmpValue,
+)
+
+__all__ = ["MISSING", "SnmpError", "SnmpSession", "SnmpTarget", "SnmpTimeout", "SnmpV3", "SnmpValue"]
