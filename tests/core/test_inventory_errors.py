@@ -172,7 +172,8 @@ CASES = {
     "unknown snmp key": (
         HOST + "    snmp: {comunity: public}\n",
         "acme.yaml:5:12: hosts[0].snmp.comunity: unknown key (did you mean 'community'?); allowed here: "
-        "community, port, version, timeout, retries",
+        "community, port, version, timeout, retries, user, auth_protocol, auth_password, priv_protocol, "
+        "priv_password, context",
     ),
     "unknown ipp key": (
         HOST + "    ipp: {pth: /ipp/print}\n",
@@ -241,9 +242,19 @@ CASES = {
         HOST + "    tags: [a, {b: c}]\n",
         "acme.yaml:5:15: hosts[0].tags[1]: must be a tag name, got a mapping",
     ),
-    "snmp version 3": (
+    "snmp version 3 without user": (
         HOST + "    snmp: {version: 3}\n",
-        "acme.yaml:5:21: hosts[0].snmp.version: SNMPv3 is not supported yet; use '1' or '2c'",
+        "acme.yaml:5:11: hosts[0].snmp: SNMPv3 needs `user`",
+    ),
+    "snmp v3 auth without password": (
+        HOST + "    snmp: {version: 3, user: tech, auth_protocol: sha}\n",
+        "acme.yaml:5:11: hosts[0].snmp: auth_protocol sha needs `auth_password: {env: VARIABLE}`",
+    ),
+    "snmp v3 inline password refused": (
+        HOST + "    snmp: {version: 3, user: tech, auth_protocol: sha, auth_password: geheim}\n",
+        "acme.yaml:5:71: hosts[0].snmp.auth_password: passwords are accepted only by reference, not inline: "
+        "write `password: {env: VARIABLE}` (an environment variable) or `password: {keyring: ENTRY}` "
+        "(a keyring entry)",
     ),
     "snmp retries range": (
         HOST + "    snmp: {retries: 99}\n",

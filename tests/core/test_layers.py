@@ -25,7 +25,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("fleetcheck.core.inventory", "fleetcheck.core.skips"),
     ("fleetcheck.core.contracts",),
     ("fleetcheck.core.checks",),
-    ("fleetcheck.core.probes", "fleetcheck.core.ssh"),  # transports and probes, side by side
+    ("fleetcheck.core.probes", "fleetcheck.core.ssh",  # transports and probes, side by side
+     "fleetcheck.core.snmp", "fleetcheck.core.ipp"),
     ("fleetcheck.core.collectors",),
     ("fleetcheck.core.events", "fleetcheck.core.engine", "fleetcheck.core.history"),
     ("fleetcheck.store",),  # history behind one interface; SQL only inside its backends

@@ -53,7 +53,7 @@ def _snmpsim_binary() -> str:
     cand = Path(sys.executable).parent / "snmpsim-command-responder"
     found = str(cand) if cand.exists() else shutil.which("snmpsim-command-responder")
     if not found:
-        raise RuntimeError("snmpsim-command-responder not found: install the test extra (pip install -e .[test])")
+        raise RuntimeError("snmpsim-command-responder not found: pip install -e '.[test]'")
     return found
 
 

@@ -45,6 +45,8 @@ DEFAULTS: dict[str, Levels] = {
     "av.signature_age_days": _levels("3", "7"),
     "updates.age_days": _levels("35", "60"),
     "printer.supply_pct": _levels("20:", "10:"),
+    "printer.restarts": _levels("0", "2"),  # like boot.unexpected: WARN at 1, CRIT at 3 in the window
+    "printer.new_jams": _levels("0", None),
 }
 
 

@@ -16,11 +16,17 @@ from fleetcheck.core.inventory import fields
 from fleetcheck.core.inventory.document import Declared, Document
 from fleetcheck.core.inventory.levels import Layer, Override, parse_thresholds, resolve
 from fleetcheck.core.inventory.model import Host, Skip
-from fleetcheck.core.inventory.settings import SETTINGS_KEYS, ipp_settings, parse_settings, snmp_settings
+from fleetcheck.core.inventory.settings import (
+    SETTINGS_KEYS,
+    ipp_settings,
+    parse_settings,
+    snmp_settings,
+    snmp_v3_problem,
+)
 from fleetcheck.core.inventory.skips import parse_skips
 from fleetcheck.core.inventory.sshconfig import SshConfigError, SshConfigResolver
 from fleetcheck.core.inventory.yamlsrc import did_you_mean, fail, is_null, mapping, position
-from fleetcheck.core.kinds import HOST_KINDS, printer_kinds, ssh_kinds
+from fleetcheck.core.kinds import HOST_KINDS, KINDS, printer_kinds, ssh_kinds
 
 HOST_KEYS = ("name", "address", "kind", *SETTINGS_KEYS, "site", "tags", "notes", "thresholds", "skip")
 # kinds reached over SSH: a host without address is looked up in the ssh config
@@ -109,9 +115,19 @@ def build_host(doc: Document, index: int, node: Node, shared: Shared) -> Host:
     layers.append(("host", host_levels))
 
     snmp = ipp = None
-    if kind in PRINT_KINDS or "snmp" in own:
+    # a printer is checked over the protocols configured for it (here or in `defaults:`);
+    # with neither configured, over both at their defaults
+    printer = kind in KINDS and KINDS[kind].transport == "snmp"
+    has_snmp = "snmp" in own or (printer and "snmp" in doc.defaults)
+    has_ipp = "ipp" in own or (printer and "ipp" in doc.defaults)
+    both = printer and not has_snmp and not has_ipp
+    if has_snmp or both or (kind in PRINT_KINDS and not printer):
         snmp = snmp_settings(doc.defaults.get("snmp", {}), own.get("snmp", {}))
-    if kind in PRINT_KINDS or "ipp" in own:
+        v3_problem = snmp_v3_problem(snmp)
+        if v3_problem:
+            where = pairs["snmp"][1] if "snmp" in pairs else node
+            fail(label, where, f"{path}.snmp", v3_problem)
+    if has_ipp or both or (kind in PRINT_KINDS and not printer):
         ipp = ipp_settings(doc.defaults.get("ipp", {}), own.get("ipp", {}))
     line, _col = position(node)
     return Host(

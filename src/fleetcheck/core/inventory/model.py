@@ -28,9 +28,16 @@ class SecretRef:
 class SnmpSettings:
     community: str = field(default="public", repr=False)  # a shared secret: never printed
     port: int = 161
-    version: str = "2c"
-    timeout: float = 2.0
+    version: str = "2c"  # "1", "2c" or "3"
+    timeout: float = 1.0  # per try: a dead printer costs timeout × (retries + 1)
     retries: int = 1
+    # SNMPv3 (USM); passwords by reference only, like SSH passwords
+    user: str | None = None
+    auth_protocol: str = "none"  # none md5 sha sha224 sha256 sha384 sha512
+    auth_password: SecretRef | None = None
+    priv_protocol: str = "none"  # none des 3des aes aes128 aes192 aes256
+    priv_password: SecretRef | None = None
+    context: str = ""  # SNMPv3 context name (most printers: empty)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,9 +19,12 @@ SETTINGS_KEYS = (
     "user", "port", "identity_file", "known_hosts", "jump_host",
     "timeout", "connect_timeout", "password", "snmp", "ipp", "always_on",
 )
-SNMP_KEYS = ("community", "port", "version", "timeout", "retries")
+SNMP_KEYS = ("community", "port", "version", "timeout", "retries", "user", "auth_protocol", "auth_password",
+             "priv_protocol", "priv_password", "context")
 IPP_KEYS = ("port", "path", "tls")
-SNMP_VERSIONS = ("1", "2c")
+SNMP_VERSIONS = ("1", "2c", "3")
+SNMP_AUTH = ("none", "md5", "sha", "sha224", "sha256", "sha384", "sha512")
+SNMP_PRIV = ("none", "des", "3des", "aes", "aes128", "aes192", "aes256")
 
 Pairs = dict[str, tuple[Node, Node]]
 
@@ -41,15 +44,25 @@ def _snmp(label: str, node: Node, path: str) -> dict[str, Any]:
             out[key] = fields.port(label, value, here)
         elif key == "version":
             if not isinstance(value, ScalarNode):
-                fail(label, value, here, "must be '1' or '2c'")
+                fail(label, value, here, "must be '1', '2c' or '3'")
             version = str(value.value).lower().removeprefix("v")
-            if version == "3":
-                fail(label, value, here, "SNMPv3 is not supported yet; use '1' or '2c'")
             if version == "2":
                 version = "2c"
             if version not in SNMP_VERSIONS:
-                fail(label, value, here, "must be '1' or '2c'")
+                fail(label, value, here, "must be '1', '2c' or '3'")
             out[key] = version
+        elif key == "user":
+            out[key] = fields.text(label, value, here, "an SNMPv3 user name")
+        elif key == "context":
+            out[key] = fields.text(label, value, here, "an SNMPv3 context name")
+        elif key in ("auth_protocol", "priv_protocol"):
+            allowed = SNMP_AUTH if key == "auth_protocol" else SNMP_PRIV
+            proto = fields.text(label, value, here, "a protocol name").lower().replace("-", "")
+            if proto not in allowed:
+                fail(label, value, here, f"must be one of {', '.join(allowed)}")
+            out[key] = proto
+        elif key in ("auth_password", "priv_password"):
+            out[key] = fields.secret_ref(label, value, here)
         elif key == "timeout":
             out[key] = fields.seconds(label, value, here)
         else:  # retries
@@ -108,6 +121,20 @@ def snmp_settings(*layers: dict[str, Any]) -> SnmpSettings:
     for layer in layers:
         merged.update(layer)
     return SnmpSettings(**merged)
+
+
+def snmp_v3_problem(settings: SnmpSettings) -> str | None:
+    """What is missing for SNMPv3 (a `user`; a password for each protocol other than none)."""
+    if settings.version != "3":
+        return None
+    if not settings.user:
+        return "SNMPv3 needs `user`"
+    if settings.auth_protocol != "none" and settings.auth_password is None:
+        return f"auth_protocol {settings.auth_protocol} needs `auth_password: {{env: VARIABLE}}`"
+    no_auth = settings.auth_protocol == "none"
+    if settings.priv_protocol != "none" and (no_auth or settings.priv_password is None):
+        return "priv_protocol needs an auth_protocol and `priv_password: {env: VARIABLE}`"
+    return None
 
 
 def ipp_settings(*layers: dict[str, Any]) -> IppSettings:

@@ -17,6 +17,7 @@ connection is still encrypted.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import ssl
 import struct
@@ -211,10 +212,8 @@ async def _exchange(target: IppTarget, body: bytes) -> tuple[int, bytes]:
         raise IppError(f"TLS error with {target.host}:{target.port}: {exc.reason}") from exc
     finally:
         writer.close()
-        try:
+        with contextlib.suppress(OSError, ssl.SSLError):
             await writer.wait_closed()
-        except (OSError, ssl.SSLError):
-            pass
 
 
 async def get_printer_attributes(target: IppTarget, attributes: tuple[str, ...]) -> tuple[IppAttributes, int]:

@@ -100,6 +100,7 @@ class SnmpV3:
     auth_key: str | None = field(default=None, repr=False)
     priv_protocol: str = "none"  # a key of PRIV_PROTOCOLS
     priv_key: str | None = field(default=None, repr=False)
+    context: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +152,12 @@ class SnmpSession:
                                privProtocol=PRIV_PROTOCOLS[t.v3.priv_protocol])
         return CommunityData(t.community, mpModel=0 if t.version == "1" else 1)
 
+    def _context(self) -> ContextData:
+        v3 = self.target.v3
+        if v3 is not None and v3.context:
+            return ContextData(contextName=v3.context.encode())
+        return ContextData()
+
     async def _target(self) -> UdpTransportTarget:
         if self._transport is None:
             try:
@@ -181,7 +188,7 @@ class SnmpSession:
         tgt = await self._target()
         self.requests += 1
         err_ind, err_status, err_index, binds = await get_cmd(
-            self.engine, self._auth(), tgt, ContextData(),
+            self.engine, self._auth(), tgt, self._context(),
             *(ObjectType(ObjectIdentity(o)) for o in oids), lookupMib=False)
         if (self.target.version == "1" and not err_ind and err_status and len(oids) > 1
                 and err_status.prettyPrint() == "noSuchName"):
@@ -197,7 +204,7 @@ class SnmpSession:
             return out
         if not err_ind and err_status and err_status.prettyPrint() == "noSuchName" and len(oids) == 1:
             return {oids[0]: MISSING}
-        self._check(err_ind, err_status, err_index, f"GET {' '.join(oids)}")
+        self._check(err_ind, err_status, err_index, f"GET {oids[0]}" + (" ..." if len(oids) > 1 else ""))
         return {str(name): _value(val) for name, val in binds}
 
     async def walk(self, base: str) -> list[tuple[str, SnmpValue]]:
@@ -207,10 +214,10 @@ class SnmpSession:
         rows: list[tuple[str, SnmpValue]] = []
         prefix = base + "."
         if self.target.version == "1":
-            walker = walk_cmd(self.engine, auth, tgt, ContextData(), ObjectType(ObjectIdentity(base)),
+            walker = walk_cmd(self.engine, auth, tgt, self._context(), ObjectType(ObjectIdentity(base)),
                               lexicographicMode=False, lookupMib=False)
         else:
-            walker = bulk_walk_cmd(self.engine, auth, tgt, ContextData(), 0, self.target.max_repetitions,
+            walker = bulk_walk_cmd(self.engine, auth, tgt, self._context(), 0, self.target.max_repetitions,
                                    ObjectType(ObjectIdentity(base)), lexicographicMode=False,
                                    lookupMib=False)
         async for err_ind, err_status, err_index, binds in walker:

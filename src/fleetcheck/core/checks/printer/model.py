@@ -96,10 +96,10 @@ def enum_text(table: dict[int, str], value: int | None) -> str:
     return table.get(value, f"unknown value {value}")
 
 
-def clean_text(raw: bytes | str | None) -> str:
+def clean_text(raw: object) -> str:
     """A printer string made safe to show: cut at the first NUL (HP pads with them), trimmed,
     decoded as UTF-8 or else Latin-1 (never fails), control characters escaped."""
-    if raw is None:
+    if not isinstance(raw, (bytes, str)):
         return ""
     if isinstance(raw, str):
         text = raw.split("\x00", 1)[0]
@@ -186,6 +186,7 @@ class Alert:
     time: int | None  # sysUpTime ticks (SNMP) / printer-up-time based (IPP)
     source: str
     evidence: tuple[Evidence, ...] = ()
+    group_index: int | None = None  # row of the group's table (for input: which tray)
 
 
 @dataclass(frozen=True, slots=True)

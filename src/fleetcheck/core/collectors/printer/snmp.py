@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from fleetcheck.core.printers.model import (
+from fleetcheck.core.checks.printer.model import (
     ALERT_CODES,
     ALERT_GROUPS,
     ALERT_SEVERITY,
@@ -142,13 +142,14 @@ def parse_snmp(target: str, sysvals: Mapping[str, SnmpValue], walked: Walked,
         err = row.get(2)
         p.error_state = err if isinstance(err, bytes) else None
         if p.device_status is None and p.printer_status is None:
-            status_part.missing = f"the printer reports neither hrDeviceStatus nor hrPrinterStatus for device {dev}"
+            status_part.missing = f"neither hrDeviceStatus nor hrPrinterStatus answered for device {dev}"
         if p.error_state is None:
             errors_part.missing = (f"the printer does not report hrPrinterDetectedErrorState "
                                    f"({HR_PRINTER}.2.{dev})")
     else:
-        why = why_types or why_printers or "no hrDeviceType row says hrDevicePrinter"
-        status_part.missing = errors_part.missing = f"no printer device found in HOST-RESOURCES-MIB: {why}"
+        why_dev = why_types or why_printers or "no hrDeviceType row says hrDevicePrinter"
+        why_dev = f"no printer device found in HOST-RESOURCES-MIB: {why_dev}"
+        status_part.missing = errors_part.missing = why_dev
 
     dev_idx = p.device_index
 
@@ -167,8 +168,7 @@ def parse_snmp(target: str, sysvals: Mapping[str, SnmpValue], walked: Walked,
     for key, row in sorted(_own_rows(_table(cover_rows, PRT_COVER), dev_idx).items()):
         st = _int(row.get(3))
         if st is not None:
-            p.covers.append((clean_text(row.get(2) if isinstance(row.get(2), bytes) else None) or f"cover {key}",
-                             st))
+            p.covers.append((clean_text(row.get(2)) or f"cover {key}", st))
     if cover_rows:
         status_part.evidence = (*status_part.evidence, _ev(target, f"walk {PRT_COVER}", cover_rows, observed))
 
@@ -232,7 +232,8 @@ def parse_snmp(target: str, sysvals: Mapping[str, SnmpValue], walked: Walked,
         p.alerts.append(Alert(key=key, severity=enum_text(ALERT_SEVERITY, sev),
                               group=enum_text(ALERT_GROUPS, grp), code=enum_text(ALERT_CODES, code),
                               code_num=code, description=descr, time=_int(row.get(9)), source="snmp",
-                              evidence=(_ev(target, f"alert {key}", raw_rows, observed),)))
+                              evidence=(_ev(target, f"alert {key}", raw_rows, observed),),
+                              group_index=_int(row.get(5))))
 
     # --- page counter: prtMarkerLifeCount of the first marker
     mk_rows, why = rows_of(PRT_MARKER, "prtMarkerTable")

@@ -9,8 +9,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from fleetcheck.core.checks.printer.model import (
+    Alert,
+    IppPrinter,
+    Reason,
+    Supply,
+    Tray,
+    clean_text,
+    guess_colour,
+)
 from fleetcheck.core.ipp.client import IppAttributes, IppTarget, IppValue, first, get_printer_attributes
-from fleetcheck.core.printers.model import Alert, IppPrinter, Reason, Supply, Tray, clean_text, guess_colour
 from fleetcheck.core.results import Evidence, utcnow
 
 ATTRIBUTES = (
@@ -98,7 +106,8 @@ def parse_ipp(uri: str, attrs: IppAttributes, observed: datetime) -> IppPrinter:
     types = attrs.get("marker-types", [])
     colours = attrs.get("marker-colors", [])
     for i, name in enumerate(names):
-        level = levels[i] if i < len(levels) and isinstance(levels[i], int) else None
+        lv = levels[i] if i < len(levels) else None
+        level = lv if isinstance(lv, int) and not isinstance(lv, bool) else None
         mtype = str(types[i]) if i < len(types) else "not reported"
         colour = str(colours[i]) if i < len(colours) else ""
         text = clean_text(name)

@@ -1,0 +1,79 @@
+"""The printer's alert table (prtAlertTable / IPP printer-alert): critical → CRIT, warning → WARN.
+
+Severity, group and code are shown as words; out-of-range values stay visible as
+numbers ("unknown value 255") and never crash. Alerts that only say the printer is
+sleeping, warming up or ready are not problems (Brother's "Sleep" row with
+severity 255 and code -1 is one of those).
+"""
+
+from __future__ import annotations
+
+from fleetcheck.core.checks.printer import result
+from fleetcheck.core.checks.printer.model import Alert, PrinterData
+from fleetcheck.core.results import CheckResult, Evidence
+from fleetcheck.core.states import State, worst
+
+ALERTS_ID = "printer.alerts"
+BENIGN_CODES = frozenset({"subunitPowerSaver", "subunitWarmingUp", "powerUp", "printerReadyToPrint",
+                          "coverClosed", "doorClosed", "interlockClosed", "subunitTurnedOn",
+                          "configurationChange", "alertRemovalOfBinaryChangeEntry"})
+BENIGN_WORDS = ("sleep", "energiespar", "power sav", "ready", "bereit", "warming up")
+
+
+def alert_state(a: Alert, manual_trays: frozenset[int] = frozenset()) -> State:
+    text = a.description.lower()
+    if a.code in BENIGN_CODES or any(w in text for w in BENIGN_WORDS):
+        return State.OK
+    if a.group == "input" and a.group_index in manual_trays and a.severity != "critical":
+        return State.OK  # "load the bypass tray" on an empty bypass tray: normal (HP, Samsung)
+    if a.severity == "critical":
+        return State.CRIT
+    if a.severity in ("warning", "warningBinaryChangeEvent"):
+        return State.WARN
+    return State.OK  # other / out of range: shown, not alarmed
+
+
+def describe(a: Alert) -> str:
+    text = a.description or a.code
+    return f"{text} [{a.severity}, {a.group}, {a.code}]"
+
+
+def alert_key(a: Alert) -> str:
+    """What identifies one alert across scans (for 'new since the previous scan')."""
+    return f"{a.source}:{a.code}:{a.group}:{a.description}"
+
+
+def check_alerts(data: PrinterData) -> CheckResult:
+    alerts: list[Alert] = []
+    ev: tuple[Evidence, ...] = ()
+    whys: list[str] = []
+    answered = False
+    if data.snmp is not None:
+        part = data.snmp.part("alerts")
+        ev += part.evidence
+        if part.missing:
+            whys.append(f"SNMP: {part.missing}")
+        else:
+            answered = True
+            alerts += data.snmp.alerts
+    if data.ipp is not None:
+        ev += data.ipp.evidence
+        if data.ipp.alerts or not answered:
+            # IPP printer-alert is optional (PWG 5100.9): its absence alone proves nothing
+            if data.ipp.alerts:
+                answered = True
+                alerts += data.ipp.alerts
+            else:
+                whys.append("IPP: the printer does not offer printer-alert")
+    if not answered:
+        return result(ALERTS_ID, State.UNKNOWN, "printer.alerts.unknown", {}, ev, reason="; ".join(whys))
+    if not alerts:
+        return result(ALERTS_ID, State.OK, "printer.alerts.none", {}, ev)
+    manual = frozenset(int(t.key.rsplit(".", 1)[-1]) for t in (data.snmp.trays if data.snmp else [])
+                       if t.manual and t.key.rsplit(".", 1)[-1].isdigit())
+    states = {id(a): alert_state(a, manual) for a in alerts}
+    ranked = sorted(alerts, key=lambda a: -states[id(a)].rank)
+    state = worst(states.values(), default=State.OK)
+    listed = "; ".join(describe(a) for a in ranked)
+    return result(ALERTS_ID, state, "printer.alerts.found", {"alerts": listed},
+                  ev, details="\n".join(f"{states[id(a)].value}: {describe(a)}" for a in ranked))

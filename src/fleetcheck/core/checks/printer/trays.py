@@ -1,0 +1,74 @@
+"""Input trays: an empty main tray is a problem (CRIT), an empty bypass/manual tray is not."""
+
+from __future__ import annotations
+
+from fleetcheck.core.checks import num
+from fleetcheck.core.checks.printer import result
+from fleetcheck.core.checks.printer.model import (
+    LEVEL_UNKNOWN,
+    NO_RESTRICTION,
+    SOME_REMAINING,
+    PrinterData,
+    Tray,
+)
+from fleetcheck.core.results import CheckResult
+from fleetcheck.core.states import State
+
+TRAY_ID = "printer.tray"
+TRAYS_ID = "printer.trays"
+
+
+def _level(t: Tray) -> str:
+    if t.level is None:
+        return "level not reported"
+    if t.level == SOME_REMAINING:
+        return "some paper"
+    if t.level == NO_RESTRICTION:
+        return "no restriction reported"
+    if t.level == LEVEL_UNKNOWN or t.level < 0:
+        return "level unknown"
+    if t.max and t.max > 0:
+        return f"{t.level} of {t.max} sheets ({num(round(100 * t.level / t.max))} %)"
+    return f"{t.level} sheets"
+
+
+def check_tray(t: Tray, item: str) -> CheckResult:
+    cid = f"{TRAY_ID}:{item}"
+    p = {"name": item, "level": _level(t)}
+    raw = f"type {t.type}, level {t.level}, max {t.max}, status {t.status}"
+    if t.manual:
+        return result(cid, State.OK, "printer.tray.bypass", p, t.evidence, details=raw)
+    if t.level == 0:
+        return result(cid, State.CRIT, "printer.tray.empty", p, t.evidence, details=raw)
+    if t.level is None or t.level == LEVEL_UNKNOWN or t.level < SOME_REMAINING:
+        if t.critical_alert:
+            return result(cid, State.CRIT, "printer.tray.ok", {**p, "level": f"{p['level']}, critical alert"},
+                          t.evidence, details=raw)
+        return result(cid, State.UNKNOWN, "printer.tray.unknown", p, t.evidence, details=raw,
+                      reason="the printer reports the paper level as unknown (-2)"
+                      if t.level == LEVEL_UNKNOWN else "the printer reports no paper level")
+    return result(cid, State.OK, "printer.tray.ok", p, t.evidence, details=raw)
+
+
+def check_trays(data: PrinterData) -> list[CheckResult]:
+    trays: list[Tray] = []
+    whys: list[str] = []
+    if data.snmp is not None:
+        trays = data.snmp.trays
+        if not trays:
+            whys.append(f"SNMP: {data.snmp.part('trays').missing or 'the input table has no rows'}")
+    if not trays and data.ipp is not None:
+        trays = [t for t in data.ipp.trays if t.name != "auto"]  # "auto" is tray selection, not a tray
+        if not trays:
+            whys.append("IPP: the printer reports no printer-input-tray")
+    if not trays:
+        ev = data.snmp.part("trays").evidence if data.snmp is not None else ()
+        ev += data.ipp.evidence if data.ipp is not None else ()
+        return [result(TRAYS_ID, State.UNKNOWN, "printer.trays.unknown", {}, ev,
+                       reason="; ".join(whys) or "no protocol answered")]
+    seen: dict[str, int] = {}
+    out = []
+    for t in trays:
+        seen[t.name] = seen.get(t.name, 0) + 1
+        out.append(check_tray(t, t.name if seen[t.name] == 1 else f"{t.name} #{seen[t.name]}"))
+    return out
