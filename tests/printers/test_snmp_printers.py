@@ -195,7 +195,7 @@ def test_snmpv3_auth_priv_with_secret_by_reference(tmp_path: Path, capsys: pytes
         assert host["reachability"] == "reachable" and host["state"] == "OK"
         monkeypatch.setenv("LP_AUTH", "wrong-password")
         bad = scan(tmp_path, capsys, hosts)["by_name"]["v3"]
-        assert bad["reachability"] == "unreachable"
+        assert bad["reachability"] in ("unreachable", "switched_off")  # USM: a wrong key gets no answer
         assert "authpass" not in str(bad) and "wrong-password" not in str(bad)
     finally:
         sim.stop()
@@ -207,9 +207,12 @@ def test_dead_printer_costs_one_timeout_and_says_why(tmp_path: Path,
     hosts = (f"  - {{name: dead, kind: printer, address: 127.0.0.1, snmp: {{port: {port}, timeout: 0.3, "
              f"retries: 1}}}}\n")
     host = scan(tmp_path, capsys, hosts)["by_name"]["dead"]
-    assert host["reachability"] == "unreachable"
+    # silence from a printer: maybe switched off for the night (UNKNOWN), unless it should always be on
+    assert host["reachability"] == "switched_off" and host["state"] == "UNKNOWN"
     summary = host["checks"][0]["summary"]
     assert "no SNMP answer" in summary and "0.3 s × 2 tries" in summary
+    always = hosts.replace("kind: printer,", "kind: printer, always_on: true,")
+    assert scan(tmp_path, capsys, always)["by_name"]["dead"]["reachability"] == "unreachable"
 
 
 def test_restart_pages_and_new_alerts_over_time(snmpsim: Snmpsim, tmp_path: Path,

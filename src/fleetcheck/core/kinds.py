@@ -49,8 +49,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("linux", "a Linux server or PC over SSH", "ssh", _SSH, _POSIX, always_on=True),
     Kind("windows", "a Windows PC or server over OpenSSH", "ssh", _SSH, _WINDOWS, always_on=False),
     Kind("macos", "a Mac over SSH", "ssh", _SSH, _POSIX, always_on=False),
-    Kind("printer", "a network printer (SNMP, IPP)", "snmp", "fleetcheck.core.collectors.printer:PrinterCollector",
-         None, always_on=False, printer=True),
+    Kind("printer", "a network printer (SNMP, IPP)", "snmp",
+         "fleetcheck.core.collectors.printer:PrinterCollector", None, always_on=False, printer=True),
     Kind("printserver", "a CUPS print server over SSH", "ssh", _SSH, _POSIX, always_on=True, printer=True),
 )}
 

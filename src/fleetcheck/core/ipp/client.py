@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import itertools
 import ssl
 import struct
@@ -48,9 +49,10 @@ _ids = itertools.count(1)
 class IppError(Exception):
     """The printer did not answer IPP, or answered something that is not IPP."""
 
-    def __init__(self, message: str, refused: bool = False) -> None:
+    def __init__(self, message: str, refused: bool = False, silent: bool = False) -> None:
         super().__init__(message)
         self.refused = refused  # connection refused / reset: IPP is not served there
+        self.silent = silent  # nothing answered at all (timeout, no route): maybe switched off
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +199,9 @@ async def _exchange(target: IppTarget, body: bytes) -> tuple[int, bytes]:
     except ssl.SSLError as exc:
         raise IppError(f"TLS handshake with {target.host}:{target.port} failed: {exc.reason}") from exc
     except OSError as exc:
-        raise IppError(f"cannot connect to {target.host}:{target.port}: {exc.strerror or exc}") from exc
+        silent = exc.errno in (errno.EHOSTUNREACH, errno.ENETUNREACH, errno.ETIMEDOUT)
+        raise IppError(f"cannot connect to {target.host}:{target.port}: {exc.strerror or exc}",
+                       silent=silent) from exc
     try:
         host = f"[{target.host}]" if ":" in target.host else target.host
         head = (f"POST {target.path} HTTP/1.1\r\nHost: {host}:{target.port}\r\n"
@@ -222,7 +226,7 @@ async def get_printer_attributes(target: IppTarget, attributes: tuple[str, ...])
     try:
         code, data = await asyncio.wait_for(_exchange(target, body), target.timeout)
     except TimeoutError as exc:
-        raise IppError(f"no IPP answer from {target.uri} within {target.timeout:g} s") from exc
+        raise IppError(f"no IPP answer from {target.uri} within {target.timeout:g} s", silent=True) from exc
     if code == 426:
         raise IppError(f"{target.uri}: the printer requires TLS (HTTP 426): use ipp tls: true")
     if code != 200:

@@ -31,7 +31,15 @@ from fleetcheck.core.contracts import Collection, Unreachable
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.ipp.client import IppError, IppTarget
 from fleetcheck.core.results import CheckResult, Evidence, utcnow
-from fleetcheck.core.snmp.client import SnmpError, SnmpSession, SnmpTarget, SnmpV3, close_engine, new_engine
+from fleetcheck.core.snmp.client import (
+    SnmpError,
+    SnmpSession,
+    SnmpTarget,
+    SnmpTimeout,
+    SnmpV3,
+    close_engine,
+    new_engine,
+)
 from fleetcheck.core.ssh.auth import SecretError, resolve_secret
 from fleetcheck.core.states import Reachability, State
 
@@ -62,31 +70,32 @@ class PrinterCollector:
             v3 = SnmpV3(user, s.auth_protocol, auth, s.priv_protocol, priv, s.context)
         return SnmpTarget(host.address, s.port, s.version, s.community, v3, s.timeout, s.retries)
 
-    async def _snmp(self, host: Host, budget: float) -> tuple[Any, str | None]:
+    async def _snmp(self, host: Host, budget: float) -> tuple[Any, str | None, bool]:
+        """(parsed printer, why not, whether nothing answered at all)."""
         try:
             target = self._snmp_target(host)
         except SecretError as exc:
-            return None, f"SNMPv3 password: {exc}"
+            return None, f"SNMPv3 password: {exc}", False
         if self._engine is None:
             self._engine = new_engine()
         session = SnmpSession(self._engine, target)
         try:
-            return await asyncio.wait_for(read_snmp(session), budget), None
+            return await asyncio.wait_for(read_snmp(session), budget), None, False
         except TimeoutError:
-            return None, f"{target.describe()}: not finished within the host deadline ({budget:.1f} s)"
+            return None, f"{target.describe()}: not finished within the host deadline ({budget:.1f} s)", False
         except SnmpError as exc:
-            return None, f"{target.describe()}: {exc}"
+            return None, f"{target.describe()}: {exc}", isinstance(exc, SnmpTimeout)
         finally:
             self.snmp_requests += session.requests
 
-    async def _ipp(self, host: Host, budget: float) -> tuple[Any, str | None]:
+    async def _ipp(self, host: Host, budget: float) -> tuple[Any, str | None, bool]:
         s = host.ipp
         assert s is not None
         target = IppTarget(host.address, s.port, s.path, s.tls, min(IPP_TIMEOUT, budget))
         try:
-            return await read_ipp(target), None
+            return await read_ipp(target), None, False
         except IppError as exc:
-            return None, str(exc)
+            return None, str(exc), exc.silent
 
     async def collect(self, host: Host, ctx: Any) -> Collection:
         budget = max(0.1, ctx.remaining() - MARGIN)
@@ -98,7 +107,7 @@ class PrinterCollector:
         if host.ipp is not None:
             jobs.append(self._ipp(host, budget))
         answers = await asyncio.gather(*jobs)
-        for proto, (parsed, error) in zip(protocols, answers, strict=True):
+        for proto, (parsed, error, _silent) in zip(protocols, answers, strict=True):
             if proto == "snmp":
                 data.snmp, data.snmp_error = parsed, error
             else:
@@ -106,10 +115,12 @@ class PrinterCollector:
         if data.snmp is None and data.ipp is None:
             errors = (("snmp", data.snmp_error), ("ipp", data.ipp_error))
             failures = [f"{p.upper()}: {e}" for p, e in errors if e]
-            reach = Reachability.UNREACHABLE
-            raise Unreachable(reach, "; ".join(failures) or "no protocol configured",
+            # silence on every protocol (SNMP timeout, IPP timeout / no route) may be a printer
+            # switched off for the night; a refused connection or an IPP error means it is on
+            silent = all(s for _p, _e, s in answers)
+            raise Unreachable(Reachability.UNREACHABLE, "; ".join(failures) or "no protocol configured",
                               "check the printer is on and that SNMP/IPP are enabled with these settings",
-                              "\n".join(failures))
+                              "\n".join(failures), no_answer=silent)
         now = utcnow()
         previous = _previous_printer_facts(ctx)
         checks, restart_times = judge(data, host, previous, now)
