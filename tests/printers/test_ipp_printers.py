@@ -36,7 +36,8 @@ def test_idle_printer_over_ipp_only(ippeve: IppEvePrinter, tmp_path: Path,
     host = scan(tmp_path, capsys, ipp_host("ipp", ippeve.port))["by_name"]["ipp"]
     c = checks(host)
     assert host["reachability"] == "reachable"
-    assert c["printer.status"]["state"] == "OK" and "idle (IPP printer-state)" in c["printer.status"]["summary"]
+    assert c["printer.status"]["state"] == "OK"
+    assert "idle (IPP printer-state)" in c["printer.status"]["summary"]
     assert c["printer.conditions"]["state"] == "OK"
     assert c["printer.supply:Black Toner"]["state"] == "OK"  # printer-supply level 75 %
     assert c["printer.tray:main"]["state"] == "OK"
@@ -61,7 +62,8 @@ def test_media_empty_and_toner_low(ippeve: IppEvePrinter, tmp_path: Path,
     assert "out of paper (IPP media-empty-report)" in cond["summary"]
     assert "toner/ink low (IPP toner-low-report)" in cond["summary"]
     assert c["printer.tray:main"]["state"] == "CRIT"
-    assert c["printer.supply:Black Toner"]["state"] == "CRIT" and "5 %" in c["printer.supply:Black Toner"]["summary"]
+    toner = c["printer.supply:Black Toner"]
+    assert toner["state"] == "CRIT" and "5 %" in toner["summary"]
     assert c["printer.tray:by-pass-tray"]["state"] == "OK"
 
 
