@@ -53,16 +53,49 @@ def parse_chronyc(text: str) -> ClockState:
     raise ValueError("no 'Leap status' line in chronyc tracking output")
 
 
-def check_clock(clock: ClockState, skew_s: float | None, evidence: EvidenceArg) -> list[CheckResult]:
+def parse_ntpq(text: str) -> ClockState:
+    """`ntpq -pn`: the peer marked '*' is the one the clock is synchronised to."""
+    peers = [line for line in text.splitlines()[2:] if line.strip()]
+    if not peers:
+        raise ValueError("ntpq listed no peers")
+    chosen = next((p.split()[0] for p in peers if p.startswith("*")), None)
+    return ClockState(chosen is not None, True, "ntpq", f"system peer {chosen[1:]}" if chosen else
+                      f"{len(peers)} peers, none selected")
+
+
+def parse_ntpctl(text: str) -> ClockState:
+    """OpenNTPD's `ntpctl -s status`: '... clock synced, stratum 3' or 'clock unsynced'."""
+    low = text.lower()
+    if "clock unsynced" in low:
+        return ClockState(False, True, "ntpctl", text.strip().splitlines()[-1])
+    if "clock synced" in low:
+        return ClockState(True, True, "ntpctl", text.strip().splitlines()[-1])
+    raise ValueError("no 'clock synced' or 'clock unsynced' in ntpctl output")
+
+
+def check_clock(clock: ClockState, skew_s: float | None, evidence: EvidenceArg, tried: str = "",
+                daemons: tuple[str, ...] | None = None) -> list[CheckResult]:
+    """`clock.sync`. With no readable sync status the host is judged on its measured skew alone;
+    `tried` says what was asked, `daemons` which time daemons run (None: the probe never got as
+    far as listing them, so a small skew alone is no OK)."""
     metrics = () if skew_s is None else (Metric.of("skew", round(skew_s, 1), "s"),)
     shown = skew_s is not None and abs(skew_s) > SHOWN_SKEW_S
     skew_text = f", {abs(skew_s or 0):.0f} s off the scanner's clock" if shown else ""
     skewed = skew_s is not None and abs(skew_s) > MAX_SKEW_S
     if clock.synchronized is None:
-        return [judged(CHECK_ID, State.WARN if skewed else State.UNKNOWN,
-                       f"clock sync not checked{skew_text}", evidence, metrics=metrics,
-                       reason="neither timedatectl nor chronyc answered",
-                       fix="enable systemd-timesyncd or install chrony")]
+        running = ("no time daemon list" if daemons is None else
+                   f"running: {', '.join(daemons)}" if daemons else
+                   "no ntpd, chronyd, openntpd or systemd-timesyncd running")
+        why = f"no sync status readable ({tried or 'nothing to ask'}); {running}"
+        fix = "install chrony (or enable systemd-timesyncd where systemd runs)" if daemons == () else None
+        if skew_s is None or (daemons is None and not skewed):
+            return [judged(CHECK_ID, State.UNKNOWN, f"clock sync not checked{skew_text}", evidence,
+                           metrics=metrics, reason=why, fix=fix)]
+        state = State.WARN if skewed else State.OK
+        summary = (f"clock {abs(skew_s):.0f} s off the scanner's clock (judged on the skew: "
+                   f"no sync status readable; limit {MAX_SKEW_S:.0f} s)")
+        return [judged(CHECK_ID, state, summary, evidence, metrics=metrics, details=why,
+                       fix=fix if skewed else None)]
     if not clock.synchronized:
         why = " (NTP is disabled)" if clock.ntp_enabled is False else ""
         return [judged(CHECK_ID, State.WARN, f"clock is NOT synchronised{why}{skew_text} ({clock.source})",

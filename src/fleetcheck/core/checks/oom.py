@@ -12,10 +12,11 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
-from fleetcheck.core.checks import EvidenceArg
+from fleetcheck.core.checks import EvidenceArg, judged, levels_note
 from fleetcheck.core.checks.crash_events import CrashEvent, in_window, judge_events
 from fleetcheck.core.checks.journal import LogEntry
-from fleetcheck.core.results import CheckResult
+from fleetcheck.core.ranges import evaluate
+from fleetcheck.core.results import CheckResult, Metric
 from fleetcheck.core.thresholds import Thresholds
 
 CHECK_ID = "oom.kills"
@@ -51,3 +52,21 @@ def check_oom(entries: Sequence[LogEntry], since: datetime, until: datetime, thr
         extra.append(coverage)
     return [judge_events(CHECK_ID, events, "oom.kills", thresholds, "OOM kill", since, until, evidence,
                          extra_details="\n".join(extra))]
+
+
+def check_oom_counter(counter: int, boot: datetime, since: datetime, thresholds: Thresholds,
+                      evidence: EvidenceArg, log_problem: str) -> CheckResult | None:
+    """`oom.kills` from /proc/vmstat's oom_kill (world-readable, counts since boot) when the kernel
+    log cannot be read: a full answer when the boot lies inside the window, or when the counter
+    is 0 (none since boot is none in the window). Otherwise None: the kills cannot be placed."""
+    if boot < since and counter > 0:
+        return None
+    levels = thresholds.levels("oom.kills")
+    state = evaluate(counter, levels.warn, levels.crit)
+    noun = "OOM kill" if counter == 1 else "OOM kills"
+    summary = (f"{'no' if counter == 0 else counter} {noun} since boot {boot:%Y-%m-%d %H:%M} UTC "
+               f"(/proc/vmstat oom_kill) {levels_note(state, levels)}")
+    details = (f"/proc/vmstat oom_kill = {counter} since the current boot; the kernel log, which would name "
+               f"the killed processes, was not read: {log_problem}")
+    metric = Metric.of("oom_kills", counter, "", levels.warn, levels.crit, 0)
+    return judged(CHECK_ID, state, summary, evidence, metrics=(metric,), details=details)

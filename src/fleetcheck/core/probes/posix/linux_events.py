@@ -9,6 +9,7 @@ kernel lines then come from dmesg if that is allowed. Without systemd, dmesg
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from fleetcheck.core.checks import coredumps, kernel, oom, reboots
 from fleetcheck.core.checks.journal import LogEntry, parse_dmesg, parse_journal_json
@@ -107,7 +108,8 @@ def _kernel_source(ctx: Ctx, systemd: bool) -> tuple[Section | None, list[LogEnt
         denied = _denied_result(kernel.CHECK_ID, "kernel errors", journal, ctx)
     if dmesg is None:
         return journal, None, "", denied or no_section(kernel.CHECK_ID, "kernel errors")
-    bad = problem(dmesg, kernel.CHECK_ID, "kernel errors", ctx.observed, fix_denied=kernel.RESTRICT_FIX)
+    bad = problem(dmesg, kernel.CHECK_ID, "kernel errors", ctx.observed,
+                  fix_denied=kernel.RESTRICT_FIX if journal is not None else kernel.DMESG_FIX)
     if bad is not None:
         if denied is not None:  # both refused: say both
             bad = CheckResult.unknown(kernel.CHECK_ID, denied.summary, f"{denied.reason}; and {bad.reason}",
@@ -123,16 +125,14 @@ def kernel_and_oom(ctx: Ctx, systemd: bool) -> list[CheckResult]:
     sec, entries, coverage, bad = _kernel_source(ctx, systemd)
     if entries is not None and len(entries) >= KERNEL_LINES and not coverage:
         coverage = f"only the newest {KERNEL_LINES} kernel log lines were read: older ones are not counted"
+    mem, vm = ctx.sec("meminfo"), ctx.sec("vmstat")
+    counter = None
+    if vm is not None and vm.text.startswith("oom_kill ") and vm.text.split()[1].isdigit():
+        counter = int(vm.text.split()[1])
     if entries is None or sec is None:
         assert bad is not None
-        oom_bad = CheckResult.unknown(oom.CHECK_ID, bad.summary.replace("kernel errors", "OOM kills"),
-                                      bad.reason or "kernel log unreadable", bad.fix, bad.evidence)
-        return [bad, oom_bad]
-    mem, vm = ctx.sec("meminfo"), ctx.sec("vmstat")
+        return [bad, _oom_without_log(ctx, bad, counter, vm)]
     corrupted = meminfo_values(mem.text).get("HardwareCorrupted") if mem is not None else None
-    counter = None
-    if vm is not None and vm.text.startswith("oom_kill "):
-        counter = int(vm.text.split()[1])
     scope = "dmesg: current boot only" if coverage == DMESG_ONLY else ""
     judged = entries
 
@@ -147,6 +147,27 @@ def kernel_and_oom(ctx: Ctx, systemd: bool) -> list[CheckResult]:
 
     return (guarded(ctx, sec, kernel.CHECK_ID, "kernel errors", lambda: judged, judge_kernel)
             + guarded(ctx, sec, oom.CHECK_ID, "OOM kills", lambda: judged, judge_oom))
+
+
+def _oom_without_log(ctx: Ctx, bad: CheckResult, counter: int | None, vm: Section | None) -> CheckResult:
+    """The kernel log is unreadable: /proc/vmstat's counter answers when it can, else UNKNOWN."""
+    reason = bad.reason or "kernel log unreadable"
+    up = ctx.sec("uptime")
+    if counter is not None and vm is not None and up is not None and up.text.split():
+        try:
+            boot = ctx.until - timedelta(seconds=float(up.text.split()[0]))
+        except ValueError:
+            boot = None
+        if boot is not None:
+            found = oom.check_oom_counter(counter, boot, ctx.since, ctx.thresholds,
+                                          [vm.evidence(ctx.observed), up.evidence(ctx.observed)], reason)
+            if found is not None:
+                return found
+            reason += (f"; /proc/vmstat counts {counter} OOM kills since boot {boot:%Y-%m-%d %H:%M} UTC, "
+                       "before the window starts, so they cannot be placed in it")
+    evidence = bad.evidence + ((vm.evidence(ctx.observed),) if vm is not None else ())
+    summary = bad.summary.replace("kernel errors", "OOM kills")
+    return CheckResult.unknown(oom.CHECK_ID, summary, reason, bad.fix, evidence)
 
 
 def _excerpt(entries: Sequence[LogEntry]) -> str:

@@ -12,7 +12,14 @@ import json
 from datetime import UTC, datetime
 
 from fleetcheck.core.checks import filesystem, load, mdraid, memory, services, smart, temperature, uptime
-from fleetcheck.core.checks.clock import ClockState, check_clock, parse_chronyc, parse_timedatectl
+from fleetcheck.core.checks.clock import (
+    ClockState,
+    check_clock,
+    parse_chronyc,
+    parse_ntpctl,
+    parse_ntpq,
+    parse_timedatectl,
+)
 from fleetcheck.core.checks.init_services import (
     check_init_failed,
     parse_rc_crashed,
@@ -305,21 +312,33 @@ def clock(ctx: Ctx) -> list[CheckResult]:
     if now.isdigit():
         skew = int(now) - ctx.scanner_now.timestamp()
     sources = [("timedatectl", parse_timedatectl), ("timedatectl_text", parse_timedatectl),
-               ("chronyc", parse_chronyc)]
+               ("chronyc", parse_chronyc), ("ntpq", parse_ntpq), ("ntpctl", parse_ntpctl)]
     evidence = []
+    tried = []
     for name, parser in sources:
         sec = ctx.sec(name)
         if sec is None or sec.missing or sec.exit_status != 0 or not sec.text.strip():
             if sec is not None:
                 evidence.append(sec.evidence(ctx.observed))
+                tool = sec.missing[0] if sec.missing else name.split("_")[0]
+                tried.append(f"{tool}: " + ("not installed" if sec.missing else
+                                            f"exit {sec.exit_status}" if sec.exit_status else "no output"))
             continue
         try:
             state = parser(sec.text)
-        except ValueError:
+        except ValueError as exc:
             evidence.append(sec.evidence(ctx.observed))
+            tried.append(f"{name}: {exc}")
             continue
         return check_clock(state, skew, [sec.evidence(ctx.observed)])
-    return check_clock(ClockState(None), skew, evidence)
+    listed = ctx.sec("time_daemons")
+    daemons = None if listed is None else tuple(line.strip() for line in listed.lines if line.strip())
+    if listed is not None:
+        evidence.append(listed.evidence(ctx.observed, raw="\n".join(daemons or ()) or "(none running)"))
+    if skew is not None:
+        evidence.append(Evidence.of("the host's `date +%s` against the scanner's clock",
+                                    f"host {now}, scanner {ctx.scanner_now.timestamp():.0f}", ctx.observed))
+    return check_clock(ClockState(None), skew, evidence, "; ".join(tried), daemons)
 
 
 def _sensors_json(text: str) -> list[temperature.Sensor]:

@@ -107,6 +107,7 @@ linux() {
     *) SYSTEMD=yes ;;
   esac
   if [ "$SYSTEMD" = yes ]; then linux_systemd; else linux_plain; fi
+  linux_time_sync
   if [ -d /var/crash ]; then  # Ubuntu's apport keeps crash reports here (it replaces systemd-coredump)
     sec apport
     echo '@@cmd stat -c %Y /var/crash/*.crash; head -c 16384 | grep -m 1 ^ExecutablePath:'
@@ -180,6 +181,16 @@ linux_plain() {
   sec chronyc; x 10 chronyc -n tracking
   linux_init_services
   linux_crash_recorders
+}
+
+# Time sync beyond timedatectl/chronyc: which daemons run (from /proc, BusyBox-safe) and the
+# query tools of ntpd (ntpq) and OpenNTPD (ntpctl) where installed.
+linux_time_sync() {
+  sec time_daemons
+  echo '@@cmd cat /proc/[0-9]*/comm | grep -E ntpd|chronyd|openntpd|systemd-timesyn|ptp4l'
+  cat /proc/[0-9]*/comm 2>/dev/null | sort -u | grep -E '^(ntpd|chronyd|openntpd|systemd-timesyn|ptp4l|phc2sys)$'
+  if have ntpq; then sec ntpq; x 10 ntpq -pn; fi
+  if have ntpctl; then sec ntpctl; x 10 ntpctl -s status; fi
 }
 
 # Without systemd-coredump: which crash recorders exist, so "none" says what was looked for.
