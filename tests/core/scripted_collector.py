@@ -9,7 +9,7 @@ exercised end to end without a network. Name prefixes:
   na-                           only N/A checks
   down-                         connection refused (unreachable)
   slow-                         OK after 0.2 s
-  prev-                         OK; the summary tells when the previous saved result started
+  prev-                         OK; the summary tells where history says its crash window starts
   hang-                         awaits forever (says so on stderr first)
   big-                          OK, 60 checks with 4 KiB evidence each (more than a pipe holds)
   block-                        blocks a pool thread for 60 s (like a hung read)
@@ -60,8 +60,8 @@ class ScriptedCollector:
         if prefix == "na":
             return Collection([_vm_temp()], {"os": "Scripted"})
         if prefix == "prev":
-            prev = ctx.previous
-            when = "none" if prev is None or prev.started is None else prev.started.isoformat()
+            read = ctx.windows.read.get("history.previous") if ctx.windows is not None else None
+            when = "none" if read is None else read.isoformat()
             return Collection([CheckResult("history.previous", State.OK, f"previous scan: {when}",
                                            evidence=(Evidence.of("history", when, kind="file"),))])
         if prefix == "big":

@@ -26,6 +26,7 @@ from fleetcheck.cli.output.nagios import perf_label, perf_number, perf_value
 from fleetcheck.core.collectors import registry
 from fleetcheck.core.results import ScanResult
 from fleetcheck.core.states import State
+from fleetcheck.store import ScanInfo, ScanStatus, open_store
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -62,9 +63,15 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
     return code, out, err
 
 
-def scans_in(history_dir: Path) -> list[Path]:
-    """Saved scan files (not the per-customer index), oldest first."""
-    return sorted(history_dir.glob("2*_*.json"))
+def scans_in(db: Path) -> list[ScanInfo]:
+    """Saved scans, newest first."""
+    if not db.exists():
+        return []
+    store = open_store(db, import_legacy=False)
+    try:
+        return store.list_scans()
+    finally:
+        store.close()
 
 
 # --- exit codes --------------------------------------------------------------------------
@@ -307,22 +314,25 @@ def test_host_and_scan_deadlines_via_cli(scripted: Path, capsys: pytest.CaptureF
 def test_history_saved_and_previous_result_reaches_the_next_scan(
         scripted: Path, capsys: pytest.CaptureFixture[str]) -> None:
     inv = write_inventory(scripted / "inv.yaml", ["prev-a"])
+    db = scripted / "home" / "history.sqlite3"
     code, out, _ = run_cli(capsys, "scan", str(inv), "-f", "json")
     first = json.loads(out)
     assert code == 0 and first["hosts"][0]["checks"][0]["summary"] == "previous scan: none"
-    saved = scans_in(scripted / "home" / "history")
-    assert len(saved) == 1 and saved[0].name.endswith("_scripted-test-gmbh.json")
-    assert json.loads(saved[0].read_text()) == first
+    (saved,) = scans_in(db)
+    assert saved.customer == "Scripted Test GmbH" and saved.status is ScanStatus.COMPLETE
+    store = open_store(db)
+    assert store.load_scan(saved.id).to_dict() == first
+    store.close()
 
     code, out, _ = run_cli(capsys, "scan", str(inv), "-f", "json")
     summary = json.loads(out)["hosts"][0]["checks"][0]["summary"]
-    assert summary.startswith("previous scan: " + first["hosts"][0]["started"][:19])
-    assert len(scans_in(scripted / "home" / "history")) == 2
+    assert summary.startswith("previous scan: " + first["hosts"][0]["finished"][:19])
+    assert len(scans_in(db)) == 2
 
     run_cli(capsys, "scan", str(inv), "-f", "json", "--no-history")
-    other = scripted / "elsewhere"
-    run_cli(capsys, "scan", str(inv), "-f", "json", "--history-dir", str(other))
-    assert len(scans_in(scripted / "home" / "history")) == 2
+    other = scripted / "elsewhere.db"
+    run_cli(capsys, "scan", str(inv), "-f", "json", "--db", str(other))
+    assert len(scans_in(db)) == 2
     assert len(scans_in(other)) == 1
 
 
@@ -417,7 +427,7 @@ def test_hung_thread_does_not_keep_the_process_alive(tmp_path: Path, spawn: Any)
     assert proc.returncode == 3, err
     doc = json.loads(out)
     assert doc["hosts"][0]["checks"][0]["reason"] == "timed out after 0.3 s"
-    assert len(scans_in(tmp_path / "home" / "history")) == 1  # saved before leaving
+    assert len(scans_in(tmp_path / "home" / "history.sqlite3")) == 1  # saved before leaving
 
 
 def test_reader_going_away_is_not_a_traceback(tmp_path: Path, spawn: Any) -> None:
@@ -488,7 +498,7 @@ def test_scan_this_machine_with_default_inventory(tmp_path: Path) -> None:
         assert c["evidence"] or c["reason"], c  # evidence, or why there is none
         assert c["state"] != "UNKNOWN" or c["reason"]
     assert res.returncode == State(doc["state"]).nagios_code, res.stderr
-    assert len(scans_in(tmp_path / "history")) == 1
+    assert len(scans_in(tmp_path / "history.sqlite3")) == 1
 
     table = subprocess.run([sys.executable, "-m", "fleetcheck", "scan", "--no-history"],
                            capture_output=True, text=True, timeout=120, cwd=REPO, env=env)

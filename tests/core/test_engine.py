@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 import pytest
 
 from fleetcheck.core.collectors.base import CollectContext
-from fleetcheck.core.contracts import Collection, Unreachable
+from fleetcheck.core.contracts import Collection, CrashWindows, Unreachable
 from fleetcheck.core.engine import REACHABILITY_CHECK, EngineOptions, ScanEngine
 from fleetcheck.core.events import (
     CheckFinished,
@@ -264,18 +264,18 @@ def test_no_collector_for_kind_is_not_checked_with_reason() -> None:
     assert srv.checks[0].reason == "the SSH collector could not load: No module named 'paramiko'"
 
 
-def test_previous_result_reaches_collector_and_its_failure_is_harmless() -> None:
-    prev = HostResult("a", "test", "a.example", Reachability.REACHABLE, (ok(),), T0, T0)
+def test_crash_windows_reach_collector_and_their_failure_is_harmless() -> None:
+    prev = CrashWindows({"oom.kills": T0})
     col = Behaviours({"a": returns(ok()), "b": returns(ok())})
 
-    def previous(h: Host) -> HostResult | None:
+    def windows(h: Host) -> CrashWindows | None:
         if h.name == "b":
             raise OSError("history unreadable")
         return prev
 
-    result, _ = scan({"test": col}, [host("a"), host("b")], previous=previous)
-    assert col.contexts["a"].previous is prev
-    assert col.contexts["b"].previous is None
+    result, _ = scan({"test": col}, [host("a"), host("b")], windows=windows)
+    assert col.contexts["a"].windows is prev
+    assert col.contexts["b"].windows is None
     assert all(h.state is State.OK for h in result.hosts)
 
 

@@ -28,7 +28,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("fleetcheck.core.probes", "fleetcheck.core.ssh",  # transports and probes, side by side
      "fleetcheck.core.snmp", "fleetcheck.core.ipp"),
     ("fleetcheck.core.collectors",),
-    ("fleetcheck.core.events", "fleetcheck.core.engine", "fleetcheck.core.history"),
+    ("fleetcheck.core.events", "fleetcheck.core.engine"),
     ("fleetcheck.store",),  # history behind one interface; SQL only inside its backends
     ("fleetcheck.core.session",),
     ("fleetcheck.tui",),

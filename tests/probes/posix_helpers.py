@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from fleetcheck.core.contracts import Collection, ProbeRun
+from fleetcheck.core.contracts import Collection, EventWindows, ProbeRun
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.probes.posix.probe import PROBE
 from fleetcheck.core.results import CheckResult
@@ -25,10 +25,10 @@ def target_now(text: str) -> datetime:
     return datetime.fromtimestamp(int(m.group(1)), UTC)
 
 
-def parse(text: str, kind: str = "linux", since: timedelta | datetime = timedelta(days=7),
+def parse(text: str, kind: str = "linux", since: timedelta | datetime | EventWindows = timedelta(days=7),
           exit_status: int | None = 0, truncated: bool = False, host: Host | None = None) -> Collection:
     now = target_now(text) if "now=" in text else datetime(2026, 11, 27, 4, 27, tzinfo=UTC)
-    start = since if isinstance(since, datetime) else now - since
+    start = since if isinstance(since, (datetime, EventWindows)) else now - since
     run = ProbeRun(PROBE.command(), text.encode(), b"", exit_status, truncated, now, now)
     return PROBE.parse(run, host or Host("h1", kind, "192.0.2.10"), start)
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from posix_helpers import checks, drop_section, parse, recorded, replace_section, states, target_now, us
 
+from fleetcheck.core.contracts import EventWindows
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.probes.posix.probe import COMMAND, PROBE
 from fleetcheck.core.ranges import Range
@@ -71,6 +72,18 @@ def test_events_before_the_window_are_not_counted_again():
     assert found["boot.unexpected"].state.value == "OK"
     assert found["apps.crashes"].state.value == "OK"
     assert "no unexpected reboots" in found["boot.unexpected"].summary
+
+
+def test_each_family_counts_from_its_own_window():
+    """#11 §4: the journal was last read a week ago (denied since), the kernel log 80 minutes ago."""
+    now = target_now(CRASHING)
+    recent = now - timedelta(minutes=80)
+    windows = EventWindows(now - timedelta(days=7), {"kernel.errors": recent, "boot.unexpected": recent})
+    found = checks(parse(CRASHING, since=windows))
+    assert found["kernel.errors"].state.value == "CRIT"  # the oops 60 min ago is inside its window
+    assert found["boot.unexpected"].state.value == "OK"  # both reboots were before its window
+    assert found["oom.kills"].state.value == "WARN"  # the OOM kill 2 h ago was never counted: still is
+    assert found["apps.crashes"].state.value == "WARN"
 
 
 def test_event_fingerprints_are_stable_between_parses():

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Sequence
 
 from fleetcheck.core.collectors.ssh import SshCollector, SshOptions
+from fleetcheck.core.contracts import CrashWindows
 from fleetcheck.core.engine import EngineOptions, ScanEngine
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.results import HostResult
@@ -19,10 +20,10 @@ def tiny_collector(options: SshOptions | None = None, probe: TinyProbe | None = 
 
 
 def scan(hosts: Sequence[Host], collector: SshCollector, host_timeout: float = 8.0,
-         close: bool = True, previous: dict[str, HostResult] | None = None) -> dict[str, HostResult]:
+         close: bool = True, windows: dict[str, CrashWindows] | None = None) -> dict[str, HostResult]:
     engine = ScanEngine({k: collector for k in collector.kinds},
                         EngineOptions(concurrency=16, host_timeout=host_timeout),
-                        previous=(lambda h: previous.get(h.name)) if previous else None)
+                        windows=(lambda h: windows.get(h.name)) if windows else None)
 
     async def go() -> dict[str, HostResult]:
         try:

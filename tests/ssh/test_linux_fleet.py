@@ -105,7 +105,7 @@ def test_scan_flags_exactly_the_crashing_and_failing_hosts(sshd_fleet, tmp_path)
 def test_rescan_does_not_count_the_same_crashes_again(sshd_fleet, tmp_path):
     fleet = sshd_fleet({"app-crashing": ROLES["app-crashing"]})
     inventory = fleet.write_inventory(tmp_path / "fleet.yaml")
-    history = ["--history-dir", str(tmp_path / "history")]
+    history = ["--db", str(tmp_path / "history.sqlite3")]
     _, first = _scan(inventory, tmp_path, *history)
     _, second = _scan(inventory, tmp_path, *history)
     before, after = _by_host(first)["app-crashing"], _by_host(second)["app-crashing"]

@@ -17,8 +17,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from fleetcheck.core.collectors.ssh import SshOptions
+from fleetcheck.core.contracts import CrashWindows
 from fleetcheck.core.inventory.model import Host, SecretRef
-from fleetcheck.core.results import HostResult
 from fleetcheck.core.ssh.connect import ACTIVE_POLL, IDLE_POLL, ConnectOptions
 from fleetcheck.core.states import Reachability
 
@@ -145,17 +145,33 @@ def test_kept_connections_are_reused_capped_and_replaced_when_dead(sshd_fleet):
     assert not collector._pool
 
 
-def test_event_window_starts_at_the_previous_scan(sshd_fleet):
-    fleet = sshd_fleet({"a": HostSpec(), "b": HostSpec()})
+def test_event_windows_start_at_each_familys_last_read(sshd_fleet):
+    fleet = sshd_fleet({"a": HostSpec(), "b": HostSpec(), "c": HostSpec()})
     probe = TinyProbe()
     hosts = fleet.inventory_hosts()
-    last = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-    previous = {"a": HostResult("a", "linux", hosts[0].address, Reachability.REACHABLE, finished=last)}
+    oom, boot = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), datetime(2026, 1, 9, tzinfo=UTC)
+    read = {"oom.kills": oom, "boot.unexpected": boot}
+    windows = {"a": CrashWindows(read),
+               # c's windows were read under another host key: another machine's, never c's
+               "c": CrashWindows(read, host_key="ssh-ed25519 SHA256:someone-else")}
     started = datetime.now(UTC)
-    scan(hosts, tiny_collector(probe=probe), previous=previous)
+    scan(hosts, tiny_collector(probe=probe), windows=windows)
     since = dict(probe.parsed)
-    assert since["a"] == last
-    assert abs((since["b"] - (started - timedelta(days=7))).total_seconds()) < 60
+    assert since["a"].since("oom.kills") == oom and since["a"].since("boot.unexpected") == boot
+    week = started - timedelta(days=7)
+    for name, family in (("a", "apps.crashes"), ("b", "oom.kills"), ("c", "oom.kills")):
+        assert abs((since[name].since(family) - week).total_seconds()) < 60
+
+
+def test_windows_read_under_the_same_host_key_carry_over(sshd_fleet):
+    fleet = sshd_fleet({"a": HostSpec()})
+    probe = TinyProbe()
+    hosts = fleet.inventory_hosts()
+    first = scan(hosts, tiny_collector(probe=probe))
+    key = first["a"].facts["ssh"]["host_key"]
+    oom = datetime(2026, 1, 2, tzinfo=UTC)
+    scan(hosts, tiny_collector(probe=probe), windows={"a": CrashWindows({"oom.kills": oom}, key)})
+    assert probe.parsed[-1][1].since("oom.kills") == oom
 
 
 def test_handshakes_per_address_are_limited(sshd_fleet, tmp_path):
@@ -224,21 +240,16 @@ def test_old_kept_connections_are_replaced(sshd_fleet):
         collector.close_now()
 
 
-def test_event_window_ignores_a_previous_scan_that_read_nothing():
-    from fleetcheck.core.collectors.ssh import PROBE_CHECK, event_window_start
-    from fleetcheck.core.results import CheckResult
-
+def test_crash_windows_for_a_scan():
     now = datetime(2026, 5, 1, tzinfo=UTC)
     last = datetime(2026, 4, 30, tzinfo=UTC)
     week = now - timedelta(days=7)
-    ok = HostResult("a", "linux", "x", Reachability.REACHABLE, finished=last)
-    down = HostResult("a", "linux", "x", Reachability.UNREACHABLE, finished=last)
-    hung = HostResult("a", "linux", "x", Reachability.REACHABLE, finished=last,
-                      checks=(CheckResult.unknown(PROBE_CHECK, "probe did not complete", "timed out"),))
-    assert event_window_start(ok, now) == last
-    assert event_window_start(None, now) == week
-    assert event_window_start(down, now) == week  # events while it was down must not be skipped
-    assert event_window_start(hung, now) == week
+    w = CrashWindows({"oom.kills": last}, "ssh-ed25519 SHA256:k")
+    assert w.for_scan(now, "ssh-ed25519 SHA256:k").since("oom.kills") == last
+    assert w.for_scan(now, None).since("oom.kills") == last  # no key to compare (not SSH)
+    assert w.for_scan(now, "ssh-ed25519 SHA256:k").since("kernel.errors") == week
+    assert w.for_scan(now, "ssh-rsa SHA256:other").since("oom.kills") == week
+    assert CrashWindows().for_scan(now).latest == week
 
 
 def test_unreadable_known_hosts_is_said_not_taken_for_unknown_keys(sshd_fleet, tmp_path):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fleetcheck.core.contracts import Collection, ProbeRun
+from fleetcheck.core.contracts import Collection, EventWindows, ProbeRun
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.results import CheckResult, Evidence
 from fleetcheck.core.states import State
@@ -24,7 +24,7 @@ class TinyProbe:
     name = "tiny"
 
     def __init__(self) -> None:
-        self.parsed: list[tuple[str, datetime]] = []
+        self.parsed: list[tuple[str, EventWindows]] = []
 
     def command(self) -> str:
         return "sh -s"
@@ -32,11 +32,11 @@ class TinyProbe:
     def stdin(self) -> bytes | None:
         return SCRIPT
 
-    def parse(self, run: ProbeRun, host: Host, since: datetime) -> Collection:
+    def parse(self, run: ProbeRun, host: Host, since: datetime | EventWindows) -> Collection:
         first = run.stdout.split(b"\n", 1)[0].decode("ascii")  # garbage raises here
         if not first.startswith("hello from "):
             raise ValueError(f"unexpected first line {first[:40]!r}")
-        self.parsed.append((host.name, since))
+        self.parsed.append((host.name, EventWindows.of(since)))
         ev = Evidence.of(f"ssh: {run.command}", first, run.finished)
         return Collection([CheckResult("tiny.hello", State.OK, first, evidence=(ev,))],
                           {"greeting": first[len("hello from "):]})

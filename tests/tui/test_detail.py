@@ -7,9 +7,9 @@ from pathlib import Path
 
 from textual.widgets import Static
 
-from fleetcheck.core.history import History
 from fleetcheck.core.results import CheckResult, HostResult, ScanResult
 from fleetcheck.core.states import Reachability, State
+from fleetcheck.store.session import ScanHistory
 from fleetcheck.tui.app import FleetcheckApp
 from fleetcheck.tui.screens.detail import DetailScreen
 
@@ -127,11 +127,11 @@ def test_detail_keys_scroll_rescan_copy_and_back() -> None:
 
 
 def test_full_scans_are_saved_and_show_up_as_history(tmp_path: Path) -> None:
-    history = History(tmp_path)
+    history = ScanHistory.open(tmp_path / "h.db", INVENTORY.customer, INVENTORY.files)
 
     async def scenario() -> str:
-        app = make_app(FixedCollector(), on_scan_done=history.save,
-                       history=lambda name: history.load_history(INVENTORY.customer, name, limit=20))
+        app = make_app(FixedCollector(), on_scan_done=history.save, history=history.host_scans,
+                       windows=history.windows)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(app, pilot)
             await pilot.press("R")
@@ -140,6 +140,6 @@ def test_full_scans_are_saved_and_show_up_as_history(tmp_path: Path) -> None:
             await settle(app, pilot)
             return await detail_text(app, "pc-lager", pilot)
     text = run(scenario)
-    assert len(history.files(INVENTORY.customer)) == 2
+    assert len(history.store.list_scans(history.customer_key)) == 2
     past = text.split("History (saved scans)")[1]
     assert past.count("⊘ CRIT  (unreachable)") == 2

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from fleetcheck.core.session import SessionOptions
+    from fleetcheck.core.inventory.model import Inventory
+    from fleetcheck.core.session import ScanHistory, SessionOptions
 
 MAX_DURATION = 7 * 86400.0  # seconds: longer is a typo, and paramiko's timers overflow on 1e308
 
@@ -60,11 +61,16 @@ def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
                         help="deadline per host in seconds (default: 60)")
 
 
+def add_db_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="PATH",
+                        help="history database (default: $FLEETCHECK_HOME/history.sqlite3, else "
+                             "history.sqlite3 in the user state folder)")
+
+
 def add_history_and_ssh_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-history", action="store_true",
                         help="do not save scans, nor read earlier ones")
-    parser.add_argument("--history-dir", metavar="DIR",
-                        help="history folder (default: $FLEETCHECK_HOME/history or the user state folder)")
+    add_db_argument(parser)
     parser.add_argument("--ssh-config", metavar="FILE",
                         help="OpenSSH client config (default: ~/.ssh/config)")
 
@@ -75,7 +81,26 @@ def session_options(args: argparse.Namespace, **more: Any) -> SessionOptions:
 
     return SessionOptions(inventories=tuple(args.inventories), ssh_config=args.ssh_config,
                           concurrency=args.concurrency, host_timeout=args.timeout,
-                          history=not args.no_history, history_dir=args.history_dir, **more)
+                          history=not args.no_history, db=args.db, **more)
+
+
+def open_history(db: str | None, inventory: Inventory) -> ScanHistory | None:
+    """The session's history factory: an unusable database is a warning, never the scan's end."""
+    from fleetcheck.store import StoreError
+    from fleetcheck.store.session import ScanHistory as StoreHistory
+
+    try:
+        history = StoreHistory.open(db, inventory.customer, inventory.files)
+    except (StoreError, OSError) as exc:
+        print(f"fleetcheck: warning: history not available, scanning without it: {exc}", file=sys.stderr)
+        return None
+    print_notices(history)
+    return history
+
+
+def print_notices(history: ScanHistory) -> None:
+    for notice in history.take_notices():
+        print(f"fleetcheck: {notice}", file=sys.stderr)
 
 
 def exit_if_threads_hang(code: int) -> None:

@@ -18,6 +18,8 @@ from fleetcheck.cli.common import (
     add_inventory_argument,
     duration,
     exit_if_threads_hang,
+    open_history,
+    print_notices,
     session_options,
 )
 
@@ -54,8 +56,10 @@ exit codes (Nagios plugin convention, the worst host decides):
      prints what finished)
 
 A host's own 'timeout' in the inventory wins over --timeout. Each scan is
-saved under $FLEETCHECK_HOME/history (default: the per-user state folder)
-so crash checks can count events since the previous scan of a host.
+saved to $FLEETCHECK_HOME/history.sqlite3 (default: the per-user state
+folder; --db PATH elsewhere) so crash checks count events since the last
+scan that really read each host's logs. A second scan of the same inventory
+while one runs says so on one line and exits 3.
 """
 
 
@@ -74,6 +78,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="deadline for the whole scan in seconds (default: none)")
     parser.add_argument("--output", "-o", metavar="FILE",
                         help="write the output to FILE instead of standard output")
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="for cron and systemd timers: nothing on standard output (results go to "
+                             "history and -o FILE), no progress line; warnings still on stderr; "
+                             "the exit code is unchanged")
     add_history_and_ssh_arguments(parser)
 
 
@@ -103,22 +111,30 @@ def _nothing_selected(inventory: Inventory, args: argparse.Namespace, out: TextI
 
 
 def run(args: argparse.Namespace) -> int:
+    from fleetcheck.cli.scanlock import ScanLocked, scan_lock
     from fleetcheck.core.errors import FleetcheckError
     from fleetcheck.core.session import open_session
+    from fleetcheck.store import customer_key, state_dir
 
     # a person at the terminal can unlock an SSH key (asked once per scan); cron cannot
     prompt = _ask_passphrase if sys.stdin.isatty() else None
     session = open_session(session_options(args, scan_timeout=args.scan_timeout, passphrase_prompt=prompt),
-                           select=lambda inv: select_hosts(inv, args.host, args.tag))
+                           select=lambda inv: select_hosts(inv, args.host, args.tag), history=open_history)
     inventory, hosts = session.inventory, session.hosts
     try:
-        out: TextIO = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+        target = args.output or (os.devnull if args.quiet else None)
+        out: TextIO = open(target, "w", encoding="utf-8") if target else sys.stdout  # noqa: SIM115
     except OSError as exc:
         raise FleetcheckError(f"--output {args.output}: {exc.strerror or exc}") from None
     try:
         if not hosts:
             return _nothing_selected(inventory, args, out)
-        return _scan_and_print(args, session, out)
+        with scan_lock(state_dir() / "locks", customer_key(inventory.customer, inventory.files),
+                       ", ".join(inventory.files)):
+            return _scan_and_print(args, session, out)
+    except ScanLocked as exc:
+        print(f"fleetcheck: {exc}", file=sys.stderr)
+        return EXIT_UNKNOWN
     except KeyboardInterrupt:  # Ctrl-C outside the scan itself (loading, printing)
         print("fleetcheck: interrupted", file=sys.stderr)
         exit_if_threads_hang(EXIT_INTERRUPTED)
@@ -135,7 +151,7 @@ def _scan_and_print(args: argparse.Namespace, session: ScanSession, out: TextIO)
     output = make_output(args.format, out)
     streams_to_terminal = args.format == "jsonl" and out is sys.stdout
     progress = (StatusLine(sys.stderr) if sys.stderr.isatty() and args.format != "nagios"
-                and not streams_to_terminal else None)
+                and not streams_to_terminal and not args.quiet else None)
     scan, broken_pipe = _run_loop(session, output, progress)
     if progress is not None:
         progress.close()
@@ -148,11 +164,6 @@ def _scan_and_print(args: argparse.Namespace, session: ScanSession, out: TextIO)
     if broken_pipe:  # the reader went away (`| head`): stay quiet about it
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, out.fileno())
-    if session.history is not None:
-        try:
-            session.history.save(scan)
-        except OSError as exc:
-            print(f"fleetcheck: warning: scan not saved to history: {exc}", file=sys.stderr)
     code = scan.state.nagios_code
     exit_if_threads_hang(code)
     return code
@@ -185,11 +196,14 @@ async def _scan(session: ScanSession, output: Output, progress: StatusLine | Non
 
     engine = session.engine()
     broken = False
+    recorder = None if session.history is None else session.history.recorder()
 
     def sink(event: Event) -> None:
         nonlocal broken
         if progress is not None:
             progress.on_event(event)
+        if recorder is not None:
+            recorder(event)  # saved host by host: a killed scan keeps what finished
         if broken:
             return
         try:
@@ -214,6 +228,11 @@ async def _scan(session: ScanSession, output: Output, progress: StatusLine | Non
     finally:
         if installed:  # from here on Ctrl-C is a KeyboardInterrupt again
             signal.signal(signal.SIGINT, previous_handler)
+    if session.history is not None and recorder is not None:
+        if recorder.error is not None:
+            print(f"fleetcheck: warning: scan not saved to history: {recorder.error}", file=sys.stderr)
+        print_notices(session.history)
+        session.history.close()
     return scan, broken
 
 

@@ -15,6 +15,7 @@ from fleetcheck.cli.common import (
     add_inventory_argument,
     duration,
     exit_if_threads_hang,
+    open_history,
     session_options,
 )
 
@@ -35,7 +36,7 @@ folder (Linux: ~/.config/fleetcheck/tui.toml):
     rescan-host = "ctrl+r"
 Binding ids are listed in ? help. Themes: textual-dark (default), ansi-dark and
 ansi-light (use the terminal's own colours), and every theme in the palette.
-Full scans are saved to the history folder like `fleetcheck scan` does.
+Full scans are saved to the history database like `fleetcheck scan` does.
 """
 
 
@@ -72,14 +73,14 @@ def make_app(args: argparse.Namespace, keep_connections: bool = True) -> Fleetch
     from fleetcheck.tui.keys import binding_ids
 
     config = load_config(known_ids=binding_ids())
-    session = open_session(session_options(args, keep_connections=keep_connections))
+    session = open_session(session_options(args, keep_connections=keep_connections), history=open_history)
     history = session.history
     return FleetcheckApp(
         session.inventory, session.collectors,
         options=session.engine_options,
         interval=args.interval, config=config, theme=args.theme,
-        history=None if history is None else (lambda name: history.recent(name, 20)),
+        history=None if history is None else history.host_scans,
         on_scan_done=None if history is None else history.save,
-        previous=None if history is None else session.previous,
+        windows=None if history is None else history.windows,
         unavailable=session.unavailable,
     )

@@ -13,13 +13,62 @@ check results (UNKNOWN with a reason wherever the data is missing).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.results import CheckResult
 from fleetcheck.core.states import Reachability
+
+DEFAULT_EVENT_WINDOW = timedelta(days=7)  # crash events looked at on a machine never read before
+
+
+@dataclass(frozen=True)
+class CrashWindows:
+    """When each check family's source was last really read on one machine (from history).
+
+    Crash checks count events since then. A scan whose probe output was
+    garbage or cut off, or whose check of a family could not run (journal
+    read denied), does not move that family's window, so no event is lost.
+    `host_key` is the SSH host key those reads were made under: a machine
+    answering with another key is not the one these windows belong to.
+    """
+
+    read: Mapping[str, datetime] = field(default_factory=dict)  # family -> end of the last read
+    host_key: str | None = None
+
+    def for_scan(self, scan_started: datetime, host_key: str | None = None) -> EventWindows:
+        """The windows for this scan; none carried over when the host key says another machine."""
+        default = scan_started - DEFAULT_EVENT_WINDOW
+        if host_key is not None and self.host_key is not None and host_key != self.host_key:
+            return EventWindows(default)
+        return EventWindows(default, dict(self.read))
+
+
+@dataclass(frozen=True)
+class EventWindows:
+    """Where each family's event window starts in this scan (its end is the target's clock)."""
+
+    default: datetime  # for a family this machine has no read of
+    read: Mapping[str, datetime] = field(default_factory=dict)
+
+    def since(self, family: str) -> datetime:
+        return self.read.get(family, self.default)
+
+    @property
+    def latest(self) -> datetime:
+        return max([self.default, *self.read.values()])
+
+    @classmethod
+    def of(cls, since: datetime | EventWindows) -> EventWindows:
+        """One start for every family (tests, probes run by hand) or the windows as given."""
+        return since if isinstance(since, EventWindows) else cls(since)
+
+    def to_fact(self) -> dict[str, Any]:
+        return {"default": self.default.isoformat(),
+                **{fam: at.isoformat() for fam, at in sorted(self.read.items())}}
 
 
 @dataclass
@@ -74,6 +123,6 @@ class Probe(Protocol):
         """The script fed on standard input, if any."""
         ...
 
-    def parse(self, run: ProbeRun, host: Host, since: datetime) -> Collection:
-        """Checks from the probe's output; `since` starts the crash-event window."""
+    def parse(self, run: ProbeRun, host: Host, since: datetime | EventWindows) -> Collection:
+        """Checks from the probe's output; `since` starts the crash-event windows (per family)."""
         ...

@@ -26,7 +26,7 @@ from typing import Any
 
 from fleetcheck import __version__
 from fleetcheck.core.collectors.base import CollectContext, Collector
-from fleetcheck.core.contracts import Collection, Unreachable
+from fleetcheck.core.contracts import Collection, CrashWindows, Unreachable
 from fleetcheck.core.events import (
     CheckFinished,
     Event,
@@ -106,12 +106,13 @@ def _forget(task: asyncio.Future[Any]) -> None:
 
 class ScanEngine:
     def __init__(self, collectors: Mapping[str, Collector], options: EngineOptions | None = None,
-                 previous: Callable[[Host], HostResult | None] | None = None,
+                 windows: Callable[[Host], CrashWindows | None] | None = None,
                  unavailable: Mapping[str, str] | None = None) -> None:
-        """`unavailable` maps a host kind without collector to the reason (e.g. a missing library)."""
+        """`windows` tells, from history, where a host's crash windows start;
+        `unavailable` maps a host kind without collector to the reason (e.g. a missing library)."""
         self._collectors = dict(collectors)
         self.options = options or EngineOptions()
-        self._previous = previous
+        self._windows = windows
         self._unavailable = dict(unavailable or {})
         self._cancel: asyncio.Event | None = None
         self._cancel_requested = False
@@ -220,7 +221,7 @@ class ScanEngine:
                 host.kind, f"this version of fleetcheck has no collector for kind '{host.kind}'")
             return unreachable_result(host, Reachability.NOT_CHECKED, reason, None, reason, started)
         ctx = CollectContext(deadline=deadline, scan_started=started, executor=executor,
-                             previous=self._previous_of(host))
+                             windows=self._windows_of(host))
         contexts[host.name] = ctx
         # wait() rather than wait_for(): wait_for waits for the cancelled collector
         # to unwind, and one that ignores cancellation would break the deadline.
@@ -260,10 +261,10 @@ class ScanEngine:
         return HostResult(host.name, host.kind, host.address, Reachability.REACHABLE,
                           checks, started, finished, host.site, host.tags, dict(collection.facts))
 
-    def _previous_of(self, host: Host) -> HostResult | None:
-        if self._previous is None:
+    def _windows_of(self, host: Host) -> CrashWindows | None:
+        if self._windows is None:
             return None
         try:
-            return self._previous(host)
+            return self._windows(host)
         except Exception:  # history is a help, not a requirement: fall back to the default window
             return None

@@ -14,17 +14,18 @@ import asyncio
 import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Protocol
 
 from fleetcheck.core.collectors.base import Collector
 from fleetcheck.core.collectors.options import CollectorOptions
 from fleetcheck.core.collectors.registry import build_collectors, close_collectors
+from fleetcheck.core.contracts import CrashWindows
 from fleetcheck.core.engine import EngineOptions, ScanEngine
+from fleetcheck.core.events import Event
 from fleetcheck.core.inventory import default_inventory_paths, load_inventory
 from fleetcheck.core.inventory.model import Host, Inventory
 from fleetcheck.core.kinds import ssh_kinds
-from fleetcheck.core.results import HostResult, ScanResult
+from fleetcheck.core.results import ScanResult
 from fleetcheck.core.ssh.options import PassphrasePrompt, SshOptions
 
 # A dashboard keeps one SSH connection per host for rescans, up to this many: each kept
@@ -32,41 +33,46 @@ from fleetcheck.core.ssh.options import PassphrasePrompt, SshOptions
 KEEP_CONNECTIONS_MAX = 1000
 
 
-class ScanHistory(Protocol):
-    """What a session needs from the scan history, bound to one customer."""
+class HistoryRecorder(Protocol):
+    """An engine event sink that saves the scan while it runs; keeps its first error."""
 
-    def previous(self, host: Host) -> HostResult | None:
-        """The newest saved result of `host` in which it was reached (starts the crash window)."""
+    error: Exception | None
+
+    def __call__(self, event: Event) -> None: ...
+
+
+class ScanHistory(Protocol):
+    """What a session needs from the scan history, bound to one inventory.
+
+    Implemented by `fleetcheck.store.session.ScanHistory` (a layer above this one,
+    so the front end hands its factory to `open_session`).
+    """
+
+    def windows(self, host: Host) -> CrashWindows | None:
+        """Where `host`'s crash windows start, per check family."""
+        ...
+
+    def recorder(self) -> HistoryRecorder:
+        """A sink for one scan's events that saves it host by host."""
         ...
 
     def save(self, scan: ScanResult) -> object:
+        """Save a whole scan at once (the dashboard's full rescans)."""
         ...
 
-    def recent(self, host_name: str, limit: int) -> list[ScanResult]:
-        """Saved scans that include `host_name`, newest first."""
+    def host_scans(self, host_name: str, limit: int | None = 20) -> list[ScanResult]:
+        """Saved results of `host_name` (one single-host scan each), newest first."""
         ...
 
+    def take_notices(self) -> list[str]:
+        """One-line warnings (import, repair, no customer), each handed out once."""
+        ...
 
-HistoryFactory = Callable[[str | None, str | None], ScanHistory]  # (history dir, customer) -> history
+    def close(self) -> None: ...
 
 
-class FileHistory:
-    """`ScanHistory` over the JSON files of core/history.py."""
-
-    def __init__(self, directory: str | None, customer: str | None) -> None:
-        from fleetcheck.core.history import History
-
-        self._history = History(directory)
-        self._customer = customer
-
-    def previous(self, host: Host) -> HostResult | None:
-        return self._history.previous_host_result(host.name, self._customer)
-
-    def save(self, scan: ScanResult) -> Path:
-        return self._history.save(scan)
-
-    def recent(self, host_name: str, limit: int) -> list[ScanResult]:
-        return self._history.load_history(self._customer, host_name, limit=limit)
+# (--db path or None for the default, inventory) -> history; None when it cannot be opened
+HistoryFactory = Callable[[str | None, Inventory], ScanHistory | None]
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,7 @@ class SessionOptions:
     host_timeout: float = 60.0  # seconds per host unless the inventory says otherwise
     scan_timeout: float | None = None
     history: bool = True  # False: --no-history (neither read nor written)
-    history_dir: str | None = None
+    db: str | None = None  # --db PATH; None: the default history database
     passphrase_prompt: PassphrasePrompt | None = None  # someone at the terminal to unlock a key
     keep_connections: bool = False  # reuse SSH connections across scans (the dashboard's rescans)
 
@@ -92,13 +98,10 @@ class ScanSession:
     history: ScanHistory | None
     engine_options: EngineOptions = field(default_factory=EngineOptions)
 
-    def previous(self, host: Host) -> HostResult | None:
-        return None if self.history is None else self.history.previous(host)
-
     def engine(self) -> ScanEngine:
         """A new engine over this session's collectors (kept connections survive from scan to scan)."""
         return ScanEngine(self.collectors, self.engine_options,
-                          previous=None if self.history is None else self.previous,
+                          windows=None if self.history is None else self.history.windows,
                           unavailable=self.unavailable)
 
     async def close(self, timeout: float) -> None:
@@ -116,8 +119,9 @@ def collector_options(options: SessionOptions, hosts: Sequence[Host]) -> Collect
 
 def open_session(options: SessionOptions,
                  select: Callable[[Inventory], tuple[Host, ...]] | None = None,
-                 history: HistoryFactory = FileHistory) -> ScanSession:
-    """Load the inventory, pick the hosts, build their collectors and open the history.
+                 history: HistoryFactory | None = None) -> ScanSession:
+    """Load the inventory, pick the hosts, build their collectors and open the history
+    (with `history`, unless the options say --no-history).
 
     Raises InventoryError / FleetcheckError for bad input (the front end prints them).
     """
@@ -128,7 +132,7 @@ def open_session(options: SessionOptions,
     collectors = build_collectors(collector_options(options, hosts), {h.kind for h in hosts}, unavailable)
     return ScanSession(
         options, inventory, hosts, collectors, unavailable,
-        history(options.history_dir, inventory.customer) if options.history else None,
+        history(options.db, inventory) if options.history and history is not None else None,
         EngineOptions(concurrency=options.concurrency, host_timeout=options.host_timeout,
                       scan_timeout=options.scan_timeout),
     )

@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from fleetcheck.core.contracts import CrashWindows
 from fleetcheck.store.identity import customer_key, host_key, no_customer_warning
 from fleetcheck.store.model import (
     Ack,
     Changes,
-    CrashWindows,
     Finding,
     HostChange,
     HostKey,
@@ -72,5 +72,5 @@ def open_store(db: str | Path | None = None, *, import_legacy: bool = True) -> S
 __all__ = [
     "Ack", "Changes", "CrashWindows", "Finding", "HostChange", "HostKey", "HostPoint", "ScanInfo",
     "ScanStatus", "ScanWriter", "Store", "StoreError", "customer_key", "default_db_path", "host_key",
-    "no_customer_warning", "open_store",
+    "no_customer_warning", "open_store", "state_dir",
 ]

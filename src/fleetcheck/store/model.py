@@ -8,12 +8,13 @@ never leaks its rows. Times are timezone-aware UTC datetimes throughout.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from typing import Protocol
 
+from fleetcheck.core.contracts import CrashWindows
 from fleetcheck.core.results import HostResult, ScanResult
 from fleetcheck.core.states import Reachability, State
 
@@ -136,7 +137,16 @@ class ScanWriter(Protocol):
     scan_id: int
 
     def add_host(self, result: HostResult) -> None:
-        """Keep one finished host; stored within about a second."""
+        """Keep one finished host; stored at the next `flush` or once a second has passed."""
+        ...
+
+    @property
+    def pending(self) -> int:
+        """Hosts added but not stored yet."""
+        ...
+
+    def flush(self) -> None:
+        """Store the hosts added so far (one short transaction)."""
         ...
 
     def finish(self, scan: ScanResult) -> ScanInfo:
@@ -219,19 +229,3 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
-
-
-@dataclass(frozen=True)
-class CrashWindows:
-    """When each check family's source was last read on one machine, and under which host key.
-
-    A scan whose probe output was garbage or cut off, or whose check of a
-    family could not run (journal read denied), does not move that family's
-    window: events since the last real read are still counted.
-    """
-
-    read: Mapping[str, datetime]  # family -> finished time of the last scan that read its source
-    host_key: str | None = None  # the SSH host key those reads were made under, when known
-
-    def since(self, family: str, default: datetime) -> datetime:
-        return self.read.get(family, default)

@@ -23,9 +23,10 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from fleetcheck.core.collectors.base import Collector
+from fleetcheck.core.contracts import CrashWindows
 from fleetcheck.core.engine import EngineOptions
 from fleetcheck.core.inventory.model import Host, Inventory
-from fleetcheck.core.results import HostResult, ScanResult, utcnow
+from fleetcheck.core.results import ScanResult, utcnow
 from fleetcheck.core.states import State
 from fleetcheck.tui.config import TuiConfig, config_path
 from fleetcheck.tui.detail_view import HistoryPoint, history_points
@@ -62,7 +63,7 @@ class FleetcheckApp(App[int]):
                  history: HistorySource | None = None,
                  on_scan_done: Callable[[ScanResult], object] | None = None,
                  flush_every: float = 0.5, autostart: bool = True,
-                 previous: Callable[[Host], HostResult | None] | None = None,
+                 windows: Callable[[Host], CrashWindows | None] | None = None,
                  unavailable: Mapping[str, str] | None = None) -> None:
         super().__init__()
         self.inventory = inventory
@@ -75,7 +76,7 @@ class FleetcheckApp(App[int]):
         self._history = history
         self._on_scan_done = on_scan_done
         self.runner = ScanRunner(collectors, options or EngineOptions(), self.post_message, flush_every,
-                                 previous=previous, unavailable=unavailable)
+                                 windows=windows, unavailable=unavailable)
         self._wanted_theme = theme or self.config.theme or DEFAULT_THEME
         self._full_scan: int | None = None  # id of the running full scan
         self._scan_done = 0

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from textual.message import Message
 
 from fleetcheck.core.collectors.base import Collector
+from fleetcheck.core.contracts import CrashWindows
 from fleetcheck.core.engine import EngineOptions, ScanEngine
 from fleetcheck.core.events import Event, HostFinished, HostStarted
 from fleetcheck.core.inventory.model import Host
@@ -48,10 +49,10 @@ class ScanRunner:
 
     def __init__(self, collectors: Mapping[str, Collector], options: EngineOptions,
                  post: Callable[[Message], object], flush_every: float = 0.5,
-                 previous: Callable[[Host], HostResult | None] | None = None,
+                 windows: Callable[[Host], CrashWindows | None] | None = None,
                  unavailable: Mapping[str, str] | None = None) -> None:
         self.collectors = dict(collectors)
-        self.previous = previous
+        self.windows = windows
         self.unavailable = dict(unavailable or {})
         self.options = options
         self.post = post
@@ -71,7 +72,7 @@ class ScanRunner:
                    inventories: Sequence[str] = ()) -> ScanResult | None:
         self._next_id += 1
         scan_id = self._next_id
-        engine = ScanEngine(self.collectors, self.options, previous=self.previous,
+        engine = ScanEngine(self.collectors, self.options, windows=self.windows,
                              unavailable=self.unavailable)
         self._engines.add(engine)
         batcher = EventBatcher(scan_id)

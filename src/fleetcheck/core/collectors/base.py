@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Protocol, TypeVar
 
-from fleetcheck.core.contracts import Collection
+from fleetcheck.core.contracts import Collection, CrashWindows
 from fleetcheck.core.inventory.model import Host
-from fleetcheck.core.results import HostResult
 
 T = TypeVar("T")
 
@@ -23,7 +22,7 @@ class CollectContext:
 
     deadline: float  # time.monotonic() by which the host must be finished
     scan_started: datetime
-    previous: HostResult | None = None  # last saved result of this host, for event windows
+    windows: CrashWindows | None = None  # from history: where this host's crash windows start
     cancel_event: threading.Event = field(default_factory=threading.Event)
     executor: Executor | None = None  # the engine's pool for blocking work (paramiko, psutil)
 

@@ -14,17 +14,17 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, ClassVar
 
 from fleetcheck.core.collectors.base import CollectContext
 from fleetcheck.core.collectors.options import CollectorOptions
-from fleetcheck.core.contracts import Collection, Probe, ProbeRun, Unreachable
+from fleetcheck.core.contracts import Collection, CrashWindows, Probe, ProbeRun, Unreachable
 from fleetcheck.core.errors import FleetcheckError
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.kinds import ssh_kinds
 from fleetcheck.core.probes.base import probe_for_kind
-from fleetcheck.core.results import CheckResult, Evidence, HostResult
+from fleetcheck.core.results import CheckResult, Evidence
 from fleetcheck.core.ssh.config import SshConfig, Target
 from fleetcheck.core.ssh.connect import Connection, Connector
 from fleetcheck.core.ssh.exec import ChannelRefused, ProbeDropped, ProbeTimeout, run_probe
@@ -33,11 +33,10 @@ from fleetcheck.core.ssh.knownhosts import KnownHostsCache
 from fleetcheck.core.ssh.options import SshOptions
 from fleetcheck.core.states import Reachability
 
-__all__ = ["SshCollector", "SshOptions", "event_window_start"]
+__all__ = ["SshCollector", "SshOptions"]
 
 PROBE_CHECK = "ssh.probe"
 OUTPUT_CHECK = "ssh.output"
-DEFAULT_WINDOW = timedelta(days=7)
 
 
 class SshCollector:
@@ -66,10 +65,10 @@ class SshCollector:
         if probe is None:
             raise Unreachable(Reachability.NOT_CHECKED, f"no SSH probe for kind '{host.kind}'", None,
                               f"kind {host.kind}")
-        since = event_window_start(ctx.previous, ctx.scan_started)
+        windows = (ctx.windows or CrashWindows(), ctx.scan_started)
         budget = ctx.remaining()
         deadline = ctx.deadline - min(self.options.stage_margin, budget * 0.1)
-        return await ctx.run_blocking(self._collect, host, probe, since, deadline, budget, ctx.cancel_event)
+        return await ctx.run_blocking(self._collect, host, probe, windows, deadline, budget, ctx.cancel_event)
 
     async def close(self) -> None:
         await asyncio.to_thread(self.close_now)
@@ -85,7 +84,8 @@ class SshCollector:
 
     # --- blocking part (engine thread pool) ----------------------------------------------
 
-    def _collect(self, host: Host, probe: Probe, since: datetime, deadline: float, budget: float,
+    def _collect(self, host: Host, probe: Probe, windows: tuple[CrashWindows, datetime], deadline: float,
+                 budget: float,
                  cancel: threading.Event) -> Collection:
         try:
             target = self.config.resolve(host)
@@ -124,7 +124,7 @@ class SshCollector:
                 self._checkin(key, conn)
             else:
                 conn.close()
-        return self._parse(probe, run, host, since, conn)
+        return self._parse(probe, run, host, windows, conn)
 
     def _connect(self, host: Host, target: Target, deadline: float, cancel: threading.Event) -> Connection:
         conn = self.connector.connect(target, deadline, host.name, host.password, cancel,
@@ -158,8 +158,11 @@ class SshCollector:
         for old in evicted:
             old.close()
 
-    def _parse(self, probe: Probe, run: ProbeRun, host: Host, since: datetime,
+    def _parse(self, probe: Probe, run: ProbeRun, host: Host, windows: tuple[CrashWindows, datetime],
                conn: Connection) -> Collection:
+        ssh_facts = _ssh_facts(conn)
+        # the windows are this machine's only if it still answers with the key they were read under
+        since = windows[0].for_scan(windows[1], ssh_facts["host_key"])
         try:
             collection = probe.parse(run, host, since)
         except Exception as exc:  # the parser's bug or garbage output: never escapes, never OK
@@ -175,7 +178,7 @@ class SshCollector:
                 f"the host sent more than {cap} bytes; output beyond that was not read, so checks from "
                 "it are missing or unknown", "find what floods the probe's output on the host",
                 (_raw_evidence(run),)))
-        collection.facts.setdefault("ssh", _ssh_facts(conn))
+        collection.facts.setdefault("ssh", ssh_facts)
         return collection
 
     def _failed(self, probe: Probe, conn: Connection, reason: str, fix: str,
@@ -184,16 +187,6 @@ class SshCollector:
         check = CheckResult.unknown(PROBE_CHECK, f"{probe.name} probe did not complete", reason, fix,
                                     evidence)
         return Collection([check], {"ssh": _ssh_facts(conn)})
-
-
-def event_window_start(previous: HostResult | None, now: datetime) -> datetime:
-    """Crash events are counted since the previous scan that really read the host's logs;
-    without one (never scanned, unreachable, probe failed) the default window of 7 days."""
-    if (previous is None or previous.finished is None
-            or previous.reachability is not Reachability.REACHABLE
-            or any(c.id == PROBE_CHECK for c in previous.checks)):
-        return now - DEFAULT_WINDOW
-    return previous.finished
 
 
 def _raw_evidence(run: ProbeRun) -> Evidence:

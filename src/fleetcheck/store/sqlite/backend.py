@@ -16,12 +16,14 @@ import json
 import os
 import socket
 import sqlite3
+import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from fleetcheck.core.contracts import CrashWindows
 from fleetcheck.core.results import HostResult, ScanResult, utcnow
 from fleetcheck.core.states import Reachability, State, worst
 from fleetcheck.store import identity
@@ -29,7 +31,6 @@ from fleetcheck.store.changes import HostView, compute_changes
 from fleetcheck.store.model import (
     Ack,
     Changes,
-    CrashWindows,
     HostKey,
     HostPoint,
     ScanInfo,
@@ -49,6 +50,18 @@ from fleetcheck.store.sqlite.codec import (
 )
 from fleetcheck.store.windows import window_reads
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _locked(fn: F) -> F:
+    """One connection, shared by the dashboard's threads: one operation at a time."""
+    def wrapper(self: SqliteStore, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return fn(self, *args, **kwargs)
+    wrapper.__name__, wrapper.__doc__ = fn.__name__, fn.__doc__
+    return wrapper  # type: ignore[return-value]
+
+
 FLUSH_INTERVAL = 1.0  # seconds between commits while a scan saves host by host
 HOST_COLUMNS = ("hr.id, hr.scan_id, h.name, h.address, hr.kind, hr.reachability, hr.started, hr.finished, "
                 "hr.site, hr.tags, hr.facts, hr.checks, s.started")
@@ -60,6 +73,7 @@ class SqliteStore:
         self.location = str(self.path)
         self.notices: list[str] = []
         self._timeout = timeout
+        self._lock = threading.RLock()
         self._conn = self._open()
         self._names: dict[str, int] = {}
         self._name_of: dict[int, str] = {}
@@ -119,6 +133,7 @@ class SqliteStore:
                 c.executemany("UPDATE scans SET status = 'interrupted' WHERE id = ? AND status = 'running'",
                               [(i,) for i in dead])
 
+    @_locked
     def close(self) -> None:
         self._conn.close()
 
@@ -160,6 +175,7 @@ class SqliteStore:
         c.execute("INSERT OR IGNORE INTO customers (key, name) VALUES (?, ?)", (ckey, name))
         return int(c.execute("SELECT id FROM customers WHERE key = ?", (ckey,)).fetchone()[0])
 
+    @_locked
     def begin_scan(self, customer: str | None, inventories: Sequence[str], started: datetime,
                    version: str = "") -> _Writer:
         ckey = identity.customer_key(customer, inventories)
@@ -173,10 +189,12 @@ class SqliteStore:
             assert cur.lastrowid is not None
             return _Writer(self, cur.lastrowid, cid, ckey)
 
+    @_locked
     def save_scan(self, scan: ScanResult) -> ScanInfo:
         writer = self.begin_scan(scan.customer, scan.inventories, scan.started, scan.version)
         return writer.finish(scan)
 
+    @_locked
     def _store_hosts(self, scan_id: int, cid: int, ckey: str, results: Sequence[HostResult],
                      final: tuple[ScanStatus, datetime, str] | None, scan_started_us: int) -> None:
         encoded = []
@@ -308,6 +326,7 @@ class SqliteStore:
                f"WHERE {where} ORDER BY {order}" + ("" if limit is None else f" LIMIT {int(limit)}"))
         return self._conn.execute(sql, params).fetchall()
 
+    @_locked
     def previous_host_result(self, key: HostKey) -> HostResult | None:
         rows = self._host_rows("c.key = ? AND h.name = ? AND h.address = ? AND hr.reachability = ?",
                                (key.customer_key, key.name, key.address, Reachability.REACHABLE.value),
@@ -315,6 +334,7 @@ class SqliteStore:
         found = self._decode(rows)
         return found[0] if found else None
 
+    @_locked
     def crash_windows(self, key: HostKey) -> CrashWindows:
         row = self._conn.execute("SELECT h.id, h.host_key FROM hosts h JOIN customers c "
                                  "ON c.id = h.customer_id WHERE c.key = ? AND h.name = ? AND h.address = ?",
@@ -333,12 +353,14 @@ class SqliteStore:
     _SCAN_SQL = ("SELECT s.id, c.key, c.name, s.started, s.finished, s.status, s.state, s.hosts, "
                  "s.inventories, s.version FROM scans s JOIN customers c ON c.id = s.customer_id")
 
+    @_locked
     def scan_info(self, scan_id: int) -> ScanInfo:
         row = self._conn.execute(self._SCAN_SQL + " WHERE s.id = ?", (scan_id,)).fetchone()
         if row is None:
             raise StoreError(f"no scan {scan_id} in {self.path}")
         return self._info(row)
 
+    @_locked
     def list_scans(self, customer_key: str | None = None, since: datetime | None = None,
                    limit: int | None = None) -> list[ScanInfo]:
         where: list[str] = ["1"]
@@ -354,9 +376,11 @@ class SqliteStore:
             sql += f" LIMIT {int(limit)}"
         return [self._info(r) for r in self._conn.execute(sql, params)]
 
+    @_locked
     def customers(self) -> list[tuple[str, str | None]]:
         return [(k, n) for k, n in self._conn.execute("SELECT key, name FROM customers ORDER BY key")]
 
+    @_locked
     def load_scan(self, scan_id: int) -> ScanResult:
         info = self.scan_info(scan_id)
         hosts = self._decode(self._host_rows("hr.scan_id = ?", (scan_id,)))
@@ -364,6 +388,7 @@ class SqliteStore:
         return ScanResult(info.started, finished, tuple(hosts), info.customer, info.inventories,
                           info.status is not ScanStatus.COMPLETE, info.version)
 
+    @_locked
     def latest_scan(self, customer_key: str, *, include_cancelled: bool = False) -> ScanInfo | None:
         statuses = ("'complete', 'cancelled', 'interrupted'" if include_cancelled else "'complete'")
         row = self._conn.execute(self._SCAN_SQL + f" WHERE c.key = ? AND s.status IN ({statuses}) "
@@ -382,11 +407,13 @@ class SqliteStore:
             params.append(to_us(since))
         return where, params
 
+    @_locked
     def host_results(self, customer_key: str, host: str, limit: int | None = None,
                      address: str | None = None) -> list[HostResult]:
         where, params = self._host_filter(customer_key, host, address, None)
         return self._decode(self._host_rows(where, params, "s.started DESC, hr.id DESC", limit))
 
+    @_locked
     def host_history(self, customer_key: str, host: str, limit: int | None = None,
                      since: datetime | None = None, address: str | None = None) -> list[HostPoint]:
         where, params = self._host_filter(customer_key, host, address, since)
@@ -429,6 +456,7 @@ class SqliteStore:
                        [(self._name_of[x[0]], State(self._state_of[x[1]]), x[2]) for x in refs[r[0]]])
                 for r in rows}
 
+    @_locked
     def changes(self, new_scan_id: int, old_scan_id: int | None = None) -> Changes:
         new = self.scan_info(new_scan_id)
         if old_scan_id is None:
@@ -469,6 +497,7 @@ class SqliteStore:
 
     # --- acks -----------------------------------------------------------------------------
 
+    @_locked
     def ack(self, customer_key: str, host: str, check_id: str, note: str, who: str | None = None,
             until: datetime | None = None) -> Ack:
         who = who or _user()
@@ -481,12 +510,14 @@ class SqliteStore:
                       "until = excluded.until", (cid, host, check_id, note, who, to_us(now), to_us(until)))
         return Ack(customer_key, host, check_id, note, who, from_us(to_us(now)) or now, until)
 
+    @_locked
     def unack(self, customer_key: str, host: str, check_id: str) -> bool:
         with self._write() as c:
             cur = c.execute("DELETE FROM acks WHERE host = ? AND check_id = ? AND customer_id = "
                             "(SELECT id FROM customers WHERE key = ?)", (host, check_id, customer_key))
             return cur.rowcount > 0
 
+    @_locked
     def acks(self, customer_key: str | None = None, at: datetime | None = None,
              include_expired: bool = False) -> list[Ack]:
         sql = ("SELECT c.key, a.host, a.check_id, a.note, a.who, a.created, a.until FROM acks a "
@@ -502,6 +533,7 @@ class SqliteStore:
 
     # --- prune ----------------------------------------------------------------------------
 
+    @_locked
     def prune(self, older_than: datetime) -> int:
         """Delete older scans, then every blob no remaining scan refers to."""
         with self._write() as c:
@@ -555,6 +587,14 @@ class _Writer:
     def add_host(self, result: HostResult) -> None:
         self._pending.append(result)
         if time.monotonic() - self._last >= FLUSH_INTERVAL:
+            self._flush(None)
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+    def flush(self) -> None:
+        if self._pending:
             self._flush(None)
 
     def _flush(self, final: tuple[ScanStatus, datetime, str] | None) -> None:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from fleetcheck.core.checks.virt import BlockDevice, Init, Virt, parse_block
+from fleetcheck.core.contracts import EventWindows
 from fleetcheck.core.probes.judging import judging_failed
 from fleetcheck.core.probes.posix.sections import ProbeOutput, Section, unparsable
 from fleetcheck.core.results import CheckResult, Evidence
@@ -18,11 +19,11 @@ T = TypeVar("T")
 class Ctx:
     """What every family builder needs: the output, the host's thresholds, times."""
 
-    def __init__(self, out: ProbeOutput, thresholds: Thresholds, since: datetime, until: datetime,
+    def __init__(self, out: ProbeOutput, thresholds: Thresholds, windows: EventWindows, until: datetime,
                  observed: datetime, scanner_now: datetime) -> None:
         self.out = out
         self.thresholds = thresholds
-        self.since = since
+        self.windows = windows
         self.until = until
         self.observed = observed
         self.scanner_now = scanner_now
@@ -30,6 +31,10 @@ class Ctx:
         self.init = Init(None, None)
         block = out.get("block")
         self.disks: list[BlockDevice] | None = None if block is None else parse_block(block.lines)
+
+    def since(self, family: str) -> datetime:
+        """Where `family`'s event window starts: its last real read on this machine (history)."""
+        return self.windows.since(family)
 
     def virt_evidence(self) -> list[Evidence]:
         sec = self.sec("virt")

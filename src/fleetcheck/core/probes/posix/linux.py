@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from fleetcheck.core.checks.virt import detect_init, detect_linux
+from fleetcheck.core.contracts import EventWindows
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.probes.posix import linux_events as events
 from fleetcheck.core.probes.posix import linux_state as sysfam
@@ -34,7 +35,7 @@ def systemd_running(out: ProbeOutput) -> bool:
     return not ("offline" in said or "not been booted with systemd" in said or "Host is down" in said)
 
 
-def linux_checks(out: ProbeOutput, host: Host, since: datetime, until: datetime, observed: datetime,
+def linux_checks(out: ProbeOutput, host: Host, since: EventWindows, until: datetime, observed: datetime,
                  facts: dict[str, Any]) -> list[CheckResult]:
     ctx = Ctx(out, host.thresholds, since, until, observed, observed)
     systemd = systemd_running(out)
@@ -62,5 +63,5 @@ def linux_checks(out: ProbeOutput, host: Host, since: datetime, until: datetime,
     results += sysfam.pending_reboot(ctx)
     results += sysfam.clock(ctx)
     results += sysfam.temperatures(ctx)
-    facts["window"] = {"since": since.isoformat(), "until": until.isoformat()}
+    facts["window"] = {"since": since.to_fact(), "until": until.isoformat()}
     return results

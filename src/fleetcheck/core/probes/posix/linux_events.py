@@ -50,7 +50,8 @@ def boots(ctx: Ctx, systemd: bool) -> list[CheckResult]:
         if bad is not None or wtmp is None:
             return [bad or no_section(reboots.CHECK_ID, what)]
         return guarded(ctx, wtmp, reboots.CHECK_ID, what, lambda: reboots.parse_wtmp(wtmp.text),
-                       lambda records: reboots.check_wtmp(records, ctx.since, ctx.until, ctx.thresholds,
+                       lambda records: reboots.check_wtmp(records, ctx.since(reboots.CHECK_ID), ctx.until,
+                                                          ctx.thresholds,
                                                           wtmp.evidence(ctx.observed)))
     sec = ctx.sec("boots")
     if sec is None:
@@ -86,7 +87,7 @@ def boots(ctx: Ctx, systemd: bool) -> list[CheckResult]:
         return listed, tails
 
     return guarded(ctx, sec, reboots.CHECK_ID, what, parse, lambda read: reboots.check_boots(
-        *read, ctx.since, ctx.until, ctx.thresholds, evidence, persistent))
+        *read, ctx.since(reboots.CHECK_ID), ctx.until, ctx.thresholds, evidence, persistent))
 
 
 def _kernel_source(ctx: Ctx, systemd: bool) -> tuple[Section | None, list[LogEntry] | None, str,
@@ -138,12 +139,14 @@ def kernel_and_oom(ctx: Ctx, systemd: bool) -> list[CheckResult]:
 
     def judge_kernel(read: list[LogEntry]) -> list[CheckResult]:
         evidence = sec.evidence(ctx.observed, raw=_excerpt(read))
-        return kernel.check_kernel(read, ctx.since, ctx.until, ctx.thresholds, evidence, coverage,
+        return kernel.check_kernel(read, ctx.since(kernel.CHECK_ID), ctx.until, ctx.thresholds, evidence,
+                                   coverage,
                                    None if corrupted is None else corrupted // 1024, scope)
 
     def judge_oom(read: list[LogEntry]) -> list[CheckResult]:
         evidence = sec.evidence(ctx.observed, raw=_excerpt(read))
-        return oom.check_oom(read, ctx.since, ctx.until, ctx.thresholds, evidence, counter, coverage)
+        return oom.check_oom(read, ctx.since(oom.CHECK_ID), ctx.until, ctx.thresholds, evidence, counter,
+                             coverage)
 
     return (guarded(ctx, sec, kernel.CHECK_ID, "kernel errors", lambda: judged, judge_kernel)
             + guarded(ctx, sec, oom.CHECK_ID, "OOM kills", lambda: judged, judge_oom))
@@ -216,7 +219,7 @@ def app_crashes(ctx: Ctx, systemd: bool) -> list[CheckResult]:
     source = ctx.sec("coredumps_text") or ctx.sec("coredumps") or apport
     assert source is not None  # one of them was read above
     return guarded(ctx, source, check_id, what, lambda: dumps, lambda read: coredumps.check_coredumps(
-        read, ctx.since, ctx.until, ctx.thresholds, evidence))
+        read, ctx.since(coredumps.CHECK_ID), ctx.until, ctx.thresholds, evidence))
 
 
 def _no_recorder(ctx: Ctx, check_id: str, what: str) -> CheckResult:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fleetcheck.core.checks import filesystem, load, macos, memory, uptime
+from fleetcheck.core.contracts import EventWindows
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.probes.posix.family import Ctx, guarded
 from fleetcheck.core.probes.posix.sections import ProbeOutput, Section, no_section, problem
@@ -168,7 +169,8 @@ def crashes(ctx: Ctx) -> list[CheckResult]:
         panic_evidence = panics.evidence(ctx.observed, raw=raw)
         results += guarded(ctx, panics, "kernel.errors", "kernel panics",
                            lambda: macos.parse_panics(panics.files),
-                           lambda read: macos.check_panics(read, ctx.since, ctx.until, ctx.thresholds,
+                           lambda read: macos.check_panics(read, ctx.since("kernel.errors"), ctx.until,
+                                                           ctx.thresholds,
                                                            panic_evidence))
     causes, bad = _get(ctx, "shutdown_causes", "boot.unexpected", "unexpected shutdowns")
     if causes is None:
@@ -177,7 +179,8 @@ def crashes(ctx: Ctx) -> list[CheckResult]:
         results += guarded(ctx, causes, "boot.unexpected", "unexpected shutdowns",
                            lambda: macos.parse_shutdown_causes(causes.text),
                            lambda read: macos.check_shutdown_causes(
-                               read, ctx.since, ctx.until, ctx.thresholds, causes.evidence(ctx.observed)))
+                               read, ctx.since("boot.unexpected"), ctx.until, ctx.thresholds,
+                               causes.evidence(ctx.observed)))
     return results
 
 
@@ -203,7 +206,7 @@ def disks(ctx: Ctx) -> list[CheckResult]:
     return results
 
 
-def macos_checks(out: ProbeOutput, host: Host, since: datetime, until: datetime, observed: datetime,
+def macos_checks(out: ProbeOutput, host: Host, since: EventWindows, until: datetime, observed: datetime,
                  facts: dict[str, Any]) -> list[CheckResult]:
     ctx = Ctx(out, host.thresholds, since, until, observed, observed)
     vers = out.get("sw_vers")
@@ -214,5 +217,5 @@ def macos_checks(out: ProbeOutput, host: Host, since: datetime, until: datetime,
     results: list[CheckResult] = []
     for family in (filesystems, cpu_and_boot, mem, crashes, disks):
         results += family(ctx)
-    facts["window"] = {"since": since.isoformat(), "until": until.isoformat()}
+    facts["window"] = {"since": since.to_fact(), "until": until.isoformat()}
     return results

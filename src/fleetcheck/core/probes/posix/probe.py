@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
-from fleetcheck.core.contracts import Collection, ProbeRun
+from fleetcheck.core.contracts import Collection, EventWindows, ProbeRun
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.probes.posix.sections import ProbeOutput, split_sections
 from fleetcheck.core.results import CheckResult, Evidence, cap_text
@@ -63,7 +63,8 @@ class PosixProbe:
     def stdin(self) -> bytes | None:
         return script_bytes()
 
-    def parse(self, run: ProbeRun, host: Host, since: datetime) -> Collection:
+    def parse(self, run: ProbeRun, host: Host, since: datetime | EventWindows) -> Collection:
+        windows = EventWindows.of(since)
         text = run.stdout.decode("utf-8", "replace")
         out = split_sections(text)
         if "meta" not in out.sections or "uname_s" not in out.meta:
@@ -78,17 +79,17 @@ class PosixProbe:
         kind = _KIND_OF_OS.get(detected)
         if kind is not None and host.kind in ("linux", "macos") and kind != host.kind:
             facts["os_mismatch"] = f"inventory says {host.kind}, the host runs {detected}: read as {kind}"
-        until = max(_target_now(out, run.finished), since)
+        until = max(_target_now(out, run.finished), windows.latest)
         observed = run.finished
         checks: list[CheckResult] = []
         if not out.complete and not run.truncated:  # a cut at the cap is the transport's to report
             checks.append(self._incomplete(run, out))
         if detected == "Linux":
             from fleetcheck.core.probes.posix.linux import linux_checks
-            checks += linux_checks(out, host, since, until, observed, facts)
+            checks += linux_checks(out, host, windows, until, observed, facts)
         elif detected == "Darwin":
             from fleetcheck.core.probes.posix.macos import macos_checks
-            checks += macos_checks(out, host, since, until, observed, facts)
+            checks += macos_checks(out, host, windows, until, observed, facts)
         else:
             checks.append(CheckResult.unknown(
                 "host.os", f"unsupported operating system {detected!r}",

@@ -31,7 +31,7 @@ from typing import Any
 from fleetcheck.core.checks.virt import detect_windows
 from fleetcheck.core.checks.windows import apps, defender, disk, power, reboot, services, system, updates
 from fleetcheck.core.checks.windows.events import parse_events
-from fleetcheck.core.contracts import Collection, ProbeRun
+from fleetcheck.core.contracts import Collection, EventWindows, ProbeRun
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.probes.windows.psjson import (
     ProbeOutput,
@@ -100,7 +100,7 @@ def _raw_excerpt(run: ProbeRun) -> str:
 class _Context:
     """What every family needs from one probe run."""
 
-    def __init__(self, run: ProbeRun, out: ProbeOutput, host: Host, since: datetime) -> None:
+    def __init__(self, run: ProbeRun, out: ProbeOutput, host: Host, windows: EventWindows) -> None:
         self.run, self.out, self.host = run, out, host
         self.observed = run.finished
         meta = out.sections.get("meta")
@@ -110,8 +110,8 @@ class _Context:
         except PsShapeError:
             target_now = None
         self.now = target_now or run.finished  # ages are measured on the target's clock
-        self.since = since
-        self.until = max(self.now, run.finished, since)
+        self.since = windows.since  # per check family: its last real read on this machine
+        self.until = max(self.now, run.finished, windows.latest)
         self.lookback_days = as_int(meta_data.get("lookback_days"))
         self.meta = meta_data
         self.last_boot: datetime | None = None
@@ -136,12 +136,13 @@ def _families(ctx: _Context) -> dict[str, Callable[[Section], list[CheckResult]]
         "services": lambda s: services.check_stopped_services(services.parse_stopped_services(s.data), t,
                                                               ctx.uptime_s, ev(s)),
         "reboot": lambda s: reboot.check_pending_reboot(s.data, ctx.last_boot, ctx.now, t, ev(s)),
-        "power": lambda s: power.check_unexpected_shutdowns(parse_events(s), t, ctx.since, ctx.until,
+        "power": lambda s: power.check_unexpected_shutdowns(parse_events(s), t, ctx.since(power.CHECK_ID),
+                                                            ctx.until,
                                                             ctx.lookback_days, ctx.observed, ev(s)),
-        "disk": lambda s: disk.check_disk_errors(parse_events(s), t, ctx.since, ctx.until, ctx.lookback_days,
-                                                 ev(s)),
-        "apps": lambda s: apps.check_app_crashes(parse_events(s), t, ctx.since, ctx.until, ctx.lookback_days,
-                                                 ev(s)),
+        "disk": lambda s: disk.check_disk_errors(parse_events(s), t, ctx.since(disk.CHECK_ID), ctx.until,
+                                                 ctx.lookback_days, ev(s)),
+        "apps": lambda s: apps.check_app_crashes(parse_events(s), t, ctx.since(apps.CHECK_ID), ctx.until,
+                                                 ctx.lookback_days, ev(s)),
         "defender": lambda s: defender.check_antivirus(s.data, t, ev(s)),
         "updates": lambda s: updates.check_updates(s.data, t, ctx.now, ev(s)),
     }
@@ -235,12 +236,12 @@ class WindowsProbe:
     def stdin(self) -> bytes | None:
         return script_bytes()
 
-    def parse(self, run: ProbeRun, host: Host, since: datetime) -> Collection:
+    def parse(self, run: ProbeRun, host: Host, since: datetime | EventWindows) -> Collection:
         out = split_sections(decode_stdout(run.stdout))
         meta = out.sections.get("meta")
         if meta is None or meta.error is not None or not isinstance(meta.data, dict):
             return Collection([self._unusable(run, out)], {"probe": self.name})
-        ctx = _Context(run, out, host, since)
+        ctx = _Context(run, out, host, EventWindows.of(since))
         _boot_facts(ctx)
         checks: list[CheckResult] = []
         for name, fn in _families(ctx).items():
