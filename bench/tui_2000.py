@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import random
 import statistics
@@ -128,6 +129,16 @@ async def bench(n: int, max_delay: float, concurrency: int, idle_seconds: float)
             if len(stalls) % 100 == 0:
                 rss_peak = max(rss_peak, proc.memory_info().rss)
 
+    gc_pauses: list[tuple[float, int]] = []  # (seconds, generation) of every collection
+    gc_started = [0.0]
+
+    def on_gc(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            gc_started[0] = time.perf_counter()
+        else:
+            gc_pauses.append((time.perf_counter() - gc_started[0], info["generation"]))
+
+    gc.callbacks.append(on_gc)
     latencies: list[float] = []
     async with app.run_test(size=(160, 50)) as pilot:
         tick = asyncio.create_task(ticker())
@@ -148,6 +159,7 @@ async def bench(n: int, max_delay: float, concurrency: int, idle_seconds: float)
             await asyncio.sleep(0.1)
         scan_seconds = time.perf_counter() - t_start
         scan_stalls, scan_cpu_stalls = list(stalls), list(cpu_stalls)
+        scan_gc = list(gc_pauses)
         worst = sorted(zip(scan_stalls, when, strict=False), reverse=True)[:3]
         await pilot.pause(1.0)  # let the last repaint settle
         stop.set()
@@ -159,7 +171,9 @@ async def bench(n: int, max_delay: float, concurrency: int, idle_seconds: float)
         idle_cpu = ((cpu1.user + cpu1.system) - (cpu0.user + cpu0.system)) / (wall1 - wall0) * 100
         rows = app.main_screen.table.row_count
         await pilot.press("q")
-    return {"hosts": n, "rows": rows, "scan_s": scan_seconds, "keys": len(latencies),
+    gc.callbacks.remove(on_gc)
+    longest_gc = max(scan_gc, default=(0.0, 0))
+    return {"gc_count": len(scan_gc), "gc_max_ms": longest_gc[0] * 1000, "gc_max_gen": longest_gc[1],"hosts": n, "rows": rows, "scan_s": scan_seconds, "keys": len(latencies),
             "key_p50_ms": statistics.median(latencies) * 1000, "key_p95_ms": pct(latencies, 95) * 1000,
             "key_max_ms": max(latencies) * 1000, "stall_max_ms": max(scan_stalls) * 1000,
             "stall_p99_ms": pct(scan_stalls, 99) * 1000, "cpu_stall_max_ms": max(scan_cpu_stalls) * 1000,
@@ -190,6 +204,8 @@ def main() -> None:
           f"[target max < 50 ms: {'ok' if ok['stall_max_ms'] else 'MISSED'}]")
     print(f"main-thread stall (CPU):  max {r['cpu_stall_max_ms']:.1f} ms, p99 {r['cpu_stall_p99_ms']:.1f} ms")
     print(f"longest stalls (wall, at seconds after start): {r['worst_stalls']}")
+    print(f"GC during the scan: {r['gc_count']} collections, longest {r['gc_max_ms']:.1f} ms "
+          f"(generation {r['gc_max_gen']})")
     print(f"idle CPU: {r['idle_cpu_pct']:.2f} % of one core   "
           f"[target < 1 %: {'ok' if ok['idle_cpu_pct'] else 'MISSED'}]")
     print(f"RSS peak: {r['rss_peak_mb']:.1f} MB   "

@@ -128,3 +128,21 @@ def test_config_path_env_override(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     assert config_path() == tmp_path / "x.toml"
     monkeypatch.delenv(ENV_VAR)
     assert config_path().name == "tui.toml" and "fleetcheck" in str(config_path())
+
+
+def test_running_counts_equal_a_fresh_count_after_every_result() -> None:
+    """The header's counts are kept per result, not recounted per batch: they must always
+    equal a count from scratch, also when a host's result replaces an earlier one."""
+    fleet = Fleet.of(HOSTS)
+    reach = (Reachability.REACHABLE, Reachability.UNREACHABLE, Reachability.NOT_CHECKED)
+    states = (State.OK, State.WARN, State.CRIT, State.UNKNOWN)
+    for i in range(3 * len(HOSTS)):
+        host = HOSTS[(i * 5) % len(HOSTS)]
+        checks = (CheckResult("x", states[i % 4], "x"),) if i % 4 != 3 else ()
+        fleet.record(HostResult(host.name, host.kind, host.address, reach[i % 3], checks), NOW)
+        assert fleet.counts() == Fleet(fleet.entries).counts(), i
+    assert fleet.counts() != Fleet.of(HOSTS).counts()  # the results did count
+
+
+def test_control_characters_from_a_host_are_shown_escaped() -> None:
+    assert one_line("a\x1b[2Jb\x07c\x9bd\x7f") == "a\\x1b[2Jb\\x07c\\x9bd\\x7f"

@@ -28,6 +28,7 @@ from fleetcheck.core.engine import EngineOptions
 from fleetcheck.core.inventory.model import Host, Inventory
 from fleetcheck.core.results import ScanResult, utcnow
 from fleetcheck.core.states import State
+from fleetcheck.tui import gc_tuning
 from fleetcheck.tui.config import TuiConfig, config_path
 from fleetcheck.tui.detail_view import HistoryPoint, history_points
 from fleetcheck.tui.fleet import Fleet, HostEntry
@@ -201,6 +202,7 @@ class FleetcheckApp(App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, DetailScreen) and screen.host_name in names:
                 screen.refresh_body()
+        self.call_after_refresh(gc_tuning.after_batch)  # off the frame that paints the batch
 
     def _notify_crit(self, entries: list[HostEntry]) -> None:
         if not entries:

