@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fleetcheck.core.contracts import Collection
+from fleetcheck.core.events import HostFinished, HostStarted
+from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.results import CheckResult, HostResult
 from fleetcheck.core.states import Reachability, State
 from fleetcheck.tui.fleet import SORTS, Fleet
+from fleetcheck.tui.scanning import EventBatcher
 from fleetcheck.tui.screens.detail import DetailScreen
 from fleetcheck.tui.table_rows import RowStore
 from fleetcheck.tui.widgets.host_table import HostTable
@@ -102,3 +105,21 @@ def entry_result(state: State, name: str = "srv-files") -> HostResult:
     host = next(h for h in HOSTS if h.name == name)
     return HostResult(host.name, host.kind, host.address, Reachability.REACHABLE,
                       (CheckResult("x", state, "x", evidence=(ev("x", "x"),)),))
+
+
+def test_a_big_batch_is_split_into_parts_that_keep_every_host_once() -> None:
+    batcher = EventBatcher(7)
+    hosts = [Host(f"h{i:03d}", "linux", "127.0.0.1") for i in range(620)]
+    for h in hosts:
+        batcher.on_event(HostStarted(h, NOW))
+    for h in hosts[:600]:
+        batcher.on_event(HostFinished(HostResult(h.name, h.kind, h.address, Reachability.REACHABLE)))
+    parts = batcher.drain(250)
+    assert [len(m.started) + len(m.finished) for m in parts] == [250, 250, 120]
+    assert all(m.scan_id == 7 for m in parts)
+    finished = [r.name for m in parts for r in m.finished]
+    started = [n for m in parts for n in m.started]
+    assert finished == [h.name for h in hosts[:600]] and started == [h.name for h in hosts[600:]]
+    assert batcher.drain(250) == []
+    batcher.on_event(HostStarted(hosts[0], NOW))
+    assert [m.started for m in batcher.drain()] == [("h000",)]  # no limit: one message

@@ -19,6 +19,9 @@ from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.results import HostResult, ScanResult
 from fleetcheck.tui.messages import HostsUpdated, ScanBegan, ScanEnded
 
+BATCH_HOSTS = 250  # hosts per message: ~10 ms of the app's work at 10,000 hosts
+FRAME = 1 / 60  # seconds between the parts of a split batch
+
 
 class EventBatcher:
     """Collects engine events between flushes; the last result per host wins."""
@@ -34,14 +37,21 @@ class EventBatcher:
         elif isinstance(event, HostFinished):
             self._finished[event.result.name] = event.result
 
-    def drain(self) -> HostsUpdated | None:
+    def drain(self, limit: int = 0) -> list[HostsUpdated]:
+        """Everything since the last drain, as messages of at most `limit` hosts each (0: one)."""
         if not self._started and not self._finished:
-            return None
-        started = tuple(n for n in self._started if n not in self._finished)
-        msg = HostsUpdated(self.scan_id, started, tuple(self._finished.values()))
+            return []
+        started = [n for n in self._started if n not in self._finished]
+        finished = list(self._finished.values())
         self._started.clear()
         self._finished.clear()
-        return msg
+        size = limit or len(started) + len(finished)
+        out = []
+        while started or finished:
+            take_f, finished = finished[:size], finished[size:]
+            take_s, started = started[:size - len(take_f)], started[size - len(take_f):]
+            out.append(HostsUpdated(self.scan_id, tuple(take_s), tuple(take_f)))
+        return out
 
 
 class ScanRunner:
@@ -82,8 +92,9 @@ class ScanRunner:
             while not stop.is_set():
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), self.flush_every)
-                msg = batcher.drain()
-                if msg is not None:
+                for i, msg in enumerate(batcher.drain(BATCH_HOSTS)):
+                    if i:  # a big batch goes in parts, a frame apart: keys and paints come between
+                        await asyncio.sleep(FRAME)
                     self.post(msg)
 
         self.post(ScanBegan(scan_id, tuple(h.name for h in hosts), full))
