@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,6 +21,12 @@ from .helpers import make_app, run, settle
 async def detail_text(app: FleetcheckApp, name: str, pilot: object) -> str:
     app.open_detail(name)
     await pilot.pause()  # type: ignore[attr-defined]
+    await app.workers.wait_for_complete()  # the history is read in a worker
+    await pilot.pause()  # type: ignore[attr-defined]
+    return body_text(app)
+
+
+def body_text(app: FleetcheckApp) -> str:
     assert isinstance(app.screen, DetailScreen)
     body = app.screen.query_one("#detail-body", Static).content
     return str(getattr(body, "plain", body))
@@ -143,3 +150,59 @@ def test_full_scans_are_saved_and_show_up_as_history(tmp_path: Path) -> None:
     assert len(history.store.list_scans(history.customer_key)) == 2
     past = text.split("History (saved scans)")[1]
     assert past.count("⊘ CRIT  (unreachable)") == 2
+
+
+def test_history_is_read_in_a_worker_thread_and_not_on_every_update(tmp_path: Path) -> None:
+    """The detail screen used to read every saved scan file on the UI thread, on every update
+    of its host. Now a worker thread reads them, once per opening and once per saved scan."""
+    history = History(tmp_path)
+    release = threading.Event()
+    reads: list[int] = []
+
+    def slow_history(name: str) -> list[ScanResult]:
+        reads.append(threading.get_ident())
+        release.wait(10)  # a slow disk or a locked store
+        return history.load_history(INVENTORY.customer, name, limit=20)
+
+    async def scenario() -> None:
+        collector = FixedCollector()
+        app = make_app(collector, on_scan_done=history.save, history=slow_history)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)
+            app.open_detail("pc-lager")
+            await pilot.pause()
+            assert "reading…" in body_text(app)  # the screen is up while the history is read
+            await pilot.press("j")  # and it takes keys
+            release.set()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert reads and threading.get_ident() not in reads
+            assert history_part(app).count("(unreachable)") == 1  # the first scan was saved
+            await pilot.press("r")  # the host's result updates: the history is not read again
+            await settle(app, pilot)
+            assert collector.calls["pc-lager"] == 2 and len(reads) == 1
+            await pilot.press("escape", "R")  # a saved scan of all hosts: read once more
+            await settle(app, pilot)
+            app.open_detail("pc-lager")
+            await settle(app, pilot)
+            assert len(reads) == 2
+            assert history_part(app).count("(unreachable)") == 2
+    run(scenario)
+
+
+def history_part(app: FleetcheckApp) -> str:
+    return body_text(app).split("History (saved scans)")[1]
+
+
+def test_history_that_cannot_be_read_says_why() -> None:
+    def broken(name: str) -> list[ScanResult]:
+        raise OSError(13, "Permission denied", "/var/lib/fleetcheck/history")
+
+    async def scenario() -> str:
+        app = make_app(history=broken)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)
+            return await detail_text(app, "srv-files", pilot)
+    text = run(scenario).split("History (saved scans)")[1]
+    assert "could not read the saved scans: PermissionError" in text and "Permission denied" in text
+    assert "no saved scans yet" not in text

@@ -3,6 +3,9 @@
 The scan engine runs in an async worker on the app's loop (collectors do
 their blocking work in the engine's thread pool); results arrive coalesced
 as typed messages (messages.py), and only the changed cells are repainted.
+The app owns the shared DashboardState (state.py) and the screens: data goes
+down (the screens read the state, the app calls their methods), requests come
+up as messages (the screens never call the app).
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ from functools import partial
 from typing import ClassVar
 
 from rich.style import Style
-from rich.text import Text
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -30,23 +32,31 @@ from fleetcheck.core.results import ScanResult, utcnow
 from fleetcheck.core.states import State
 from fleetcheck.tui import gc_tuning
 from fleetcheck.tui.config import TuiConfig, config_path
-from fleetcheck.tui.detail_view import HistoryPoint, history_points
 from fleetcheck.tui.fleet import Fleet, HostEntry
-from fleetcheck.tui.formatting import clock_text, duration_text, interval_text
-from fleetcheck.tui.messages import HostsUpdated, ScanBegan, ScanEnded
+from fleetcheck.tui.formatting import interval_text
+from fleetcheck.tui.messages import (
+    CopyAddressRequested,
+    DetailRequested,
+    ExportRequested,
+    HostsUpdated,
+    IntervalStepped,
+    MainReady,
+    PauseToggled,
+    RescanRequested,
+    ScanBegan,
+    ScanEnded,
+)
 from fleetcheck.tui.scanning import ScanRunner
 from fleetcheck.tui.screens.detail import DetailScreen
 from fleetcheck.tui.screens.help import HelpScreen, help_text, key_text
 from fleetcheck.tui.screens.main import MainScreen
+from fleetcheck.tui.state import DashboardState, HistorySource
 from fleetcheck.tui.themes import DEFAULT_THEME, down_style, state_styles
-from fleetcheck.tui.widgets.summary import Summary, render_summary
 
 INTERVAL_STEPS = (0, 30, 60, 120, 300, 600, 900, 1800, 3600)  # seconds; 0 = no auto-rescan
 AGE_TICK = 30.0  # seconds between age refreshes (ages are shown in minutes)
 CRIT_NOTIFY_NAMES = 3
 REPORT_MODULES = ("fleetcheck.report", "fleetcheck.reports", "fleetcheck.core.report")
-
-HistorySource = Callable[[str], list[ScanResult]]
 
 
 class FleetcheckApp(App[int]):
@@ -67,40 +77,38 @@ class FleetcheckApp(App[int]):
                  windows: Callable[[Host], CrashWindows | None] | None = None,
                  unavailable: Mapping[str, str] | None = None) -> None:
         super().__init__()
+        self.state = DashboardState(inventory, Fleet.of(inventory.hosts), clock, tz, interval,
+                                    history=history)
         self.inventory = inventory
-        self.fleet = Fleet.of(inventory.hosts)
+        self.fleet = self.state.fleet
         self.config = config or TuiConfig()
-        self.clock, self.tz = clock, tz
-        self.interval = interval
-        self.paused = False
         self.autostart = autostart
-        self._history = history
         self._on_scan_done = on_scan_done
         self.runner = ScanRunner(collectors, options or EngineOptions(), self.post_message, flush_every,
                                  windows=windows, unavailable=unavailable)
         self._wanted_theme = theme or self.config.theme or DEFAULT_THEME
-        self._full_scan: int | None = None  # id of the running full scan
-        self._scan_done = 0
-        self._scan_total = 0
-        self._last_full: tuple[datetime, float] | None = None  # when it ended, how long it took
-        self._next_scan: datetime | None = None
         self._auto_timer: Timer | None = None
-        self._scan_started_at: datetime | None = None
         self._scan_hosts: dict[int, tuple[str, ...]] = {}  # hosts of each running scan
-        self.state_styles: dict[State | None, Style] = {}
-        self.down_style: Style | None = None
-        self.main_screen = MainScreen()
+        self.main_screen = MainScreen(self.state)
         if autostart:  # the first rows are built as "scanning" instead of rewritten a moment later
             for name in self.fleet.entries:
                 self.fleet.mark_scanning(name)
 
     # ----- setup ---------------------------------------------------------------------------
     def now(self) -> datetime:
-        return self.clock()
+        return self.state.now()
 
     @property
-    def stale_after(self) -> timedelta:
-        return timedelta(seconds=max(2 * self.interval, 600) if self.interval > 0 else 900)
+    def interval(self) -> float:
+        return self.state.interval
+
+    @property
+    def paused(self) -> bool:
+        return self.state.paused
+
+    @property
+    def state_styles(self) -> dict[State | None, Style]:
+        return self.state.state_styles
 
     def get_default_screen(self) -> Screen[None]:
         return self.main_screen
@@ -118,15 +126,16 @@ class FleetcheckApp(App[int]):
             self.set_keymap(self.config.keys)
         self.set_interval(AGE_TICK, self._tick)
 
-    def main_ready(self) -> None:
-        """Called by the main screen once its table exists: start the first scan."""
+    @on(MainReady)
+    def _main_ready(self) -> None:
+        """The main screen's table exists: start the first scan."""
         if self.autostart:
             self.autostart = False
             self.rescan(None)
 
     def _apply_theme_styles(self) -> None:
-        self.state_styles = state_styles(self.current_theme)
-        self.down_style = down_style(self.current_theme)
+        self.state.state_styles = state_styles(self.current_theme)
+        self.state.down_style = down_style(self.current_theme)
 
     def _on_theme_change(self) -> None:
         self._apply_theme_styles()
@@ -140,7 +149,11 @@ class FleetcheckApp(App[int]):
     # ----- scans ---------------------------------------------------------------------------
     @property
     def full_scan_running(self) -> bool:
-        return self._full_scan is not None
+        return self.state.full_scan_running
+
+    @on(RescanRequested)
+    def _rescan_requested(self, msg: RescanRequested) -> None:
+        self.rescan(msg.names)
 
     def rescan(self, names: Iterable[str] | None) -> None:
         """Rescan the named hosts, or all (None). Reuses the collectors and their connections."""
@@ -149,7 +162,7 @@ class FleetcheckApp(App[int]):
                 self.notify("a scan of all hosts is already running")
                 return
             hosts = list(self.inventory.hosts)
-            self._full_scan = -1  # reserved until ScanBegan tells the id
+            self.state.progress.full_scan = -1  # reserved until ScanBegan tells the id
         else:
             wanted = set(names)
             busy = [n for n in wanted if (e := self.fleet.get(n)) is not None and e.scanning]
@@ -171,10 +184,9 @@ class FleetcheckApp(App[int]):
     def _scan_began(self, msg: ScanBegan) -> None:
         self._scan_hosts[msg.scan_id] = msg.hosts
         if msg.full:
-            self._full_scan = msg.scan_id
-            self._scan_done, self._scan_total = 0, len(msg.hosts)
-            self._scan_started_at = self.now()
-            self._next_scan = None
+            p = self.state.progress
+            p.full_scan, p.done, p.total = msg.scan_id, 0, len(msg.hosts)
+            p.started_at, p.next_scan = self.now(), None
         self.main_screen.update_summary()
 
     @on(HostsUpdated)
@@ -194,8 +206,8 @@ class FleetcheckApp(App[int]):
             changed.append(entry)
             if result.state is State.CRIT and before is not None and before is not State.CRIT:
                 turned_crit.append(entry)
-        if msg.scan_id == self._full_scan:
-            self._scan_done += len(msg.finished)
+        if msg.scan_id == self.state.progress.full_scan:
+            self.state.progress.done += len(msg.finished)
         self.main_screen.apply(changed)
         self._notify_crit(turned_crit)
         names = {e.name for e in changed}
@@ -228,15 +240,20 @@ class FleetcheckApp(App[int]):
             entry.scanning = False
         if stuck:
             self.main_screen.apply(stuck)
-        if msg.full and msg.scan_id == self._full_scan:
-            self._full_scan = None
-            started = self._scan_started_at or self.now()
-            self._last_full = (self.now(), (self.now() - started).total_seconds())
+        p = self.state.progress
+        if msg.full and msg.scan_id == p.full_scan:
+            p.full_scan = None
+            started = p.started_at or self.now()
+            p.last_full = (self.now(), (self.now() - started).total_seconds())
             if msg.result is not None and self._on_scan_done is not None and not msg.result.cancelled:
                 try:
                     self._on_scan_done(msg.result)
                 except Exception as exc:  # saving history must not end the session
                     self.notify(f"could not save the scan: {exc}", severity="warning", markup=False)
+                else:
+                    for screen in self.screen_stack:  # their host's history has a new entry
+                        if isinstance(screen, DetailScreen):
+                            screen.load_history()
             self._schedule_auto()
         self.main_screen.update_summary()
 
@@ -244,66 +261,46 @@ class FleetcheckApp(App[int]):
         if self._auto_timer is not None:
             self._auto_timer.stop()
             self._auto_timer = None
-        self._next_scan = None
+        self.state.progress.next_scan = None
         if self.paused or self.interval <= 0 or self.full_scan_running:
             return
-        self._next_scan = self.now() + timedelta(seconds=self.interval)
+        self.state.progress.next_scan = self.now() + timedelta(seconds=self.interval)
         self._auto_timer = self.set_timer(self.interval, partial(self.rescan, None))
 
+    @on(PauseToggled)
     def toggle_pause(self) -> None:
-        self.paused = not self.paused
+        self.state.paused = not self.state.paused
         self._schedule_auto()
         self.notify("automatic rescans paused" if self.paused else
                     f"automatic rescans every {interval_text(self.interval)}")
         self.main_screen.update_summary()
 
-    def step_interval(self, step: int) -> None:
+    @on(IntervalStepped)
+    def _step_interval(self, msg: IntervalStepped) -> None:
         steps = INTERVAL_STEPS
         current = min(range(len(steps)), key=lambda i: abs(steps[i] - self.interval))
-        self.interval = float(steps[max(0, min(len(steps) - 1, current + step))])
+        self.state.interval = float(steps[max(0, min(len(steps) - 1, current + msg.step))])
         self._schedule_auto()
         self.main_screen.update_summary()
 
-    # ----- header --------------------------------------------------------------------------
-    def summary_text(self, view: str, sort: str, filter_text: str, error: str) -> Text:
-        if self.full_scan_running:
-            progress = f"scanning {self._scan_done}/{self._scan_total}"
-        elif self._last_full is not None:
-            ended, took = self._last_full
-            progress = f"scanned {clock_text(ended, self.tz)} in {duration_text(took)}"
-        else:
-            progress = "no scan yet"
-        if self.interval <= 0:
-            rescan = "auto-rescan off"
-        elif self.paused:
-            rescan = f"auto {interval_text(self.interval)} PAUSED"
-        else:
-            nxt = f", next {clock_text(self._next_scan, self.tz)}" if self._next_scan else ""
-            rescan = f"auto {interval_text(self.interval)}{nxt}"
-        customer = self.inventory.customer or "no customer named"
-        s = Summary(customer, progress, rescan, self.fleet.counts(), view, sort, filter_text, error)
-        return render_summary(s, self.state_styles, self.down_style)
-
     # ----- screens and actions -------------------------------------------------------------
+    @on(DetailRequested)
+    def _detail_requested(self, msg: DetailRequested) -> None:
+        self.open_detail(msg.host_name)
+
     def open_detail(self, name: str) -> None:
         if self.fleet.get(name) is not None:
-            self.push_screen(DetailScreen(name))
+            self.push_screen(DetailScreen(self.state, name))
 
-    def host_history(self, name: str) -> list[HistoryPoint]:
-        if self._history is None:
-            return []
-        try:
-            return history_points(self._history(name), name)
-        except Exception:  # unreadable history must not break the detail screen
-            return []
-
-    def copy_address(self, name: str) -> None:
-        entry = self.fleet.get(name)
+    @on(CopyAddressRequested)
+    def _copy_address(self, msg: CopyAddressRequested) -> None:
+        entry = self.fleet.get(msg.host_name)
         if entry is None:
             return
         self.copy_to_clipboard(entry.host.address)
         self.notify(f"copied {entry.host.address} (terminal clipboard, OSC 52)", markup=False)
 
+    @on(ExportRequested)
     def export_report(self) -> None:
         if not any(importlib.util.find_spec(m) for m in REPORT_MODULES if _parent_exists(m)):
             self.notify("report export is not available in this version", severity="warning")

@@ -147,7 +147,8 @@ def _fingerprints(facts: dict[str, object]) -> list[tuple[str, str]]:
 
 
 def render_detail(entry: HostEntry, history: Sequence[HistoryPoint] | None, styles: dict[State | None, Style],
-                  tz: tzinfo | None, now: datetime) -> Text:
+                  tz: tzinfo | None, now: datetime, history_error: str | None = None) -> Text:
+    """The detail text; `history` None means still being read, `history_error` that it failed."""
     w = DetailWriter(styles, tz, now)
     host, result = entry.host, entry.result
     where = [host.kind, host.address] + ([f"site {host.site}"] if host.site else [])
@@ -180,7 +181,11 @@ def render_detail(entry: HostEntry, history: Sequence[HistoryPoint] | None, styl
             for k, v in result.facts.items():
                 w.line(f"  {k}: ", _fact(v))
     w.heading("History (saved scans)")
-    if not history:
+    if history_error:
+        w.line("  could not read the saved scans: ", history_error)
+    elif history is None:
+        w.line("  reading…")
+    elif not history:
         w.line("  no saved scans yet")
     else:
         for p in history[:20]:

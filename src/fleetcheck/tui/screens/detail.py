@@ -1,19 +1,33 @@
-"""Host detail: every check with its evidence; updates when the host is rescanned."""
+"""Host detail: every check with its evidence; updates when the host is rescanned.
+
+The host's saved scans are read in a thread worker (history files, later the
+store, can be slow or locked), once when the screen opens and again when a
+full scan was saved; a rescan of the host repaints from what was read.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from fleetcheck.tui.detail_view import render_detail
+from fleetcheck.tui.detail_view import HistoryPoint, history_points, render_detail
+from fleetcheck.tui.messages import CopyAddressRequested, RescanRequested
+from fleetcheck.tui.state import DashboardState, HistorySource
 
-if TYPE_CHECKING:
-    from fleetcheck.tui.app import FleetcheckApp
+
+class HistoryRead(Message):
+    """Posted by the history worker: the host's saved scans, or why they could not be read."""
+
+    def __init__(self, points: list[HistoryPoint], error: str | None = None) -> None:
+        super().__init__()
+        self.points, self.error = points, error
 
 
 class DetailScreen(Screen[None]):
@@ -29,13 +43,12 @@ class DetailScreen(Screen[None]):
                 tooltip="Copy this host's address"),
     ]
 
-    def __init__(self, host_name: str) -> None:
+    def __init__(self, state: DashboardState, host_name: str) -> None:
         super().__init__(id="detail")
+        self.state = state
         self.host_name = host_name
-
-    @property
-    def fleet_app(self) -> FleetcheckApp:
-        return cast("FleetcheckApp", self.app)
+        self.history: list[HistoryPoint] | None = None  # None: not read yet
+        self.history_error: str | None = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail-scroll"):
@@ -45,13 +58,39 @@ class DetailScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = f"fleetcheck · {self.host_name}"
         self.refresh_body()
+        self.load_history()
+
+    def load_history(self) -> None:
+        """Read the host's saved scans off the UI thread; the body shows them when read."""
+        source = self.state.history
+        if source is None:
+            self.history = []
+            self.refresh_body()
+            return
+        self.run_worker(lambda: self._read(source), thread=True, exclusive=True, group="history",
+                        exit_on_error=False, description=f"history of {self.host_name}")
+
+    def _read(self, source: HistorySource) -> None:
+        """Runs in a worker thread; post_message is thread-safe."""
+        try:
+            points = history_points(source(self.host_name), self.host_name)
+        except Exception as exc:  # unreadable history must not break the detail screen
+            self.post_message(HistoryRead([], f"{type(exc).__name__}: {exc}"))
+        else:
+            self.post_message(HistoryRead(points))
+
+    @on(HistoryRead)
+    def _history_read(self, msg: HistoryRead) -> None:
+        self.history, self.history_error = msg.points, msg.error
+        self.refresh_body()
 
     def refresh_body(self) -> None:
-        app = self.fleet_app
-        entry = app.fleet.get(self.host_name)
+        state = self.state
+        entry = state.fleet.get(self.host_name)
         if entry is None:
             return
-        body = render_detail(entry, app.host_history(self.host_name), app.state_styles, app.tz, app.now())
+        body = render_detail(entry, self.history, state.state_styles, state.tz, state.now(),
+                             history_error=self.history_error)
         self.query_one("#detail-body", Static).update(body)
 
     def action_back(self) -> None:
@@ -69,7 +108,7 @@ class DetailScreen(Screen[None]):
             scroller.scroll_home(animate=False)
 
     def action_rescan(self) -> None:
-        self.fleet_app.rescan([self.host_name])
+        self.post_message(RescanRequested((self.host_name,)))
 
     def action_copy_address(self) -> None:
-        self.fleet_app.copy_address(self.host_name)
+        self.post_message(CopyAddressRequested(self.host_name))

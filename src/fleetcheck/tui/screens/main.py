@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,11 +14,18 @@ from textual.widgets import Footer, Input
 
 from fleetcheck.tui.filtering import FilterError, Query, parse_query
 from fleetcheck.tui.fleet import AUTO_SORT, SORTS, HostEntry, QuickView, in_view, next_sort
+from fleetcheck.tui.messages import (
+    CopyAddressRequested,
+    DetailRequested,
+    ExportRequested,
+    IntervalStepped,
+    MainReady,
+    PauseToggled,
+    RescanRequested,
+)
+from fleetcheck.tui.state import DashboardState
 from fleetcheck.tui.widgets.host_table import HostTable
 from fleetcheck.tui.widgets.summary import SummaryBar
-
-if TYPE_CHECKING:
-    from fleetcheck.tui.app import FleetcheckApp
 
 FILTER_DEBOUNCE = 0.15  # seconds; re-filtering 2000 rows costs ~50 ms, not per keystroke
 
@@ -53,17 +60,14 @@ class MainScreen(Screen[None]):
                 tooltip="Copy the highlighted host's address to the clipboard"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, state: DashboardState) -> None:
         super().__init__(id="main")
+        self.state = state
         self.view = QuickView.ALL
         self.sort_name = AUTO_SORT
         self.filter_query: Query = parse_query("")
         self.filter_error = ""
         self._debounce: Timer | None = None
-
-    @property
-    def fleet_app(self) -> FleetcheckApp:
-        return cast("FleetcheckApp", self.app)
 
     @property
     def table(self) -> HostTable:
@@ -79,28 +83,28 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.restyle()
         self.rebuild()
-        self.fleet_app.main_ready()
+        self.post_message(MainReady())
 
     def on_resize(self) -> None:
-        self.table.build_columns(list(self.fleet_app.fleet.entries.values()), self.size.width)
+        self.table.build_columns(list(self.state.fleet.entries.values()), self.size.width)
 
     # ----- what is shown -------------------------------------------------------------------
     def keep(self, entry: HostEntry) -> bool:
-        app = self.fleet_app
-        return in_view(entry, self.view, app.now(), app.stale_after) and self.filter_query.matches(entry)
+        state = self.state
+        return in_view(entry, self.view, state.now(), state.stale_after) and self.filter_query.matches(entry)
 
     def rebuild(self) -> None:
         """Full rebuild: used when the view, filter or theme changes, not per result."""
-        fleet = self.fleet_app.fleet
+        fleet = self.state.fleet
         table = self.table
         table.build_columns(list(fleet.entries.values()), self.size.width or 80)
-        table.show([e for e in fleet.entries.values() if self.keep(e)], self.fleet_app.now(),
+        table.show([e for e in fleet.entries.values() if self.keep(e)], self.state.now(),
                    SORTS[self.sort_name][1])
         self.update_summary()
 
     def restyle(self) -> None:
-        app = self.fleet_app
-        self.table.restyle(app.state_styles, app.down_style, app.tz)
+        state = self.state
+        self.table.restyle(state.state_styles, state.down_style, state.tz)
 
     def apply(self, changed: Sequence[HostEntry]) -> None:
         """Live update: hosts that got a result enter, leave or move; only lines on screen
@@ -110,25 +114,24 @@ class MainScreen(Screen[None]):
         table = self.table
         keep = self.keep
         table.drop([e.name for e in changed if table.has(e.name) and not keep(e)])
-        table.put([e for e in changed if keep(e)], self.fleet_app.now())
+        table.put([e for e in changed if keep(e)], self.state.now())
         table.flush()
         self.update_summary()
 
     def tick(self) -> None:
         """Periodic: ages change; the stale view gains hosts. Only changed lines repaint."""
         if self.view is QuickView.STALE:
-            self.apply(list(self.fleet_app.fleet.entries.values()))
+            self.apply(list(self.state.fleet.entries.values()))
             return
-        self.table.tick(self.fleet_app.now())
+        self.table.tick(self.state.now())
 
     def update_summary(self) -> None:
         if not self.is_mounted:
             return
-        app = self.fleet_app
         shown = self.table.row_count
-        view = f"{self.view.value} ({shown} of {len(app.fleet)} hosts)"
-        self.query_one(SummaryBar).show(app.summary_text(view, SORTS[self.sort_name][0],
-                                                         self.filter_query.text, self.filter_error))
+        view = f"{self.view.value} ({shown} of {len(self.state.fleet)} hosts)"
+        self.query_one(SummaryBar).show(self.state.header(view, SORTS[self.sort_name][0],
+                                                          self.filter_query.text, self.filter_error))
 
     # ----- actions -------------------------------------------------------------------------
     def action_cursor_down(self) -> None:
@@ -146,11 +149,11 @@ class MainScreen(Screen[None]):
     def action_detail(self) -> None:
         name = self.table.highlighted_name
         if name is not None:
-            self.fleet_app.open_detail(name)
+            self.post_message(DetailRequested(name))
 
     @on(HostTable.Chosen, "#hosts")
     def _row_chosen(self, event: HostTable.Chosen) -> None:
-        self.fleet_app.open_detail(event.host_name)
+        self.post_message(DetailRequested(event.host_name))
 
     def action_view(self, name: str) -> None:
         self.view = QuickView(name)
@@ -164,24 +167,24 @@ class MainScreen(Screen[None]):
     def action_rescan_host(self) -> None:
         name = self.table.highlighted_name
         if name is not None:
-            self.fleet_app.rescan([name])
+            self.post_message(RescanRequested((name,)))
 
     def action_rescan_all(self) -> None:
-        self.fleet_app.rescan(None)
+        self.post_message(RescanRequested(None))
 
     def action_pause(self) -> None:
-        self.fleet_app.toggle_pause()
+        self.post_message(PauseToggled())
 
     def action_interval(self, step: int) -> None:
-        self.fleet_app.step_interval(step)
+        self.post_message(IntervalStepped(step))
 
     def action_export(self) -> None:
-        self.fleet_app.export_report()
+        self.post_message(ExportRequested())
 
     def action_copy_address(self) -> None:
         name = self.table.highlighted_name
         if name is not None:
-            self.fleet_app.copy_address(name)
+            self.post_message(CopyAddressRequested(name))
 
     # ----- filter --------------------------------------------------------------------------
     def action_filter(self) -> None:
