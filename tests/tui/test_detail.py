@@ -155,18 +155,18 @@ def test_full_scans_are_saved_and_show_up_as_history(tmp_path: Path) -> None:
 def test_history_is_read_in_a_worker_thread_and_not_on_every_update(tmp_path: Path) -> None:
     """The detail screen used to read every saved scan file on the UI thread, on every update
     of its host. Now a worker thread reads them, once per opening and once per saved scan."""
-    history = History(tmp_path)
+    history = ScanHistory.open(tmp_path / "h.db", INVENTORY.customer, INVENTORY.files)
     release = threading.Event()
     reads: list[int] = []
 
     def slow_history(name: str) -> list[ScanResult]:
         reads.append(threading.get_ident())
         release.wait(10)  # a slow disk or a locked store
-        return history.load_history(INVENTORY.customer, name, limit=20)
+        return history.host_scans(name)
 
     async def scenario() -> None:
         collector = FixedCollector()
-        app = make_app(collector, on_scan_done=history.save, history=slow_history)
+        app = make_app(collector, on_scan_done=history.save, history=slow_history, windows=history.windows)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(app, pilot)
             app.open_detail("pc-lager")
