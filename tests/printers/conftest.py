@@ -33,7 +33,7 @@ def scan(tmp_path: Path, capsys: pytest.CaptureFixture[str], hosts_yaml: str, *e
     """Run `fleetcheck scan --format json` on an inventory; the parsed JSON, by host name."""
     inv = tmp_path / "inv.yaml"
     inv.write_text("customer: Printer Test\nhosts:\n" + hosts_yaml)
-    history = ("--history-dir", str(tmp_path / "history")) if "--keep-history" in extra else ("--no-history",)
+    history = ("--db", str(tmp_path / "history.sqlite3")) if "--keep-history" in extra else ("--no-history",)
     args = [a for a in extra if a != "--keep-history"]
     with contextlib.suppress(SystemExit):
         main(["scan", str(inv), "--format", "json", *history, *args])

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from fleetcheck import __version__
 from fleetcheck.core.collectors.base import CollectContext, Collector
@@ -104,15 +104,21 @@ def _forget(task: asyncio.Future[Any]) -> None:
     task.add_done_callback(_swallow)
 
 
+T = TypeVar("T")
+
+
 class ScanEngine:
     def __init__(self, collectors: Mapping[str, Collector], options: EngineOptions | None = None,
                  windows: Callable[[Host], CrashWindows | None] | None = None,
-                 unavailable: Mapping[str, str] | None = None) -> None:
+                 unavailable: Mapping[str, str] | None = None,
+                 previous: Callable[[Host], HostResult | None] | None = None) -> None:
         """`windows` tells, from history, where a host's crash windows start;
+        `previous` gives its newest saved result in which it was reached (printer counters);
         `unavailable` maps a host kind without collector to the reason (e.g. a missing library)."""
         self._collectors = dict(collectors)
         self.options = options or EngineOptions()
         self._windows = windows
+        self._previous = previous
         self._unavailable = dict(unavailable or {})
         self._cancel: asyncio.Event | None = None
         self._cancel_requested = False
@@ -221,7 +227,8 @@ class ScanEngine:
                 host.kind, f"this version of fleetcheck has no collector for kind '{host.kind}'")
             return unreachable_result(host, Reachability.NOT_CHECKED, reason, None, reason, started)
         ctx = CollectContext(deadline=deadline, scan_started=started, executor=executor,
-                             windows=self._windows_of(host))
+                             windows=self._windows_of(host),
+                             previous=self._from_history(self._previous, host))
         contexts[host.name] = ctx
         # wait() rather than wait_for(): wait_for waits for the cancelled collector
         # to unwind, and one that ignores cancellation would break the deadline.
@@ -262,9 +269,13 @@ class ScanEngine:
                           checks, started, finished, host.site, host.tags, dict(collection.facts))
 
     def _windows_of(self, host: Host) -> CrashWindows | None:
-        if self._windows is None:
+        return self._from_history(self._windows, host)
+
+    @staticmethod
+    def _from_history(source: Callable[[Host], T | None] | None, host: Host) -> T | None:
+        if source is None:
             return None
         try:
-            return self._windows(host)
+            return source(host)
         except Exception:  # history is a help, not a requirement: fall back to the default window
             return None

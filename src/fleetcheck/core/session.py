@@ -25,7 +25,7 @@ from fleetcheck.core.events import Event
 from fleetcheck.core.inventory import default_inventory_paths, load_inventory
 from fleetcheck.core.inventory.model import Host, Inventory
 from fleetcheck.core.kinds import ssh_kinds
-from fleetcheck.core.results import ScanResult
+from fleetcheck.core.results import HostResult, ScanResult
 from fleetcheck.core.ssh.options import PassphrasePrompt, SshOptions
 
 # A dashboard keeps one SSH connection per host for rescans, up to this many: each kept
@@ -50,6 +50,10 @@ class ScanHistory(Protocol):
 
     def windows(self, host: Host) -> CrashWindows | None:
         """Where `host`'s crash windows start, per check family."""
+        ...
+
+    def previous(self, host: Host) -> HostResult | None:
+        """The newest saved result of `host` in which it was reached (printer counters, alerts)."""
         ...
 
     def recorder(self) -> HistoryRecorder:
@@ -102,7 +106,8 @@ class ScanSession:
         """A new engine over this session's collectors (kept connections survive from scan to scan)."""
         return ScanEngine(self.collectors, self.engine_options,
                           windows=None if self.history is None else self.history.windows,
-                          unavailable=self.unavailable)
+                          unavailable=self.unavailable,
+                          previous=None if self.history is None else self.history.previous)
 
     async def close(self, timeout: float) -> None:
         """Close the collectors (their connections); best effort within `timeout` seconds."""

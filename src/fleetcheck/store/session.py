@@ -17,7 +17,7 @@ from pathlib import Path
 from fleetcheck.core.contracts import CrashWindows
 from fleetcheck.core.events import Event, HostFinished, ScanFinished, ScanStarted
 from fleetcheck.core.inventory.model import Host
-from fleetcheck.core.results import ScanResult
+from fleetcheck.core.results import HostResult, ScanResult
 from fleetcheck.store import identity
 from fleetcheck.store.model import HostPoint, ScanInfo, ScanWriter, Store
 
@@ -47,6 +47,9 @@ class ScanHistory:
 
     def windows(self, host: Host) -> CrashWindows:
         return self.store.crash_windows(identity.host_key(self.customer_key, host.name, host.address))
+
+    def previous(self, host: Host) -> HostResult | None:
+        return self.store.previous_host_result(identity.host_key(self.customer_key, host.name, host.address))
 
     def recorder(self) -> Recorder:
         return Recorder(self)

@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Protocol, TypeVar
 
 from fleetcheck.core.contracts import Collection, CrashWindows
 from fleetcheck.core.inventory.model import Host
+from fleetcheck.core.results import HostResult
 
 T = TypeVar("T")
 
@@ -23,6 +24,7 @@ class CollectContext:
     deadline: float  # time.monotonic() by which the host must be finished
     scan_started: datetime
     windows: CrashWindows | None = None  # from history: where this host's crash windows start
+    previous: HostResult | None = None  # newest saved result in which it was reached (printer counters)
     cancel_event: threading.Event = field(default_factory=threading.Event)
     executor: Executor | None = None  # the engine's pool for blocking work (paramiko, psutil)
 

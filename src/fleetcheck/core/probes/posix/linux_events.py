@@ -162,7 +162,7 @@ def _oom_without_log(ctx: Ctx, bad: CheckResult, counter: int | None, vm: Sectio
         except ValueError:
             boot = None
         if boot is not None:
-            found = oom.check_oom_counter(counter, boot, ctx.since, ctx.thresholds,
+            found = oom.check_oom_counter(counter, boot, ctx.since(oom.CHECK_ID), ctx.thresholds,
                                           [vm.evidence(ctx.observed), up.evidence(ctx.observed)], reason)
             if found is not None:
                 return found
