@@ -82,5 +82,6 @@ def make_app(args: argparse.Namespace, keep_connections: bool = True) -> Fleetch
         history=None if history is None else history.host_scans,
         on_scan_done=None if history is None else history.save,
         windows=None if history is None else history.windows,
+        previous=None if history is None else history.previous,
         unavailable=session.unavailable,
     )

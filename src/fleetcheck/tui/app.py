@@ -28,7 +28,7 @@ from fleetcheck.core.collectors.base import Collector
 from fleetcheck.core.contracts import CrashWindows
 from fleetcheck.core.engine import EngineOptions
 from fleetcheck.core.inventory.model import Host, Inventory
-from fleetcheck.core.results import ScanResult, utcnow
+from fleetcheck.core.results import HostResult, ScanResult, utcnow
 from fleetcheck.core.states import State
 from fleetcheck.tui import gc_tuning
 from fleetcheck.tui.config import TuiConfig, config_path
@@ -75,7 +75,8 @@ class FleetcheckApp(App[int]):
                  on_scan_done: Callable[[ScanResult], object] | None = None,
                  flush_every: float = 0.5, autostart: bool = True,
                  windows: Callable[[Host], CrashWindows | None] | None = None,
-                 unavailable: Mapping[str, str] | None = None) -> None:
+                 unavailable: Mapping[str, str] | None = None,
+                 previous: Callable[[Host], HostResult | None] | None = None) -> None:
         super().__init__()
         self.state = DashboardState(inventory, Fleet.of(inventory.hosts), clock, tz, interval,
                                     history=history)
@@ -85,7 +86,7 @@ class FleetcheckApp(App[int]):
         self.autostart = autostart
         self._on_scan_done = on_scan_done
         self.runner = ScanRunner(collectors, options or EngineOptions(), self.post_message, flush_every,
-                                 windows=windows, unavailable=unavailable)
+                                 windows=windows, unavailable=unavailable, previous=previous)
         self._wanted_theme = theme or self.config.theme or DEFAULT_THEME
         self._auto_timer: Timer | None = None
         self._scan_hosts: dict[int, tuple[str, ...]] = {}  # hosts of each running scan

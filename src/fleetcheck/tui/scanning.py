@@ -60,9 +60,11 @@ class ScanRunner:
     def __init__(self, collectors: Mapping[str, Collector], options: EngineOptions,
                  post: Callable[[Message], object], flush_every: float = 0.5,
                  windows: Callable[[Host], CrashWindows | None] | None = None,
+                 previous: Callable[[Host], HostResult | None] | None = None,
                  unavailable: Mapping[str, str] | None = None) -> None:
         self.collectors = dict(collectors)
         self.windows = windows
+        self.previous = previous  # newest reached result (printer counters compare with it)
         self.unavailable = dict(unavailable or {})
         self.options = options
         self.post = post
@@ -82,7 +84,7 @@ class ScanRunner:
                    inventories: Sequence[str] = ()) -> ScanResult | None:
         self._next_id += 1
         scan_id = self._next_id
-        engine = ScanEngine(self.collectors, self.options, windows=self.windows,
+        engine = ScanEngine(self.collectors, self.options, windows=self.windows, previous=self.previous,
                              unavailable=self.unavailable)
         self._engines.add(engine)
         batcher = EventBatcher(scan_id)
