@@ -65,8 +65,22 @@ CASES = {
     ),
     "top level not a mapping": (
         "- name: a\n",
-        "acme.yaml:1:1: must be a mapping with customer, sites, defaults, thresholds, tags and hosts "
-        "at the top level, got a list",
+        "acme.yaml:1:1: must be a mapping with customer, sites, defaults, thresholds, tags, report and "
+        "hosts at the top level, got a list",
+    ),
+    "report unknown key": (
+        "report:\n  compnay: X\n" + HOST,
+        "acme.yaml:2:3: report.compnay: unknown key (did you mean 'company'?); allowed here: company, "
+        "technician, contact, language",
+    ),
+    "report language unknown": (
+        "report:\n  language: fr\n" + HOST,
+        "acme.yaml:2:13: report.language: unknown language 'fr'; expected one of de, en",
+    ),
+    "report not a mapping": (
+        "report: IT-Service Weber\n" + HOST,
+        "acme.yaml:1:9: report: must be a mapping with company, technician, contact and/or language, "
+        "got 'IT-Service Weber'",
     ),
     "customer wrong type": (
         "customer: [a, b]\n" + HOST,
@@ -155,7 +169,7 @@ CASES = {
     "unknown top-level key": (
         "costumer: ACME\n" + HOST,
         "acme.yaml:1:1: costumer: unknown key (did you mean 'customer'?); allowed here: customer, sites, "
-        "defaults, thresholds, tags, hosts",
+        "defaults, thresholds, tags, hosts, report",
     ),
     "unknown host key": (
         "hosts:\n  - name: a\n    adress: 192.0.2.1\n    kind: linux\n",
@@ -372,6 +386,26 @@ def test_tag_declared_twice_across_files(tmp_path: Path, monkeypatch: pytest.Mon
     assert str(info.value) == (
         "two.yaml:2:3: tags[server]: tag declared twice (first declared at one.yaml:2:3)"
     )
+
+
+def test_report_section_given_twice_across_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "one.yaml").write_text("report:\n  company: A\n" + HOST)
+    (tmp_path / "two.yaml").write_text("report: {technician: B}\n")
+    with pytest.raises(InventoryError) as info:
+        load_inventory(["one.yaml", "two.yaml"])
+    assert str(info.value) == "two.yaml:1:9: report: given twice (first given at one.yaml:2:3)"
+
+
+def test_report_section_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "one.yaml").write_text("report:\n  company: IT-Service Weber GmbH\n  technician: Jana Weber\n"
+                                       "  language: de\n" + HOST)
+    report = load_inventory(["one.yaml"]).report
+    assert (report.company, report.technician, report.contact, report.language) == (
+        "IT-Service Weber GmbH", "Jana Weber", None, "de")
+    (tmp_path / "two.yaml").write_text(HOST)
+    assert load_inventory(["two.yaml"]).report.company is None
 
 
 def test_ssh_config_bad_port_points_at_host(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

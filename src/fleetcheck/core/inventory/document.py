@@ -10,15 +10,17 @@ from yaml.nodes import Node, ScalarNode
 from fleetcheck.core.errors import InventoryError
 from fleetcheck.core.inventory import fields
 from fleetcheck.core.inventory.levels import Override, parse_thresholds
-from fleetcheck.core.inventory.model import Site, Skip
+from fleetcheck.core.inventory.model import ReportSettings, Site, Skip
 from fleetcheck.core.inventory.settings import SETTINGS_KEYS, parse_settings
 from fleetcheck.core.inventory.skips import parse_skips
 from fleetcheck.core.inventory.yamlsrc import compose, fail, free_mapping, is_null, mapping, sequence
 
-TOP_KEYS = ("customer", "sites", "defaults", "thresholds", "tags", "hosts")
+TOP_KEYS = ("customer", "sites", "defaults", "thresholds", "tags", "hosts", "report")
 DEFAULTS_KEYS = (*SETTINGS_KEYS, "thresholds", "skip")
 SITE_KEYS = ("name", "description")
 TAG_KEYS = ("description", "thresholds", "skip")
+REPORT_KEYS = ("company", "technician", "contact", "language")
+REPORT_LANGUAGES = ("de", "en")
 
 
 @dataclass
@@ -45,6 +47,8 @@ class Document:
     default_skips: tuple[Skip, ...] = ()  # `defaults.skip`
     tag_skips: dict[str, tuple[Skip, ...]] = field(default_factory=dict)  # `tags[NAME].skip`
     hosts: list[Node] = field(default_factory=list)
+    report: ReportSettings | None = None
+    report_node: Node | None = None  # where `report:` was given, for the merge-conflict message
 
 
 def _sites(doc: Document, node: Node) -> None:
@@ -82,14 +86,30 @@ def _tags(doc: Document, node: Node) -> None:
         doc.tags[name] = (overrides, Declared(label, key))
 
 
+def _report(doc: Document, node: Node) -> None:
+    label = doc.label
+    pairs = mapping(label, node, "report", REPORT_KEYS, "a mapping with company, technician, contact "
+                    "and/or language")
+    values: dict[str, str | None] = {}
+    for key in REPORT_KEYS:
+        if key in pairs and not is_null(pairs[key][1]):
+            values[key] = fields.text(label, pairs[key][1], f"report.{key}", f"a {key} text")
+    language = values.get("language")
+    if language is not None and language not in REPORT_LANGUAGES:
+        fail(label, pairs["language"][1], "report.language",
+             f"unknown language {language!r}; expected one of {', '.join(REPORT_LANGUAGES)}")
+    doc.report = ReportSettings(**values)
+    doc.report_node = node
+
+
 def parse_document(label: str, text: str) -> Document:
     """Validate the top level of one file; hosts are kept as nodes for the host builder."""
     root = compose(label, text)
     doc = Document(label)
     if root is None:
         raise_empty(label)
-    top = mapping(label, root, "", TOP_KEYS, "a mapping with customer, sites, defaults, thresholds, tags "
-                  "and hosts at the top level")
+    top = mapping(label, root, "", TOP_KEYS, "a mapping with customer, sites, defaults, thresholds, tags, "
+                  "report and hosts at the top level")
     if not top:
         raise_empty(label)
     if "customer" in top and not is_null(top["customer"][1]):
@@ -107,6 +127,8 @@ def parse_document(label: str, text: str) -> Document:
         doc.thresholds = parse_thresholds(label, top["thresholds"][1], "thresholds")
     if "tags" in top and not is_null(top["tags"][1]):
         _tags(doc, top["tags"][1])
+    if "report" in top and not is_null(top["report"][1]):
+        _report(doc, top["report"][1])
     if "hosts" in top and not is_null(top["hosts"][1]):
         doc.hosts = sequence(label, top["hosts"][1], "hosts", "a list of hosts")
     return doc

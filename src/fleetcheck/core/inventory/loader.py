@@ -17,7 +17,7 @@ from fleetcheck.core.errors import InventoryError
 from fleetcheck.core.inventory.document import Declared, Document, parse_document
 from fleetcheck.core.inventory.hosts import Shared, build_host
 from fleetcheck.core.inventory.levels import Override
-from fleetcheck.core.inventory.model import Host, Inventory, Site
+from fleetcheck.core.inventory.model import Host, Inventory, ReportSettings, Site
 from fleetcheck.core.inventory.sshconfig import SshConfigError, SshConfigResolver
 from fleetcheck.core.inventory.yamlsrc import position
 
@@ -124,4 +124,16 @@ def load_inventory(paths: Sequence[str | Path], ssh_config: str | Path | None = 
     customer = next((doc.customer for doc in docs if doc.customer), None)
     sites: list[Site] = [site for doc in docs for site, _ in doc.sites]
     return Inventory(customer=customer, hosts=tuple(hosts), files=tuple(label for label, _ in files),
-                     sites=tuple(sites))
+                     sites=tuple(sites), report=_report_settings(docs))
+
+
+def _report_settings(docs: Sequence[Document]) -> ReportSettings:
+    """The one `report:` section; two files that both give one is an error naming both places."""
+    given = [doc for doc in docs if doc.report is not None]
+    if len(given) > 1:
+        first, second = given[0], given[1]
+        assert first.report_node is not None and second.report_node is not None
+        line, col = position(second.report_node)
+        where = Declared(first.label, first.report_node).where()
+        raise InventoryError(f"{second.label}:{line}:{col}: report: given twice (first given at {where})")
+    return given[0].report if given and given[0].report is not None else ReportSettings()

@@ -90,12 +90,23 @@ class Site:
     description: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class ReportSettings:
+    """Who hands the customer the report (the inventory's optional `report:` section)."""
+
+    company: str | None = None  # the IT service company
+    technician: str | None = None  # the technician's name
+    contact: str | None = None  # phone or e-mail, as written
+    language: str | None = None  # default report language: "de" or "en"
+
+
 @dataclass(frozen=True)
 class Inventory:
     customer: str | None
     hosts: tuple[Host, ...]
     files: tuple[str, ...] = ()
     sites: tuple[Site, ...] = ()
+    report: ReportSettings = field(default_factory=ReportSettings)
 
     def select(self, names: tuple[str, ...] = (), tags: tuple[str, ...] = ()) -> tuple[Host, ...]:
         """Hosts matching any given name and carrying all given tags."""
