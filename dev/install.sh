@@ -16,6 +16,8 @@ apt_install() {  # install only what is missing, update the index only then
 if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
     apt_install python3-venv python3-pip
 fi
+# WeasyPrint (PDF reports) lays out text with Pango; a font so the PDF has glyphs at all
+apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q --disable-pip-version-check "${FLEETCHECK_PIP_TARGET:-.}" 2>&1 \

@@ -21,6 +21,8 @@ COMMANDS = {
     "scan": ("fleetcheck.cli.scan", "scan hosts headless and print results (exit code = Nagios state)"),
     "inventory": ("fleetcheck.cli.inventory_cmd", "validate inventory files and summarise them"),
     "trust": ("fleetcheck.cli.trust", "show a host's SSH key fingerprint and record it in known_hosts"),
+    "report": ("fleetcheck.cli.report_cmd",
+               "write a report for the customer (HTML, PDF, Markdown, CSV, JSON)"),
     "tui": ("fleetcheck.cli.tui_cmd", "open the live dashboard (the default without a sub-command)"),
 }
 

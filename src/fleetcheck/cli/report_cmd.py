@@ -1,0 +1,107 @@
+"""`fleetcheck report`: a report for the customer from a saved scan (HTML, PDF, Markdown, CSV, JSON).
+
+Only argparse at module level: `fleetcheck --help` builds every parser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fleetcheck.core.inventory.model import Inventory
+    from fleetcheck.core.results import ScanResult
+
+FORMATS = ("html", "pdf", "md", "csv", "json")
+LANGUAGES = ("de", "en")
+
+EPILOG = """\
+Without --scan, the newest saved scan of the customer is used (--latest). The
+customer is --customer, else the inventory's. The previous saved scan of the
+same customer is compared with it ("changes since the previous scan"). The
+inventory's optional report: section names your company and technician.
+
+exit codes: 0 written; 2 bad arguments, no such scan, or --out exists
+(add --force to overwrite it).
+"""
+
+
+def add_report_arguments(parser: argparse.ArgumentParser, out_required: bool) -> None:
+    """--format/--lang/--timezone/--force, shared with `scan --report`."""
+    parser.add_argument("--format", dest="report_format", choices=FORMATS, default=None,
+                        help="report format (default: from the file name's suffix, else html)")
+    parser.add_argument("--lang", choices=LANGUAGES, default=None,
+                        help="report language (default: the inventory's report.language, else en)")
+    parser.add_argument("--timezone", metavar="ZONE", default=None,
+                        help="time zone for dates in the report (default: this machine's)")
+    parser.add_argument("--force", action="store_true", help="overwrite an existing report file")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = EPILOG
+    parser.add_argument("inventories", nargs="*", metavar="INVENTORY",
+                        help="inventory for the report: section and the secrets to keep out "
+                             "(default: the one the scan was made from, if it is still there)")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--scan", metavar="ID", help="a scan file (scan --format json -o FILE) or a saved "
+                       "scan's name in the history folder")
+    which.add_argument("--latest", action="store_true", help="the newest saved scan (the default)")
+    parser.add_argument("--customer", metavar="NAME", help="whose scans (default: the inventory's customer)")
+    parser.add_argument("--out", "-o", metavar="PATH", required=True, help="the report file to write")
+    add_report_arguments(parser, out_required=True)
+    parser.add_argument("--history-dir", metavar="DIR",
+                        help="history folder (default: $FLEETCHECK_HOME/history or the user state folder)")
+    parser.add_argument("--ssh-config", metavar="FILE", help=argparse.SUPPRESS)
+
+
+def format_of(fmt: str | None, out: str) -> str:
+    if fmt:
+        return fmt
+    suffix = out.rsplit(".", 1)[-1].lower() if "." in out else ""
+    return {"htm": "html", "markdown": "md"}.get(suffix, suffix) if suffix in (*FORMATS, "htm", "markdown") \
+        else "html"
+
+
+def write_report(scan: ScanResult, previous: ScanResult | None, inventory: Inventory | None, out: str,
+                 fmt: str | None, lang: str | None, timezone: str | None, force: bool) -> str:
+    """Render and write; returns the path written. Shared by `report` and `scan --report`."""
+    from fleetcheck.core.results import utcnow
+    from fleetcheck.report import Meta, render
+    from fleetcheck.report.output import write_atomic
+    from fleetcheck.report.source import zone
+    from fleetcheck.report.text import secrets_of
+
+    settings = inventory.report if inventory is not None else None
+    language = lang or (settings.language if settings is not None else None) or "en"
+    meta = Meta(customer=(inventory.customer if inventory is not None else None) or scan.customer,
+                company=settings.company if settings else None,
+                technician=settings.technician if settings else None,
+                contact=settings.contact if settings else None,
+                period_start=previous.started if previous is not None else None, generated=utcnow())
+    data = render(scan, format_of(fmt, out), language, zone(timezone), previous=previous, meta=meta,
+                  secrets=secrets_of(inventory))
+    return str(write_atomic(out, data, force=force))
+
+
+def run(args: argparse.Namespace) -> int:
+    from fleetcheck.core.history import History
+    from fleetcheck.core.inventory import load_inventory
+    from fleetcheck.report import source
+
+    history = History(args.history_dir)
+    inventory = load_inventory(args.inventories, ssh_config=args.ssh_config) if args.inventories else None
+    if args.scan:
+        src = source.from_scan_id(args.scan, history)
+    else:
+        customer = args.customer or (inventory.customer if inventory is not None else None)
+        src = source.latest(customer, history)
+    if inventory is None:
+        inventory, notice = source.inventory_for([], src.scan, args.ssh_config)
+        if notice:
+            print(f"fleetcheck: {notice}", file=sys.stderr)
+    path = write_report(src.scan, src.previous, inventory, args.out, args.report_format, args.lang,
+                        args.timezone, args.force)
+    print(f"report written: {path}")
+    return 0
