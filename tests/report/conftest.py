@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from fleetcheck.report import Meta, render
+from fleetcheck.report.source import changes_between
 
 from .fixture import previous, scan
 
@@ -20,11 +21,13 @@ def rendered() -> dict[tuple[str, str], bytes]:
     out: dict[tuple[str, str], bytes] = {}
     for lang in ("de", "en"):
         for fmt in ("html", "md", "csv", "json", "pdf"):
-            out[fmt, lang] = render(scan(), fmt, lang, BERLIN, previous=previous(), meta=META)
+            out[fmt, lang] = render(scan(), fmt, lang, BERLIN, changes=changes_between(previous(), scan()),
+                                    meta=META)
     return out
 
 
 @pytest.fixture(scope="session")
 def hostile() -> dict[str, bytes]:
-    return {fmt: render(scan(hostile=True), fmt, "de", BERLIN, previous=previous(), meta=META)
+    changes = changes_between(previous(), scan(hostile=True))
+    return {fmt: render(scan(hostile=True), fmt, "de", BERLIN, changes=changes, meta=META)
             for fmt in ("html", "md", "csv", "json", "pdf")}

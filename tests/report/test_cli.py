@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from fleetcheck.cli.main import main
-from fleetcheck.core.history import History
 from fleetcheck.core.results import Evidence, HostResult
+from fleetcheck.store import open_store
 
 from .fixture import CUSTOMER, T0, previous, scan
 from .helpers import Page, csv_rows, pdf_text
@@ -41,8 +41,8 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("FC_REPORT_TEST_PW", PASSWORD)
     monkeypatch.chdir(tmp_path)
     (tmp_path / "kunde.yaml").write_text(INVENTORY, encoding="utf-8")
-    history = History()
-    history.save(previous())
+    store = open_store()
+    store.save_scan(previous())
     leaky = scan()
     # a host that echoes the secrets back (a misconfigured device, a chatty error message)
     h = leaky.hosts[0]
@@ -51,7 +51,9 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
                          evidence=(Evidence.of(f"snmpget -c {COMMUNITY}", f"password={PASSWORD}", T0),))
     hosts = (HostResult(h.name, h.kind, h.address, h.reachability, (leaked, *h.checks[1:]), h.started,
                         h.finished, h.site), *leaky.hosts[1:])
-    history.save(type(leaky)(leaky.started, leaky.finished, hosts, CUSTOMER, ("kunde.yaml",), False, "0.1.0"))
+    store.save_scan(type(leaky)(leaky.started, leaky.finished, hosts, CUSTOMER, ("kunde.yaml",), False,
+                                "0.1.0"))
+    store.close()
     return tmp_path
 
 
@@ -82,6 +84,14 @@ def test_scan_file_and_format_from_suffix(home: Path) -> None:
     assert main(["report", "--scan", "scan.json", "--out", "k.csv", "--lang", "de"]) == 0
     rows = csv_rows((home / "k.csv").read_bytes(), "de")
     assert rows[0][0] == "Standort"
+
+
+def test_saved_scan_by_number(home: Path) -> None:
+    assert main(["report", "--scan", "1", "--out", "first.md", "--lang", "en"]) == 0
+    text = (home / "first.md").read_text("utf-8")
+    assert "This is the first scan on record" in text  # scan 1 is the older one: nothing before it
+    assert main(["report", "--scan", "2", "--out", "second.md", "--lang", "en"]) == 0
+    assert "**Worse** · **srv\\-files**" in (home / "second.md").read_text("utf-8")
 
 
 def test_existing_file_is_kept_without_force(home: Path, capsys: pytest.CaptureFixture[str]) -> None:

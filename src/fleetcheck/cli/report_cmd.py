@@ -9,9 +9,12 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from fleetcheck.core.errors import FleetcheckError
+
 if TYPE_CHECKING:
     from fleetcheck.core.inventory.model import Inventory
     from fleetcheck.core.results import ScanResult
+    from fleetcheck.store import Changes
 
 FORMATS = ("html", "pdf", "md", "csv", "json")
 LANGUAGES = ("de", "en")
@@ -21,6 +24,7 @@ Without --scan, the newest saved scan of the customer is used (--latest). The
 customer is --customer, else the inventory's. The previous saved scan of the
 same customer is compared with it ("changes since the previous scan"). The
 inventory's optional report: section names your company and technician.
+See docs/reports.md.
 
 exit codes: 0 written; 2 bad arguments, no such scan, or --out exists
 (add --force to overwrite it).
@@ -45,14 +49,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="inventory for the report: section and the secrets to keep out "
                              "(default: the one the scan was made from, if it is still there)")
     which = parser.add_mutually_exclusive_group()
-    which.add_argument("--scan", metavar="ID", help="a scan file (scan --format json -o FILE) or a saved "
-                       "scan's name in the history folder")
+    which.add_argument("--scan", metavar="ID", help="a saved scan's number (fleetcheck history) or a scan "
+                       "file (scan --format json -o FILE)")
     which.add_argument("--latest", action="store_true", help="the newest saved scan (the default)")
     parser.add_argument("--customer", metavar="NAME", help="whose scans (default: the inventory's customer)")
     parser.add_argument("--out", "-o", metavar="PATH", required=True, help="the report file to write")
     add_report_arguments(parser, out_required=True)
-    parser.add_argument("--history-dir", metavar="DIR",
-                        help="history folder (default: $FLEETCHECK_HOME/history or the user state folder)")
+    parser.add_argument("--db", metavar="PATH",
+                        help="history database (default: $FLEETCHECK_HOME/history.sqlite3 or the user state "
+                             "folder)")
     parser.add_argument("--ssh-config", metavar="FILE", help=argparse.SUPPRESS)
 
 
@@ -64,7 +69,7 @@ def format_of(fmt: str | None, out: str) -> str:
         else "html"
 
 
-def write_report(scan: ScanResult, previous: ScanResult | None, inventory: Inventory | None, out: str,
+def write_report(scan: ScanResult, changes: Changes | None, inventory: Inventory | None, out: str,
                  fmt: str | None, lang: str | None, timezone: str | None, force: bool) -> str:
     """Render and write; returns the path written. Shared by `report` and `scan --report`."""
     from fleetcheck.core.results import utcnow
@@ -78,30 +83,42 @@ def write_report(scan: ScanResult, previous: ScanResult | None, inventory: Inven
     meta = Meta(customer=(inventory.customer if inventory is not None else None) or scan.customer,
                 company=settings.company if settings else None,
                 technician=settings.technician if settings else None,
-                contact=settings.contact if settings else None,
-                period_start=previous.started if previous is not None else None, generated=utcnow())
-    data = render(scan, format_of(fmt, out), language, zone(timezone), previous=previous, meta=meta,
+                contact=settings.contact if settings else None, generated=utcnow())
+    data = render(scan, format_of(fmt, out), language, zone(timezone), changes=changes, meta=meta,
                   secrets=secrets_of(inventory))
     return str(write_atomic(out, data, force=force))
 
 
 def run(args: argparse.Namespace) -> int:
-    from fleetcheck.core.history import History
     from fleetcheck.core.inventory import load_inventory
     from fleetcheck.report import source
+    from fleetcheck.store import StoreError, customer_key, open_store
 
-    history = History(args.history_dir)
     inventory = load_inventory(args.inventories, ssh_config=args.ssh_config) if args.inventories else None
-    if args.scan:
-        src = source.from_scan_id(args.scan, history)
-    else:
-        customer = args.customer or (inventory.customer if inventory is not None else None)
-        src = source.latest(customer, history)
+    try:
+        store = open_store(args.db)
+    except StoreError as exc:
+        raise FleetcheckError(str(exc)) from None
+    try:
+        for notice in store.notices:
+            print(f"fleetcheck: {notice}", file=sys.stderr)
+        if args.scan:
+            src = source.from_scan_id(args.scan, store)
+        elif args.customer or inventory is None:
+            who = f"customer {args.customer!r}" if args.customer else "scans without a customer"
+            src = source.latest(customer_key(args.customer, []), who, store)
+        else:
+            who = f"customer {inventory.customer!r}" if inventory.customer else ", ".join(inventory.files)
+            src = source.latest(customer_key(inventory.customer, inventory.files), who, store)
+    except StoreError as exc:
+        raise FleetcheckError(str(exc)) from None
+    finally:
+        store.close()
     if inventory is None:
         inventory, notice = source.inventory_for([], src.scan, args.ssh_config)
         if notice:
             print(f"fleetcheck: {notice}", file=sys.stderr)
-    path = write_report(src.scan, src.previous, inventory, args.out, args.report_format, args.lang,
+    path = write_report(src.scan, src.changes, inventory, args.out, args.report_format, args.lang,
                         args.timezone, args.force)
     print(f"report written: {path}")
     return 0

@@ -11,10 +11,10 @@ from collections.abc import Iterable
 from datetime import tzinfo
 
 from fleetcheck.core.results import ScanResult
-from fleetcheck.report.changes import changes_between
 from fleetcheck.report.i18n import LANGUAGES, Lang
 from fleetcheck.report.model import Meta, Report, build
 from fleetcheck.report.text import Cleaner
+from fleetcheck.store.model import Changes
 
 FORMATS = ("html", "pdf", "md", "csv", "json")
 SUFFIXES = {"html": ".html", "pdf": ".pdf", "md": ".md", "csv": ".csv", "json": ".json"}
@@ -22,9 +22,9 @@ SUFFIXES = {"html": ".html", "pdf": ".pdf", "md": ".md", "csv": ".csv", "json": 
 __all__ = ["FORMATS", "LANGUAGES", "SUFFIXES", "Meta", "Report", "render"]
 
 
-def render(scan: ScanResult, fmt: str, lang: str, tz: tzinfo, *, previous: ScanResult | None = None,
+def render(scan: ScanResult, fmt: str, lang: str, tz: tzinfo, *, changes: Changes | None = None,
            meta: Meta | None = None, secrets: Iterable[str] = ()) -> bytes:
-    """The report as the bytes of a file in format `fmt`."""
+    """The report as the bytes of a file in format `fmt`; `changes` from the store (None: not known)."""
     from fleetcheck.report import tabular
 
     if fmt not in FORMATS:
@@ -33,13 +33,8 @@ def render(scan: ScanResult, fmt: str, lang: str, tz: tzinfo, *, previous: ScanR
     clean = Cleaner(secrets)
     if fmt == "json":
         return tabular.render_json(scan, clean)
-    meta = meta or Meta(customer=scan.customer)
-    if meta.period_start is None and previous is not None:
-        meta = Meta(meta.customer, meta.company, meta.technician, meta.contact, previous.started,
-                    meta.period_end, meta.generated)
     language = Lang(lang, tz)
-    report = build(scan, changes_between(previous, scan) if previous is not None else None, meta, language,
-                   clean)
+    report = build(scan, changes, meta or Meta(customer=scan.customer), language, clean)
     show_supplies = bool(report.supplies) or any(h.kind in ("printer", "printserver") for h in scan.hosts)
     if fmt == "csv":
         return tabular.render_csv(report, language)

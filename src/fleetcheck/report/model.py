@@ -13,7 +13,6 @@ from datetime import datetime
 from fleetcheck.core.engine import REACHABILITY_CHECK
 from fleetcheck.core.results import CheckResult, Evidence, HostResult, Metric, ScanResult
 from fleetcheck.core.states import Reachability, State
-from fleetcheck.report.changes import Change
 from fleetcheck.report.i18n import Lang
 from fleetcheck.report.text import Cleaner
 from fleetcheck.report.words import (
@@ -28,6 +27,7 @@ from fleetcheck.report.words import (
     family,
     item,
 )
+from fleetcheck.store.model import Changes
 
 EVIDENCE_SHOWN = 1200  # characters of raw evidence per item in HTML/PDF/Markdown (the JSON keeps all)
 SET_ASIDE = ("NA", "SKIPPED")  # states that judge nothing (N/A, skipped by the inventory)
@@ -210,29 +210,33 @@ class Builder:
             reached=h.reachability is Reachability.REACHABLE, checked=self.lang.datetime(h.finished),
             checks=checks, counts=dict(counts), why=why)
 
-    def change(self, ch: Change) -> ChangeView:
+    def changes(self, changes: Changes) -> list[ChangeView]:
+        """What changed, in the order a reader wants it: worse first, then better, then devices.
+        New crashes are not repeated here: they have their own section."""
         _ = self._
-        host = self.clean.line(ch.host)
-        title = self.title_of(ch.check_id) if ch.check_id else ""
-        summary = self.clean.line(ch.summary)
-        state = css_state(ch.state) if ch.state is not None else "unknown"
-        if ch.kind == "new_problem":
-            label, text = _("New problem"), f"{title}: {summary}"
-        elif ch.kind == "worse":
-            label = _("Worse")
-            was, now = self.state_label(ch.before or State.UNKNOWN), self.state_label(state.upper())
-            text = f"{title}: {was} → {now} ({summary})"
-        elif ch.kind == "resolved":
-            label, text = _("Resolved"), f"{title}: {summary}"
-        elif ch.kind == "unreachable":
-            label, text = _("No longer reachable"), _strip_reachability(summary)
-        elif ch.kind == "back":
-            label, text = _("Reachable again"), ""
-        elif ch.kind == "new_host":
-            label, text = _("New device"), ""
-        else:
-            label, text, state = _("Not scanned this time"), "", "unknown"
-        return ChangeView(ch.kind, label, host, text, state)
+        out: list[ChangeView] = []
+        for f in changes.new_problems:
+            title, summary = self.title_of(f.check_id), self.clean.line(f.summary)
+            if f.before in (State.WARN, State.CRIT):
+                text = f"{title}: {self.state_label(f.before)} → {self.state_label(f.state)} ({summary})"
+                out.append(ChangeView("worse", _("Worse"), self.clean.line(f.host), text, css_state(f.state)))
+            else:
+                out.append(ChangeView("new_problem", _("New problem"), self.clean.line(f.host),
+                                      f"{title}: {summary}", css_state(f.state)))
+        for hc in changes.became_unreachable:
+            out.append(ChangeView("unreachable", _("No longer reachable"), self.clean.line(hc.host),
+                                  _strip_reachability(self.clean.line(hc.reason)),
+                                  css_state(hc.after.host_state)))
+        for f in changes.resolved:
+            out.append(ChangeView("resolved", _("Resolved"), self.clean.line(f.host),
+                                  f"{self.title_of(f.check_id)}: {self.clean.line(f.summary)}", "ok"))
+        for hc in changes.came_back:
+            out.append(ChangeView("back", _("Reachable again"), self.clean.line(hc.host), "", "ok"))
+        out += [ChangeView("new_host", _("New device"), self.clean.line(n), "", "unknown")
+                for n in changes.new_hosts]
+        out += [ChangeView("missing_host", _("Not scanned this time"), self.clean.line(n), "", "unknown")
+                for n in changes.missing_hosts]
+        return out
 
 
 def _strip_reachability(text: str) -> str:
@@ -248,8 +252,8 @@ def _site_key(h: HostResult) -> str:
     return h.site or ""
 
 
-def build(scan: ScanResult, changes: list[Change] | None, meta: Meta, lang: Lang, clean: Cleaner) -> Report:
-    """The whole report. `changes` is None when there is no earlier scan to compare with."""
+def build(scan: ScanResult, changes: Changes | None, meta: Meta, lang: Lang, clean: Cleaner) -> Report:
+    """The whole report. `changes.old` is None when there is no earlier scan to compare with."""
     b = Builder(lang, clean)
     _ = lang.gettext
     hosts = sorted(scan.hosts, key=lambda h: (-h.state.rank, h.name))
@@ -281,7 +285,8 @@ def build(scan: ScanResult, changes: list[Change] | None, meta: Meta, lang: Lang
     unknown = [c for c in all_checks if c.state_value == "UNKNOWN" and c.id != REACHABILITY_CHECK]
     unreachable = [hv for hv in host_views if not hv.reached]
 
-    start, end = meta.period_start, meta.period_end or scan.finished
+    start = meta.period_start or (changes.old.started if changes is not None and changes.old else None)
+    end = meta.period_end or scan.finished
     if start is not None:
         period = _("{start} to {end}").format(start=lang.datetime(start), end=lang.datetime(end))
     else:
@@ -297,7 +302,8 @@ def build(scan: ScanResult, changes: list[Change] | None, meta: Meta, lang: Lang
         state=css_state(state), state_label=b.state_label(state),
         verdict=_(VERDICTS.get(state.value, VERDICTS["UNKNOWN"])), cancelled=scan.cancelled,
         sites=sites, action=action, crashes=crashes, supplies=supplies,
-        changes=[b.change(ch) for ch in changes or []], has_previous=changes is not None,
+        changes=b.changes(changes) if changes is not None else [],
+        has_previous=changes is not None and changes.old is not None,
         hosts=host_views, unknown=unknown, unreachable=unreachable,
         not_applicable=[c for c in all_checks if c.state_value == "NA"],
         skipped=[c for c in all_checks if c.state_value == "SKIPPED"],

@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+from collections.abc import Hashable
+from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fleetcheck.core.errors import FleetcheckError
-from fleetcheck.core.history import History
 from fleetcheck.core.inventory.model import Inventory
 from fleetcheck.core.results import ScanResult
+from fleetcheck.store import Changes, ScanInfo, ScanStatus, Store, StoreError, customer_key
+from fleetcheck.store.changes import HostView, compute_changes
 
 
 @dataclass
 class Source:
     scan: ScanResult
-    previous: ScanResult | None
+    changes: Changes | None  # None: not compared (no history at hand)
     where: str  # what was read, for messages
-    notices: list[str] = field(default_factory=list)
 
 
 def read_scan_file(path: Path) -> ScanResult:
@@ -36,38 +37,53 @@ def read_scan_file(path: Path) -> ScanResult:
         raise FleetcheckError(f"{path}: not a fleetcheck scan ({exc})") from None
 
 
-def _previous_in_history(history: History, scan: ScanResult) -> ScanResult | None:
-    for older in history.load_history(scan.customer, limit=50):
-        if older.started < scan.started:
-            return older
+def _info(scan: ScanResult, key: str, scan_id: int = 0) -> ScanInfo:
+    return ScanInfo(scan_id, scan.customer, key, scan.started, scan.finished,
+                    ScanStatus.CANCELLED if scan.cancelled else ScanStatus.COMPLETE,
+                    scan.state if scan.hosts else None, len(scan.hosts), scan.inventories, scan.version)
+
+
+def _views(scan: ScanResult) -> dict[Hashable, HostView]:
+    return {(h.name, h.address): HostView(h.name, h.reachability,
+                                          {c.id: (c.state, c.summary) for c in h.checks})
+            for h in scan.hosts}
+
+
+def changes_between(old: ScanResult | None, new: ScanResult) -> Changes:
+    """The store's change rules applied to a scan that is not (yet) in the store."""
+    key = customer_key(new.customer, new.inventories)
+    return compute_changes(_info(old, key, -1) if old is not None else None, _info(new, key),
+                           _views(old) if old is not None else {}, _views(new))
+
+
+def previous_in_store(store: Store, scan: ScanResult) -> ScanResult | None:
+    """The customer's newest saved scan that started before `scan`."""
+    for info in store.list_scans(customer_key(scan.customer, scan.inventories), limit=20):
+        if info.started < scan.started and info.hosts:
+            return store.load_scan(info.id)
     return None
 
 
-def from_scan_id(scan_id: str, history: History | None) -> Source:
-    """`--scan ID`: a scan file (`-o`, `--format json`) or a history entry's name or time stamp."""
+def from_scan_id(scan_id: str, store: Store) -> Source:
+    """`--scan ID`: a saved scan's number (`fleetcheck history`), or a scan file (`--format json -o`)."""
+    if scan_id.isdigit() and not Path(scan_id).exists():
+        try:
+            return Source(store.load_scan(int(scan_id)), store.changes(int(scan_id)), f"scan {scan_id}")
+        except StoreError as exc:
+            raise FleetcheckError(f"--scan {scan_id}: {exc}") from None
     path = Path(scan_id)
-    if not path.is_file() and history is not None and history.directory.is_dir():
-        found = sorted(p for p in history.directory.glob("*.json")
-                       if p.name[:1].isdigit() and (p.stem == scan_id or p.name.startswith(scan_id)))
-        if len(found) > 1:
-            raise FleetcheckError(f"--scan {scan_id}: matches {len(found)} saved scans; "
-                                  "give more of the name")
-        if found:
-            path = found[0]
     if not path.is_file():
-        raise FleetcheckError(f"--scan {scan_id}: no such scan file or saved scan")
+        raise FleetcheckError(f"--scan {scan_id}: no such scan file or saved scan number")
     scan = read_scan_file(path)
-    previous = _previous_in_history(history, scan) if history is not None else None
-    return Source(scan, previous, str(path))
+    return Source(scan, changes_between(previous_in_store(store, scan), scan), str(path))
 
 
-def latest(customer: str | None, history: History) -> Source:
-    """`--latest`: the newest saved scan of the customer and the one before it."""
-    scans = history.load_history(customer, limit=2)
-    if not scans:
-        who = f"customer {customer!r}" if customer else "scans without a customer"
-        raise FleetcheckError(f"no saved scan of {who} in {history.directory}")
-    return Source(scans[0], scans[1] if len(scans) > 1 else None, str(history.directory))
+def latest(key: str, who: str, store: Store) -> Source:
+    """`--latest`: the newest complete saved scan of the customer, and what changed since the one before."""
+    info = store.latest_scan(key)
+    if info is None:
+        raise FleetcheckError(f"no saved scan of {who} in {store.location}")
+    return Source(store.load_scan(info.id), store.changes(info.id), f"scan {info.id}")
 
 
 def local_zone() -> tzinfo:
