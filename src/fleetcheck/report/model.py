@@ -39,10 +39,6 @@ def css_state(state: State | str) -> str:
     return value.lower()
 
 
-def rank(state: State) -> int:
-    return len(ORDER) - ORDER.index(state.value) if state.value in ORDER else 0
-
-
 @dataclass(frozen=True)
 class Meta:
     """Who the report is for and from, and which time it covers."""

@@ -1,34 +1,27 @@
 """Making untrusted text safe to put in a report, whatever the format.
 
 Every string in a report that came from a host or an inventory passes through
-`Cleaner`: control characters (C0, C1, DEL) and bidirectional overrides are
-shown as visible `\\xNN`/`\\u....` escapes (a report never carries bytes that
-could act on a terminal, a spreadsheet or a PDF viewer), and every secret the
-inventory names (SNMP communities, the values of password variables) is
-replaced by a placeholder. Escaping for the format itself (HTML entities,
+`Cleaner`: control characters and bidirectional overrides are shown as visible
+`\\xNN`/`\\u....` escapes by core/text.py (results are cleaned where they are
+made; the inventory's own texts and old scan files are cleaned here), and every
+secret the inventory names (SNMP communities, the values of password variables)
+is replaced by a placeholder. Escaping for the format itself (HTML entities,
 Markdown, CSV quoting) is the renderer's job on top of this.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable
 from typing import Any
 
 from fleetcheck.core.inventory.model import Inventory
+from fleetcheck.core.text import clean, clean_lines
 
 REDACTED = "[secret removed]"
-# C0 except tab and newline, DEL, C1; bidi embeddings/overrides/isolates; zero-width joiners are harmless
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # spreadsheet formula prefixes (OWASP CSV injection); tab and CR as well
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 DEFAULT_COMMUNITY = "public"  # SNMP's well-known default: not a secret, and a common word
-
-
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def secrets_of(inventory: Inventory | None) -> tuple[str, ...]:
@@ -60,11 +53,11 @@ class Cleaner:
     def __call__(self, text: object) -> str:
         if text is None:
             return ""
-        return _CONTROL.sub(_escape, self.redact(str(text)))
+        return clean_lines(self.redact(str(text)), None)
 
     def line(self, text: object) -> str:
-        """One line: newlines and tabs become spaces as well."""
-        return " ".join(self(text).replace("\t", " ").splitlines())
+        """One line: newlines and tabs shown as escapes as well."""
+        return "" if text is None else clean(self.redact(str(text)), None)
 
     def redact_deep(self, value: Any) -> Any:
         """Secrets removed from every string inside JSON-like data (keys too); nothing else changed."""
