@@ -37,7 +37,8 @@ def scan(tmp_path: Path, capsys: pytest.CaptureFixture[str], hosts_yaml: str, *e
     args = [a for a in extra if a != "--keep-history"]
     with contextlib.suppress(SystemExit):
         main(["scan", str(inv), "--format", "json", *history, *args])
-    out, _err = capsys.readouterr()
+    out, err = capsys.readouterr()
+    assert out, err  # a scan that printed nothing says why on stderr
     data = json.loads(out)
     data["by_name"] = {h["name"]: h for h in data["hosts"]}
     return data

@@ -25,6 +25,7 @@ from fleetcheck.core.checks.printer.model import Alert, PrinterData
 from fleetcheck.core.checks.printer.status import check_conditions, check_status
 from fleetcheck.core.checks.printer.supplies import check_supplies, chosen_supplies
 from fleetcheck.core.checks.printer.trays import check_trays
+from fleetcheck.core.collectors.base import CollectContext
 from fleetcheck.core.collectors.printer.ipp import read_ipp
 from fleetcheck.core.collectors.printer.snmp import read_snmp
 from fleetcheck.core.contracts import Collection, Unreachable
@@ -97,7 +98,7 @@ class PrinterCollector:
         except IppError as exc:
             return None, str(exc), exc.silent
 
-    async def collect(self, host: Host, ctx: Any) -> Collection:
+    async def collect(self, host: Host, ctx: CollectContext) -> Collection:
         budget = max(0.1, ctx.remaining() - MARGIN)
         protocols = tuple(p for p, cfg in (("snmp", host.snmp), ("ipp", host.ipp)) if cfg is not None)
         data = PrinterData(protocols=protocols)
@@ -134,8 +135,8 @@ class PrinterCollector:
             self._engine = None
 
 
-def _previous_printer_facts(ctx: Any) -> dict[str, Any] | None:
-    prev = getattr(ctx, "previous", None)
+def _previous_printer_facts(ctx: CollectContext) -> dict[str, Any] | None:
+    prev = ctx.previous
     if prev is None or prev.reachability is not Reachability.REACHABLE:
         return None
     facts = prev.facts.get("printer")
