@@ -1,4 +1,4 @@
-"""Application crashes from systemd-coredump (health.md §6.1 L5).
+"""Application crashes from systemd-coredump (coredumpctl(1), `--json=short`).
 
 `coredumpctl list --json=short` gives µs times, pid, signal and executable;
 older systemd lacks --json (the probe then asks for the text table, whose

@@ -1,4 +1,4 @@
-"""Kernel oopses, panics, lockups, hardware (MCE/EDAC) and storage errors (health.md §6.1 L2).
+"""Kernel oopses, panics, lockups, hardware (MCE/EDAC) and storage errors (journalctl(1) -k, dmesg(1)).
 
 Each kernel log line is classified; OOM-killer lines belong to oom.kills and
 are left out. Panic/oops/lockup/hardware/read-only-remount lines are CRIT

@@ -1,4 +1,4 @@
-"""macOS families: panic reports, shutdown causes, SMART status, memory pressure (health.md §6.3).
+"""macOS families: panic reports, shutdown causes, SMART status, memory pressure (log(1), diskutil(8)).
 
 - Panic reports (`*.panic`, `Kernel*.ips`, `panic*.ips` in /Library/Logs/DiagnosticReports):
   one event per file (fingerprint path|mtime) inside the window, CRIT.

@@ -1,4 +1,4 @@
-"""OOM kills: the kernel killed a process because memory ran out (health.md §6.1 L3).
+"""OOM kills: the kernel killed a process because memory ran out (Linux mm/oom_kill.c, proc(5) vmstat).
 
 Matches both the old "Kill process N (name) score" and the new "Killed
 process N (name) total-vm..." formats, global and cgroup OOM. Each kill is

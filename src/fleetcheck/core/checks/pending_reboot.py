@@ -1,4 +1,4 @@
-"""A reboot the system is waiting for (health.md §6.1 L8).
+"""A reboot the system is waiting for (needs-restarting(8), needrestart(1), Debian's /run/reboot-required).
 
 Debian/Ubuntu: /run/reboot-required (its mtime = since when; .pkgs lists
 why). RHEL family: `needs-restarting -r` exits 1 when a reboot is needed;

@@ -1,6 +1,6 @@
 """Unexpected reboots: earlier boots that did not end with an orderly shutdown.
 
-Linux (journald, health.md §6.1 L1): `journalctl --list-boots` names the boots;
+Linux (journald, journalctl(1)): `journalctl --list-boots` names the boots;
 the last entries of each earlier boot are searched for shutdown markers
 (systemd-shutdown, journald "Journal stopped" / "Received SIGTERM from PID 1",
 "Reached target ... Shutdown/Power-Off/Reboot/Halt"). Lines printed after

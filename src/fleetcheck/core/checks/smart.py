@@ -1,4 +1,4 @@
-"""Disk health from `smartctl -j -H -A -l error` (health.md §6.1 L6).
+"""Disk health from `smartctl -j -H -A -l error` (smartctl(8): EXIT STATUS, `-j`).
 
 smartctl's exit status is a bitmask, decoded here:
   bit 0 command line error, 1 device open failed, 2 SMART command failed,
