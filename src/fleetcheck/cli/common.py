@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from fleetcheck.core.inventory.model import Inventory
     from fleetcheck.core.session import ScanHistory, SessionOptions
+    from fleetcheck.store import Store
 
 MAX_DURATION = 7 * 86400.0  # seconds: longer is a typo, and paramiko's timers overflow on 1e308
 
@@ -101,6 +102,12 @@ def open_history(db: str | None, inventory: Inventory) -> ScanHistory | None:
 def print_notices(history: ScanHistory) -> None:
     for notice in history.take_notices():
         print(f"fleetcheck: {notice}", file=sys.stderr)
+
+
+def print_store_notices(store: Store) -> None:
+    for notice in store.notices:
+        print(f"fleetcheck: {notice}", file=sys.stderr)
+    store.notices.clear()
 
 
 def exit_if_threads_hang(code: int) -> None:

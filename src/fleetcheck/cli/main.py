@@ -24,6 +24,9 @@ COMMANDS = {
     "report": ("fleetcheck.cli.report_cmd",
                "write a report for the customer (HTML, PDF, Markdown, CSV, JSON)"),
     "tui": ("fleetcheck.cli.tui_cmd", "open the live dashboard (the default without a sub-command)"),
+    "history": ("fleetcheck.cli.history_cmd", "list saved scans and what changed; prune old ones"),
+    "ack": ("fleetcheck.cli.ack_cmd", "acknowledge a known problem (annotates it, never hides it)"),
+    "unack": ("fleetcheck.cli.ack_cmd", "remove an acknowledgement"),
 }
 
 EXIT_USAGE = 2

@@ -148,7 +148,8 @@ def _scan_and_print(args: argparse.Namespace, session: ScanSession, out: TextIO)
     from fleetcheck.cli.output import make_output
     from fleetcheck.cli.output.progress import StatusLine
 
-    output = make_output(args.format, out)
+    acks = None if session.history is None else session.history.acks()
+    output = make_output(args.format, out, acks)
     streams_to_terminal = args.format == "jsonl" and out is sys.stdout
     progress = (StatusLine(sys.stderr) if sys.stderr.isatty() and args.format != "nagios"
                 and not streams_to_terminal and not args.quiet else None)

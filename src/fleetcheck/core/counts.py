@@ -10,7 +10,7 @@ host's state, but a reader must see how much did not apply.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +36,7 @@ class Counts:
     pending: int = 0  # no result yet (the dashboard during its first scan)
     checks: dict[State, int] = field(default_factory=lambda: {s: 0 for s in State})
     host_states: dict[State, int] = field(default_factory=lambda: {s: 0 for s in State})  # every host
+    acknowledged: int = 0  # problem checks someone acknowledged: still counted above, shown apart
 
     @property
     def unknown_checks(self) -> int:
@@ -66,7 +67,10 @@ class Counts:
                 f"{self.unreachable} unreachable, {not_checked}{self.ok} OK; "
                 f"{_plural(self.unknown_checks, 'check')} could not run")
         aside = self.set_aside()
-        return f"{text}; {aside}" if aside else text
+        text = f"{text}; {aside}" if aside else text
+        if self.acknowledged:  # an ack annotates, it never makes a problem disappear from the counts
+            text += f"; {_plural(self.acknowledged, 'problem')} acknowledged (counted above)"
+        return text
 
     def to_json(self) -> dict[str, Any]:
         """JSON `counts`: the old keys as before (by host state, so an unreachable host is in
@@ -81,16 +85,23 @@ class Counts:
         }
 
 
-def count(results: Iterable[HostResult | None]) -> Counts:
-    """Counts of a scan's hosts; None stands for a host without a result yet."""
+def count(results: Iterable[HostResult | None], acked: Collection[tuple[str, str]] = ()) -> Counts:
+    """Counts of a scan's hosts; None stands for a host without a result yet.
+
+    `acked` holds the (host, check id) pairs someone acknowledged; WARN, CRIT and
+    UNKNOWN checks among them are counted apart as well (never instead)."""
     hosts = crit = warn = unknown = ok = unreachable = not_checked = pending = 0
     checks = {s: 0 for s in State}
     host_states = {s: 0 for s in State}
+    acknowledged = 0
     for h in results:
         hosts += 1
         if h is None:
             pending += 1
             continue
+        if acked:
+            acknowledged += sum(1 for c in h.checks if (h.name, c.id) in acked
+                                and c.state in (State.WARN, State.CRIT, State.UNKNOWN))
         for state, n in h.check_counts.items():
             checks[state] += n
         host_states[h.state] += 1
@@ -108,5 +119,6 @@ def count(results: Iterable[HostResult | None]) -> Counts:
                 ok += 1
             else:
                 unknown += 1
-    return Counts(hosts, crit, warn, unknown, ok, unreachable, not_checked, pending, checks, host_states)
+    return Counts(hosts, crit, warn, unknown, ok, unreachable, not_checked, pending, checks, host_states,
+                  acknowledged)
 

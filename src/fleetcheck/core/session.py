@@ -68,6 +68,10 @@ class ScanHistory(Protocol):
         """Saved results of `host_name` (one single-host scan each), newest first."""
         ...
 
+    def acks(self) -> dict[tuple[str, str], str]:
+        """Acknowledged problems in force: (host, check id) -> who acknowledged it and why."""
+        ...
+
     def take_notices(self) -> list[str]:
         """One-line warnings (import, repair, no customer), each handed out once."""
         ...

@@ -15,11 +15,12 @@ from enum import Enum
 from typing import Protocol
 
 from fleetcheck.core.contracts import CrashWindows
+from fleetcheck.core.errors import FleetcheckError
 from fleetcheck.core.results import HostResult, ScanResult
 from fleetcheck.core.states import Reachability, State
 
 
-class StoreError(Exception):
+class StoreError(FleetcheckError):
     """The store cannot be used (unreadable, newer schema, locked for too long); one-line message."""
 
 

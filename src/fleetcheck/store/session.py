@@ -51,6 +51,14 @@ class ScanHistory:
     def previous(self, host: Host) -> HostResult | None:
         return self.store.previous_host_result(identity.host_key(self.customer_key, host.name, host.address))
 
+    def acks(self) -> dict[tuple[str, str], str]:
+        """Acknowledgements in force: (host, check id) -> "by WHO[, until DATE]: NOTE"."""
+        out = {}
+        for a in self.store.acks(self.customer_key):
+            until = f", until {a.until:%Y-%m-%d %H:%M} UTC" if a.until else ""
+            out[(a.host, a.check_id)] = f"by {a.who}{until}: {a.note}"
+        return out
+
     def recorder(self) -> Recorder:
         return Recorder(self)
 

@@ -9,6 +9,7 @@ status line plus perfdata.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from typing import Protocol, TextIO
 
 from fleetcheck.core.events import Event
@@ -31,7 +32,12 @@ class Output(Protocol):
         """Called once with the finished scan."""
 
 
-def make_output(name: str, stream: TextIO) -> Output:
+ANNOTATED = ("table", "nagios")  # formats that show acknowledgements (the JSON is the scan as found)
+
+
+def make_output(name: str, stream: TextIO, acks: Mapping[tuple[str, str], str] | None = None) -> Output:
+    """`acks`: (host, check id) -> who acknowledged that problem and why, shown beside it."""
     module, cls = FORMATS[name].split(":")
-    output: Output = getattr(importlib.import_module(module), cls)(stream)
+    factory = getattr(importlib.import_module(module), cls)
+    output: Output = factory(stream, acks) if name in ANNOTATED else factory(stream)
     return output

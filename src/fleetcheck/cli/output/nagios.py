@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from collections.abc import Mapping
 from typing import TextIO
 
 from fleetcheck.cli.output.summary import coverage, ended_early, one_line, problems, set_aside, worst_first
@@ -75,8 +76,9 @@ def _safe(text: str) -> str:
 
 
 class NagiosOutput:
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, acks: Mapping[tuple[str, str], str] | None = None) -> None:
         self.stream = stream
+        self.acks = dict(acks or {})
 
     def on_event(self, event: Event) -> None:
         return None
@@ -87,7 +89,7 @@ class NagiosOutput:
 
     def lines(self, scan: ScanResult) -> list[str]:
         state = scan.state
-        cov = coverage(scan)
+        cov = coverage(scan, self.acks)
         hosts = worst_first(scan.hosts)
         if len(hosts) == 1:
             h = hosts[0]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import TextIO
 
 from fleetcheck.core.counts import Counts, count
@@ -46,9 +46,9 @@ def set_aside(host: HostResult) -> list[CheckResult]:
     return sorted((c for c in host.checks if c.state in SET_ASIDE), key=lambda c: -c.state.rank)
 
 
-def coverage(scan: ScanResult) -> Counts:
-    """The scan's counts (core/counts.py); `.line()` is the summary line."""
-    return count(scan.hosts)
+def coverage(scan: ScanResult, acked: Collection[tuple[str, str]] = ()) -> Counts:
+    """The scan's counts (core/counts.py); `.line()` is the summary line (acknowledged problems apart)."""
+    return count(scan.hosts, acked)
 
 
 def ended_early(scan: ScanResult) -> str | None:

@@ -8,6 +8,7 @@ suggests more coverage than there was.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import TextIO
 
 from rich.console import Console
@@ -34,9 +35,10 @@ PIPE_WIDTH = 160  # when not printing to a terminal, wrap wide instead of at 80 
 
 
 class TableOutput:
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, acks: Mapping[tuple[str, str], str] | None = None) -> None:
         self.stream = stream
         self.unicode = can_print_unicode(stream)
+        self.acks = dict(acks or {})  # (host, check id) -> who acknowledged it and why
 
     def on_event(self, event: Event) -> None:
         return None  # printed once, sorted, at the end
@@ -76,7 +78,7 @@ class TableOutput:
         early = ended_early(scan)
         if early:
             console.print(Text(early, style="bold"))
-        console.print(Text(coverage(scan).line(), style="bold"))
+        console.print(Text(coverage(scan, self.acks).line(), style="bold"))
 
     def _row(self, h: HostResult) -> list[Text]:
         worst = h.worst_check()
@@ -111,4 +113,7 @@ class TableOutput:
                 text.append(f"\n      reason: {one_line(c.reason)}")
             if c.fix:
                 text.append(f"\n      fix: {one_line(c.fix)}")
+            ack = self.acks.get((h.name, c.id))
+            if ack is not None:  # shown beside the problem, never instead of it
+                text.append(f"\n      acknowledged: {one_line(ack)}", style="italic")
         return text
