@@ -90,6 +90,14 @@ def test_percent_is_of_usable_space_like_df() -> None:
     assert "reserved" in result.details
 
 
+def test_reserved_space_is_shown_with_the_checkmk_reading() -> None:
+    # issue 12 §5: Checkmk counts reserved blocks as used, df and fleetcheck do not; show both
+    result = by_id(check_fs_usage(fs(45, 45, total_gib=100), DEFAULT, EV), "fs.used:/var")
+    assert next(m.value for m in result.metrics if m.name == "reserved") == 10 * 2**30
+    assert "10.0 GiB is reserved" in result.details
+    assert "as Checkmk does) gives 55.0 %" in result.details
+
+
 def test_zero_size_filesystem_is_unknown_with_reason() -> None:
     result = by_id(check_fs_usage(fs(0, 0), DEFAULT, EV), "fs.used:/var")
     assert result.state is State.UNKNOWN

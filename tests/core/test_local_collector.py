@@ -16,7 +16,7 @@ from typing import Any
 import psutil
 import pytest
 
-from fleetcheck.core.checks.filesystem import MountEntry, parse_options, select_mounts
+from fleetcheck.core.checks.filesystem import MountEntry, parse_options, select_mounts, skipped_summary
 from fleetcheck.core.checks.services import SYSTEMD_NOT_RUNNING
 from fleetcheck.core.checks.temperature import NO_SENSORS_REASON, Sensor
 from fleetcheck.core.collectors.local import (
@@ -179,6 +179,16 @@ def test_facts_describe_this_machine(here: tuple[ScanResult, HostResult]) -> Non
     assert host.facts["os"]
     assert host.facts["boot_time"].endswith("Z")
     assert isinstance(host.facts["mounts_skipped"], list)
+    mounts = [line.split(" (", 1)[0] for line in host.facts["mounts_skipped"]]
+    assert len(mounts) == len(set(mounts)), mounts  # /dev/pts, /dev/shm stacked: listed once (issue 12 §4)
+
+
+def test_stacked_mounts_are_listed_once_with_their_count() -> None:
+    pts = MountEntry("/dev/pts", "devpts", "devpts", ("rw",))
+    twice = [pts, pts, MountEntry("/proc", "proc", "proc", ("rw",))]
+    _kept, skipped = select_mounts(twice)
+    assert skipped_summary(skipped) == ["/proc (pseudo filesystem (proc))",
+                                        "/dev/pts (pseudo filesystem (devpts), mounted 2 times)"]
 
 
 def test_results_stream_as_events_and_survive_json() -> None:

@@ -135,6 +135,15 @@ def select_mounts(entries: Iterable[MountEntry]) -> tuple[list[MountEntry], list
     return [kept[k] for k in order], skipped
 
 
+def skipped_summary(skipped: Sequence[tuple[MountEntry, str]], limit: int = 100) -> list[str]:
+    """'mount (why)' once per mount point: stacked mounts (/dev/pts twice) say how often instead."""
+    counts: dict[tuple[str, str], int] = {}
+    for entry, why in skipped:
+        counts[(entry.mount, why)] = counts.get((entry.mount, why), 0) + 1
+    return [f"{mount} ({why}{f', mounted {n} times' if n > 1 else ''})"
+            for (mount, why), n in list(counts.items())[:limit]]
+
+
 def check_fs_usage(fs: FsUsage, thresholds: Thresholds, evidence: EvidenceArg) -> list[CheckResult]:
     """`fs.used:<mount>` and `fs.inodes:<mount>` for one filesystem."""
     return [_space(fs, thresholds, evidence), _inodes(fs, thresholds, evidence)]
@@ -174,11 +183,15 @@ def _space(fs: FsUsage, thresholds: Thresholds, evidence: EvidenceArg) -> CheckR
         Metric.of("free", fs.free, "B", min=0, max=size),
         Metric.of("free_gib", round(free_gib, 3), "GiB", free_levels.warn, free_levels.crit, 0),
         Metric.of("size", fs.total, "B", min=0),
+        Metric.of("reserved", max(0, fs.total - size), "B", min=0, max=fs.total),
     )
     details = f"device {fs.device}, type {fs.fstype}, options {','.join(fs.options) or '-'}"
     if fs.total > size:
+        # docs/checks.md "Conventions": Checkmk counts reserved blocks as used, df and fleetcheck do not
         details += (f"; size {human_bytes(fs.total)} of which {human_bytes(fs.total - size)} "
-                    "is reserved (root-only blocks), so % used is of the usable space, as in df")
+                    "is reserved (root-only blocks), so % used is of the usable space, as in df; "
+                    f"counting the reserved space as used (as Checkmk does) gives "
+                    f"{100.0 * (fs.total - fs.free) / fs.total:.1f} %")
     return judged(check_id, state, summary, evidence, metrics=metrics, details=details)
 
 

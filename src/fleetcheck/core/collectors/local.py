@@ -33,6 +33,7 @@ from fleetcheck.core.checks.filesystem import (
     parse_fstab,
     parse_options,
     select_mounts,
+    skipped_summary,
 )
 from fleetcheck.core.checks.init_services import without_systemd
 from fleetcheck.core.checks.load import LoadAvg, check_load
@@ -206,7 +207,7 @@ class LocalCollector:
         fstab = await ctx.run_blocking(self._read_fstab)
         entries = [MountEntry(p.mountpoint, p.device, p.fstype, parse_options(p.opts)) for p in parts]
         kept, skipped = select_mounts(entries)
-        facts["mounts_skipped"] = [f"{e.mount} ({why})" for e, why in skipped[:100]]
+        facts["mounts_skipped"] = skipped_summary(skipped)
         if not kept:
             listing = "\n".join(f"{e.device} {e.mount} {e.fstype}: {why}" for e, why in skipped)
             return [judged("fs.used", State.UNKNOWN, "no real filesystems found to check",
@@ -248,6 +249,8 @@ class LocalCollector:
         except Exception as exc:  # one unreadable mount must not cost the others
             return [_failed(f"fs.used:{mount}", f"usage of {mount}", source, exc)]
         inodes = ("no statvfs on this platform" if st is None else
+                  f"f_frsize={st.f_frsize} f_blocks={st.f_blocks} f_bfree={st.f_bfree} "
+                  f"f_bavail={st.f_bavail} (reserved {(st.f_bfree - st.f_bavail) * st.f_frsize} B); "
                   f"f_files={st.f_files} f_ffree={st.f_ffree} f_favail={st.f_favail}")
         ev = _api(source, f"total={du.total} used={du.used} free={du.free} percent={du.percent}; {inodes}")
         fs = FsUsage(mount, entry.fstype, entry.device, du.total, du.used, du.free,
