@@ -8,10 +8,11 @@ known, what would fix it. Host reachability is kept apart from check states.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
+from types import MappingProxyType
 from typing import Any
 
 from fleetcheck.core.counts import count
@@ -106,19 +107,35 @@ class Metric:
                    d.get("min"), d.get("max"))
 
 
+_NO_PARAMS: Mapping[str, Any] = MappingProxyType({})
+
+
 @dataclass(frozen=True, slots=True)
 class CheckResult:
     id: str  # family plus item, e.g. "fs.used:/var"
     state: State
-    summary: str  # one line that names what was checked
+    summary: str  # one line that names what was checked (English)
     details: str = ""
     metrics: tuple[Metric, ...] = ()
     evidence: tuple[Evidence, ...] = ()
     reason: str | None = None  # why it is UNKNOWN
     fix: str | None = None  # what would make it checkable
+    # The texts above as message codes (core/i18n) with their shared parameters, so a
+    # front end can render them in the reader's language; None where not coded.
+    code: str | None = None
+    reason_code: str | None = None
+    fix_code: str | None = None
+    params: Mapping[str, Any] = field(default_factory=lambda: _NO_PARAMS)
+    family: str = field(init=False)  # "fs.used" of "fs.used:/var", split once, here
+    item: str | None = field(init=False)  # "/var", None for a family-wide check
 
     def __post_init__(self) -> None:
         _clean_result(self)  # host text made harmless first: a hostile value never changes the verdict
+        family, sep, item = self.id.partition(":")
+        object.__setattr__(self, "family", family)
+        object.__setattr__(self, "item", item if sep else None)
+        if self.params:
+            _set(self, "params", MappingProxyType(clean_value(dict(self.params))))
         if self.state is State.UNKNOWN and not self.reason:
             raise ValueError(f"UNKNOWN result {self.id} needs a reason")
         if self.state in SET_ASIDE and not (self.reason and self.evidence):
@@ -130,8 +147,10 @@ class CheckResult:
         return cls(check_id, State.UNKNOWN, summary, details, (), tuple(evidence), reason, fix)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "state": self.state.value, "summary": self.summary, "details": self.details,
-                "reason": self.reason, "fix": self.fix,
+        return {"id": self.id, "family": self.family, "item": self.item, "state": self.state.value,
+                "summary": self.summary, "details": self.details, "reason": self.reason, "fix": self.fix,
+                "code": self.code, "reason_code": self.reason_code, "fix_code": self.fix_code,
+                "params": dict(self.params),
                 "metrics": [m.to_dict() for m in self.metrics],
                 "evidence": [e.to_dict() for e in self.evidence]}
 
@@ -140,7 +159,8 @@ class CheckResult:
         return cls(d["id"], State(d["state"]), d["summary"], d.get("details", ""),
                    tuple(Metric.from_dict(m) for m in d.get("metrics", [])),
                    tuple(Evidence.from_dict(e) for e in d.get("evidence", [])),
-                   d.get("reason"), d.get("fix"))
+                   d.get("reason"), d.get("fix"), d.get("code"), d.get("reason_code"), d.get("fix_code"),
+                   dict(d.get("params") or {}))
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,19 @@ Collectors only fetch and parse; the judging happens here, once.
 
 Evidence is passed in by the caller (it knows what it ran and when); the
 helpers below refuse to build a non-UNKNOWN result without any.
+
+Summary, reason and fix are given as `msg(code, **params)` (core/i18n): the
+English text is rendered into the result for JSON readers, and the code with
+its parameters goes along so a front end can render the finding in German.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
+from fleetcheck.core.i18n import Message, msg
 from fleetcheck.core.ranges import Range
 from fleetcheck.core.results import CheckResult, Evidence, Metric
 from fleetcheck.core.states import State
@@ -29,17 +35,69 @@ def evidence_tuple(evidence: EvidenceArg) -> tuple[Evidence, ...]:
     return tuple(evidence)
 
 
-def judged(check_id: str, state: State, summary: str, evidence: EvidenceArg, *,
-           metrics: Sequence[Metric] = (), details: str = "", reason: str | None = None,
-           fix: str | None = None) -> CheckResult:
+Text = str | Message
+
+
+def _texts(check_id: str, summary: Text, reason: Text | None,
+           fix: Text | None) -> tuple[str, str | None, str | None, dict[str, Any]]:
+    """English texts, plus the codes and the parameters they share (one dict for all three)."""
+    params: dict[str, Any] = {}
+    codes: dict[str, Any] = {}
+    english: list[str | None] = []
+    for name, text in (("code", summary), ("reason_code", reason), ("fix_code", fix)):
+        if isinstance(text, Message):
+            for key, value in text.params.items():
+                if key in params and params[key] != value:
+                    raise ValueError(f"{check_id}: parameter {key!r} differs between summary, reason and fix")
+                params[key] = value
+            codes[name] = text.code
+            english.append(text.en)
+        else:
+            english.append(text)
+    summary_en, reason_en, fix_en = english
+    assert summary_en is not None
+    codes["params"] = params
+    return summary_en, reason_en, fix_en, codes
+
+
+def coded(check_id: str, state: State, summary: Text, *, details: str = "", metrics: Sequence[Metric] = (),
+          evidence: Sequence[Evidence] = (), reason: Text | None = None,
+          fix: Text | None = None) -> CheckResult:
+    """A CheckResult whose texts may be messages (no evidence rule: see `judged`)."""
+    s, r, f, codes = _texts(check_id, summary, reason, fix)
+    return CheckResult(check_id, state, s, details, tuple(metrics), tuple(evidence), r, f, **codes)
+
+
+def judged(check_id: str, state: State, summary: Text, evidence: EvidenceArg, *,
+           metrics: Sequence[Metric] = (), details: str = "", reason: Text | None = None,
+           fix: Text | None = None) -> CheckResult:
     """A check result; raises if a judged (non-UNKNOWN) result has no evidence."""
     items = evidence_tuple(evidence)
     if state is not State.UNKNOWN and not items:
         raise ValueError(f"{check_id}: a {state.value} result needs evidence")
-    return CheckResult(check_id, state, summary, details, tuple(metrics), items, reason, fix)
+    return coded(check_id, state, summary, details=details, metrics=metrics, evidence=items,
+                 reason=reason, fix=fix)
 
 
-def not_applicable(check_id: str, summary: str, reason: str, evidence: EvidenceArg, *,
+def unknown(check_id: str, summary: Text, reason: Text, fix: Text | None = None,
+            evidence: EvidenceArg = (), details: str = "") -> CheckResult:
+    """An UNKNOWN result: the check could not run, and `reason` says why."""
+    return coded(check_id, State.UNKNOWN, summary, details=details, evidence=evidence_tuple(evidence),
+                 reason=reason, fix=fix)
+
+
+def levels_param(state: State, levels: Levels) -> dict[str, Any]:
+    """The thresholds a value was judged against, as a message parameter (`{levels:levels}`)."""
+    def rng(r: Range | None) -> dict[str, Any] | None:
+        if r is None:
+            return None
+        return {"start": None if math.isinf(r.start) else r.start,
+                "end": None if math.isinf(r.end) else r.end, "inside": r.inside}
+    fired = {State.WARN: "warn", State.CRIT: "crit"}.get(state)
+    return {"fired": fired, "warn": rng(levels.warn), "crit": rng(levels.crit)}
+
+
+def not_applicable(check_id: str, summary: Text, reason: Text, evidence: EvidenceArg, *,
                    details: str = "") -> CheckResult:
     """An N/A result: the check cannot apply to this host, and the evidence shows why.
 
@@ -50,9 +108,9 @@ def not_applicable(check_id: str, summary: str, reason: str, evidence: EvidenceA
     items = evidence_tuple(evidence)
     if not items:
         raise ValueError(f"{check_id}: N/A needs the evidence that the check does not apply")
-    if not reason.strip():
+    if not (reason.en if isinstance(reason, Message) else reason).strip():
         raise ValueError(f"{check_id}: N/A needs a reason")
-    return CheckResult(check_id, State.NA, summary, details, (), items, reason, None)
+    return coded(check_id, State.NA, summary, details=details, evidence=items, reason=reason)
 
 
 def num(value: float) -> str:
@@ -131,5 +189,6 @@ def human_duration(seconds: float) -> str:
     return f"{secs} s"
 
 
-__all__ = ["EvidenceArg", "describe_range", "evidence_tuple", "human_bytes", "human_duration",
-           "judged", "levels_note", "not_applicable", "num"]
+__all__ = ["EvidenceArg", "Message", "Text", "coded", "describe_range", "evidence_tuple",
+           "human_bytes", "human_duration", "judged", "levels_note", "levels_param", "msg", "not_applicable",
+           "num", "unknown"]

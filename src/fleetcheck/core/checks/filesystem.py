@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from fleetcheck.core.checks import EvidenceArg, human_bytes, judged, levels_note
+from fleetcheck.core.checks import EvidenceArg, human_bytes, judged, levels_param, msg
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Metric
 from fleetcheck.core.states import State, worst
@@ -162,8 +162,9 @@ def _space(fs: FsUsage, thresholds: Thresholds, evidence: EvidenceArg) -> CheckR
     check_id = f"fs.used:{fs.mount}"
     pct = fs.used_pct
     if pct is None:
-        return judged(check_id, State.UNKNOWN, f"{fs.mount}: size reported as 0 bytes", evidence,
-                      reason=f"{fs.device} ({fs.fstype}) reports no usable size")
+        p = {"mount": fs.mount, "device": fs.device, "fstype": fs.fstype}
+        return judged(check_id, State.UNKNOWN, msg("fs.used.zero", **p), evidence,
+                      reason=msg("fs.used.zero.reason", **p))
     levels = thresholds.levels("fs.used_pct", fs.mount)
     free_levels = thresholds.levels("fs.free_gib", fs.mount)
     free_gib = fs.free / 2**30
@@ -171,12 +172,10 @@ def _space(fs: FsUsage, thresholds: Thresholds, evidence: EvidenceArg) -> CheckR
     free_state = evaluate(free_gib, free_levels.warn, free_levels.crit)
     state = worst([pct_state, free_state])
     size = fs.used + fs.free
-    summary = (f"{fs.mount} {pct:.1f} % used ({human_bytes(fs.used)} of {human_bytes(size)}, "
-               f"{human_bytes(fs.free)} free)")
-    if free_state.rank > pct_state.rank:
-        summary += f" {levels_note(free_state, free_levels)} GiB free"
-    else:
-        summary += f" {levels_note(pct_state, levels)}"
+    by_free = free_state.rank > pct_state.rank
+    judged_by = levels_param(free_state, free_levels) if by_free else levels_param(pct_state, levels)
+    summary = msg("fs.used.free" if by_free else "fs.used", mount=fs.mount, used_pct=pct,
+                  used=fs.used, size=size, free=fs.free, levels=judged_by)
     metrics = (
         Metric.of("used_pct", round(pct, 2), "%", levels.warn, levels.crit, 0, 100),
         Metric.of("used", fs.used, "B", min=0, max=size),
@@ -198,19 +197,19 @@ def _space(fs: FsUsage, thresholds: Thresholds, evidence: EvidenceArg) -> CheckR
 def _inodes(fs: FsUsage, thresholds: Thresholds, evidence: EvidenceArg) -> CheckResult:
     check_id = f"fs.inodes:{fs.mount}"
     if fs.inodes_total is None or fs.inodes_free is None:
-        return judged(check_id, State.UNKNOWN, f"{fs.mount}: inode counts not collected", evidence,
-                      reason="the collector could not read inode counts for this filesystem")
+        return judged(check_id, State.UNKNOWN, msg("fs.inodes.missing", mount=fs.mount), evidence,
+                      reason=msg("fs.inodes.missing.reason"))
     if fs.inodes_total == 0:
         # btrfs and friends allocate inodes on demand: there is no table to run out of.
-        return judged(check_id, State.OK,
-                      f"{fs.mount} has no fixed inode limit ({fs.fstype} reports 0 inodes)", evidence,
+        dynamic = msg("fs.inodes.dynamic", mount=fs.mount, fstype=fs.fstype)
+        return judged(check_id, State.OK, dynamic, evidence,
                       metrics=(Metric.of("inodes_total", 0, "", min=0),))
     used = fs.inodes_total - fs.inodes_free
     pct = 100.0 * used / fs.inodes_total
     levels = thresholds.levels("fs.inodes_used_pct", fs.mount)
     state = evaluate(pct, levels.warn, levels.crit)
-    summary = (f"{fs.mount} {pct:.1f} % inodes used ({used:,} of {fs.inodes_total:,}) "
-               f"{levels_note(state, levels)}")
+    summary = msg("fs.inodes", mount=fs.mount, used_pct=pct, used=used, total=fs.inodes_total,
+                  levels=levels_param(state, levels))
     metrics = (
         Metric.of("inodes_used_pct", round(pct, 2), "%", levels.warn, levels.crit, 0, 100),
         Metric.of("inodes_used", used, "", min=0, max=fs.inodes_total),
@@ -230,22 +229,23 @@ def check_readonly(entry: MountEntry, thresholds: Thresholds, evidence: Evidence
     """
     check_id = f"fs.readonly:{entry.mount}"
     opts = ",".join(entry.options) or "-"
+    p = {"mount": entry.mount, "options": opts}
     if not entry.readonly:
-        return [judged(check_id, State.OK, f"{entry.mount} is mounted read-write ({opts})", evidence)]
+        return [judged(check_id, State.OK, msg("fs.readonly.rw", **p), evidence)]
     configured = None if fstab is None else fstab.get(entry.mount)
     if configured is not None and "ro" in configured:
-        return [judged(check_id, State.OK, f"{entry.mount} is read-only as /etc/fstab asks ({opts})",
-                       evidence)]
+        return [judged(check_id, State.OK, msg("fs.readonly.fstab", **p), evidence)]
     if entry.fstype == "apfs" and entry.mount == "/":
-        return [judged(check_id, State.OK, "/ is macOS's sealed read-only system volume", evidence)]
+        return [judged(check_id, State.OK, msg("fs.readonly.sealed"), evidence)]
     state = State.CRIT if entry.mount == "/" else State.WARN
     if fstab is None:
-        why = "fstab not read"
+        why = "fs.readonly.why.unread"
     elif configured is None:
-        why = "not listed in /etc/fstab"
+        why = "fs.readonly.why.unlisted"
     else:
-        why = f"/etc/fstab says {','.join(configured) or 'defaults'}"
-    summary = f"{entry.mount} ({entry.fstype} on {entry.device}) is mounted read-only ({why})"
+        why = "fs.readonly.why.fstab"
+        p["fstab_options"] = ",".join(configured) or "defaults"
+    summary = msg("fs.readonly.ro", fstype=entry.fstype, device=entry.device, why=why, **p)
     details = ("A writable filesystem switched to read-only usually means the kernel hit disk or "
                "filesystem errors; check the kernel log.")
     return [judged(check_id, state, summary, evidence, details=details)]
