@@ -24,7 +24,9 @@ LEVELS = levels_param(State.WARN, Levels(Range.parse("80"), Range.parse("90")))
 
 
 def _fields(text: str) -> set[tuple[str, str]]:
-    return {(name, spec or "") for _, name, spec, _ in string.Formatter().parse(text) if name}
+    """(name, spec) of every placeholder; a plural's nouns are the language's own."""
+    return {(name, "p:" if (spec or "").startswith("p:") else spec or "")
+            for _, name, spec, _ in string.Formatter().parse(text) if name}
 
 
 def sample_params(code: str) -> dict[str, Any]:

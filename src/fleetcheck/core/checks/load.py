@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fleetcheck.core.checks import EvidenceArg, judged, levels_note
+from fleetcheck.core.checks import EvidenceArg, judged, levels_param, msg
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Metric
 from fleetcheck.core.states import State
@@ -31,15 +31,13 @@ def check_load(load: LoadAvg, thresholds: Thresholds, evidence: EvidenceArg) -> 
     raw = (Metric.of("load1", load.one, "", min=0), Metric.of("load5", load.five, "", min=0),
            Metric.of("load15", load.fifteen, "", min=0))
     if not load.cores or load.cores < 1:
-        return [judged(check_id, State.UNKNOWN,
-                       f"15-min load {load.fifteen:.2f}, but the number of CPUs is unknown", evidence,
-                       metrics=raw, reason="the CPU count could not be read, so load per core is unknown")]
+        return [judged(check_id, State.UNKNOWN, msg("cpu.load.nocores", load15=load.fifteen), evidence,
+                       metrics=raw, reason=msg("cpu.load.nocores.reason"))]
     per_core = load.fifteen / load.cores
     levels = thresholds.levels("cpu.load15_per_core")
     state = evaluate(per_core, levels.warn, levels.crit)
-    cores = "1 core" if load.cores == 1 else f"{load.cores} cores"
-    summary = (f"15-min load {per_core:.2f} per core ({load.fifteen:.2f} on {cores}) "
-               f"{levels_note(state, levels)}")
+    summary = msg("cpu.load", per_core=per_core, load15=load.fifteen, cores=load.cores,
+                  levels=levels_param(state, levels))
     metrics = (Metric.of("load15_per_core", round(per_core, 3), "", levels.warn, levels.crit, 0),
                *raw, Metric.of("cores", load.cores, "", min=1))
     details = f"load average 1/5/15 min: {load.one:.2f} {load.five:.2f} {load.fifteen:.2f}"

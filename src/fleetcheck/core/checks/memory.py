@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fleetcheck.core.checks import EvidenceArg, human_bytes, judged, levels_note
+from fleetcheck.core.checks import EvidenceArg, judged, levels_param, msg
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Metric
 from fleetcheck.core.states import State
@@ -34,14 +34,14 @@ def check_memory(mem: MemInfo, thresholds: Thresholds, evidence: EvidenceArg) ->
 def _ram(mem: MemInfo, thresholds: Thresholds, evidence: EvidenceArg) -> CheckResult:
     check_id = "mem.used"
     if mem.total <= 0:
-        return judged(check_id, State.UNKNOWN, "memory size reported as 0", evidence,
-                      reason="total memory could not be read")
+        return judged(check_id, State.UNKNOWN, msg("mem.used.zero"), evidence,
+                      reason=msg("mem.used.zero.reason"))
     used = max(0, mem.total - mem.available)
     pct = 100.0 * used / mem.total
     levels = thresholds.levels("mem.used_pct")
     state = evaluate(pct, levels.warn, levels.crit)
-    summary = (f"memory {pct:.1f} % used ({human_bytes(used)} of {human_bytes(mem.total)}, "
-               f"{human_bytes(mem.available)} available) {levels_note(state, levels)}")
+    summary = msg("mem.used", used_pct=pct, used=used, total=mem.total, available=mem.available,
+                  levels=levels_param(state, levels))
     metrics = (Metric.of("mem_used_pct", round(pct, 2), "%", levels.warn, levels.crit, 0, 100),
                Metric.of("mem_used", used, "B", min=0, max=mem.total),
                Metric.of("mem_total", mem.total, "B", min=0))
@@ -52,14 +52,14 @@ def _swap(mem: MemInfo, thresholds: Thresholds, evidence: EvidenceArg) -> CheckR
     check_id = "swap.used"
     if mem.swap_total <= 0:
         # A real answer, not a failure: many servers and VMs run without swap.
-        return judged(check_id, State.OK, "no swap configured", evidence,
+        return judged(check_id, State.OK, msg("swap.used.none"), evidence,
                       metrics=(Metric.of("swap_total", 0, "B", min=0),))
     used = max(0, mem.swap_total - mem.swap_free)
     pct = 100.0 * used / mem.swap_total
     levels = thresholds.levels("swap.used_pct")
     state = evaluate(pct, levels.warn, levels.crit)
-    summary = (f"swap {pct:.1f} % used ({human_bytes(used)} of {human_bytes(mem.swap_total)}) "
-               f"{levels_note(state, levels)}")
+    summary = msg("swap.used", used_pct=pct, used=used, total=mem.swap_total,
+                  levels=levels_param(state, levels))
     metrics = (Metric.of("swap_used_pct", round(pct, 2), "%", levels.warn, levels.crit, 0, 100),
                Metric.of("swap_used", used, "B", min=0, max=mem.swap_total),
                Metric.of("swap_total", mem.swap_total, "B", min=0))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from fleetcheck.core.checks import EvidenceArg, human_duration, judged
+from fleetcheck.core.checks import EvidenceArg, judged, msg
 from fleetcheck.core.results import CheckResult, Metric, iso
 from fleetcheck.core.states import State
 from fleetcheck.core.thresholds import Thresholds
@@ -37,11 +37,11 @@ def check_uptime(boot: BootInfo, thresholds: Thresholds, evidence: EvidenceArg) 
     check_id = "system.uptime"
     seconds = boot.uptime_seconds
     if seconds < 0:
-        return [judged(check_id, State.UNKNOWN, f"boot time {iso(boot.boot_time)} lies in the future",
-                       evidence, reason="boot time is later than the observation time (clock skew?)",
-                       fix="check the host's clock (NTP)")]
+        return [judged(check_id, State.UNKNOWN, msg("system.uptime.future", boot=iso(boot.boot_time)),
+                       evidence, reason=msg("system.uptime.future.reason"),
+                       fix=msg("system.uptime.future.fix"))]
     boot_utc = boot.boot_time.astimezone(UTC)
-    summary = f"up {human_duration(seconds)}, booted {boot_utc:%Y-%m-%d %H:%M} UTC"
+    summary = msg("system.uptime", uptime=seconds, booted=f"{boot_utc:%Y-%m-%d %H:%M}")
     metrics = (Metric.of("uptime", round(seconds), "s", min=0),
                Metric.of("boot_time", round(boot.boot_time.timestamp()), "s"))
     return [judged(check_id, State.OK, summary, evidence, metrics=metrics,

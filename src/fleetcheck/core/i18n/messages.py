@@ -26,4 +26,18 @@ MESSAGES: dict[str, str] = {
     "fs.readonly.why.unread": "fstab not read",
     "fs.readonly.why.unlisted": "not listed in /etc/fstab",
     "fs.readonly.why.fstab": "/etc/fstab says {fstab_options}",
+    # --- memory, load, uptime (checks/memory.py, load.py, uptime.py) ---
+    "mem.used.zero": "memory size reported as 0",
+    "mem.used.zero.reason": "total memory could not be read",
+    "mem.used": "memory {used_pct:.1f} % used ({used:bytes} of {total:bytes}, {available:bytes} available) "
+                "{levels:levels}",
+    "swap.used.none": "no swap configured",
+    "swap.used": "swap {used_pct:.1f} % used ({used:bytes} of {total:bytes}) {levels:levels}",
+    "cpu.load.nocores": "15-min load {load15:.2f}, but the number of CPUs is unknown",
+    "cpu.load.nocores.reason": "the CPU count could not be read, so load per core is unknown",
+    "cpu.load": "15-min load {per_core:.2f} per core ({load15:.2f} on {cores:p:core|cores}) {levels:levels}",
+    "system.uptime.future": "boot time {boot} lies in the future",
+    "system.uptime.future.reason": "boot time is later than the observation time (clock skew?)",
+    "system.uptime.future.fix": "check the host's clock (NTP)",
+    "system.uptime": "up {uptime:dur}, booted {booted} UTC",
 }
