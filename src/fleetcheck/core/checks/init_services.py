@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fleetcheck.core.checks import EvidenceArg, judged, levels_note, not_applicable
+from fleetcheck.core.checks import EvidenceArg, judged, levels_param, msg, not_applicable
 from fleetcheck.core.checks.services import CHECK_ID
 from fleetcheck.core.checks.virt import Init, Virt
 from fleetcheck.core.ranges import evaluate
@@ -61,10 +61,12 @@ def check_init_failed(init: str, failed: Sequence[tuple[str, str]], thresholds: 
     state = evaluate(count, levels.warn, levels.crit)
     metric = Metric.of("failed_units", count, "", levels.warn, levels.crit, 0)
     if not failed:
-        return [judged(CHECK_ID, state, f"no failed {init} services {levels_note(state, levels)}", evidence,
+        none = msg("services.init.none", init=init, levels=levels_param(state, levels))
+        return [judged(CHECK_ID, state, none, evidence,
                        metrics=(metric,), details=f"{init}'s own tool listed no failed service")]
-    names = ", ".join(name for name, _ in failed[:5]) + (f" and {count - 5} more" if count > 5 else "")
-    summary = f"{count} failed {init} service{'s' if count > 1 else ''}: {names} {levels_note(state, levels)}"
+    summary = msg("services.init.failed.more" if count > 5 else "services.init.failed", init=init,
+                  count=count, names=[name for name, _ in failed[:5]], more=count - 5,
+                  levels=levels_param(state, levels))
     details = "\n".join(f"{name}: {what}" for name, what in failed)
     return [judged(CHECK_ID, state, summary, evidence, metrics=(metric,), details=details)]
 
@@ -72,22 +74,18 @@ def check_init_failed(init: str, failed: Sequence[tuple[str, str]], thresholds: 
 def without_systemd(init: Init, virt: Virt, evidence: EvidenceArg) -> list[CheckResult] | None:
     """The answer for a host whose PID 1 is not systemd and has no readable tool, or None."""
     if init.manages_services is False and virt.kind == "container":
-        reason = (f"not applicable: {virt.describe()} whose PID 1 is {init.pid1!r}, an application, "
-                  "not an init system: no services are managed here")
-        return [not_applicable(CHECK_ID, "failed services: not applicable (container without init)",
-                               reason, evidence)]
+        return [not_applicable(CHECK_ID, msg("services.na"), msg("services.na.reason", pid1=repr(init.pid1),
+                                                                     **virt.params()), evidence)]
     if init.name is None:
         return None  # PID 1 unreadable: the caller's plain "systemd is not running" UNKNOWN stands
     if init.manages_services is False:
-        reason = f"PID 1 is {init.pid1!r}, not an init system, and no container was detected"
-        return [judged(CHECK_ID, State.UNKNOWN, "failed services not checked: no init system found", evidence,
-                       reason=reason)]
+        return [judged(CHECK_ID, State.UNKNOWN, msg("services.noinit"), evidence,
+                       reason=msg("services.noinit.reason", pid1=repr(init.pid1)))]
     label = {"sysv": "SysV-style init", "openrc": "OpenRC"}.get(init.name, init.name)
-    summary = f"failed services not checked: {label} keeps no readable record"
-    reason = (f"the init system is {label} (PID 1 {init.pid1!r}); it keeps no record of failed "
-              "services that fleetcheck can read")
+    p = {"init": label, "pid1": repr(init.pid1)}
     if init.name in ("openrc", "runit"):
         tool = "rc-status" if init.name == "openrc" else "sv"
-        summary = f"failed services not checked: {label} found, but no answer from {tool}"
-        reason = f"the init system is {label} (PID 1 {init.pid1!r}), but {tool} is missing or did not answer"
-    return [judged(CHECK_ID, State.UNKNOWN, summary, evidence, reason=reason)]
+        return [judged(CHECK_ID, State.UNKNOWN, msg("services.init.silent", tool=tool, **p), evidence,
+                       reason=msg("services.init.silent.reason", tool=tool, **p))]
+    return [judged(CHECK_ID, State.UNKNOWN, msg("services.init.norecord", **p), evidence,
+                   reason=msg("services.init.norecord.reason", **p))]

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from fleetcheck.core.checks import EvidenceArg, judged, levels_note
+from fleetcheck.core.checks import EvidenceArg, Message, Text, judged, levels_param, msg
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Metric
 from fleetcheck.core.states import State
@@ -92,24 +92,25 @@ def check_failed_units(units: Sequence[FailedUnit], thresholds: Thresholds,
     state = evaluate(count, levels.warn, levels.crit)
     metric = Metric.of("failed_units", count, "", levels.warn, levels.crit, 0)
     if count == 0:
-        return [judged(CHECK_ID, state, f"no failed systemd units {levels_note(state, levels)}", evidence,
+        return [judged(CHECK_ID, state, msg("services.none", levels=levels_param(state, levels)), evidence,
                        metrics=(metric,), details="systemctl listed no units in state 'failed'")]
     names = [u.unit for u in units]
-    shown = ", ".join(names[:5]) + (f" and {count - 5} more" if count > 5 else "")
-    noun = "unit" if count == 1 else "units"
-    summary = f"{count} failed systemd {noun}: {shown} {levels_note(state, levels)}"
+    summary = msg("services.failed.more" if count > 5 else "services.failed", count=count, names=names[:5],
+                  more=count - 5, levels=levels_param(state, levels))
     details = "\n".join(f"{u.unit}: {u.load}/{u.active}/{u.sub} {u.description}".rstrip() for u in units)
     return [judged(CHECK_ID, state, summary, evidence, metrics=(metric,), details=details)]
 
 
 def systemd_not_running(evidence: EvidenceArg) -> list[CheckResult]:
     """The honest answer for a host without systemd as PID 1 (containers, other inits)."""
-    return [judged(CHECK_ID, State.UNKNOWN, "failed services not checked: systemd is not running",
-                   evidence, reason=SYSTEMD_NOT_RUNNING,
-                   fix="nothing to fix if this host uses another init system; its services are not checked")]
+    return [judged(CHECK_ID, State.UNKNOWN, msg("services.nosystemd"),
+                   evidence, reason=msg("services.nosystemd.reason"), fix=msg("services.nosystemd.fix"))]
 
 
-def units_unreadable(reason: str, evidence: EvidenceArg, fix: str | None = None) -> list[CheckResult]:
+def units_unreadable(reason: Text, evidence: EvidenceArg, fix: Text | None = None) -> list[CheckResult]:
     """systemctl missing, failing, timing out or printing something unparseable."""
-    return [judged(CHECK_ID, State.UNKNOWN, f"failed services not checked: {reason}", evidence,
-                   reason=reason, fix=fix)]
+    if isinstance(reason, Message):
+        summary: Text = msg("services.unreadable", why=reason.code, **reason.params)
+    else:
+        summary = f"failed services not checked: {reason}"
+    return [judged(CHECK_ID, State.UNKNOWN, summary, evidence, reason=reason, fix=fix)]

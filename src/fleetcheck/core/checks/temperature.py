@@ -14,7 +14,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from fleetcheck.core.checks import EvidenceArg, evidence_tuple, judged, levels_note, not_applicable, num
+from fleetcheck.core.checks import (
+    EvidenceArg,
+    evidence_tuple,
+    judged,
+    levels_param,
+    msg,
+    not_applicable,
+    num,
+)
 from fleetcheck.core.checks.virt import Virt
 from fleetcheck.core.ranges import Range, evaluate
 from fleetcheck.core.results import CheckResult, Metric
@@ -70,23 +78,26 @@ def check_temperatures(sensors: Sequence[Sensor], thresholds: Thresholds, eviden
     """`temp:<sensor>` per sensor; one `temp` when there is none: N/A on a VM or container, else UNKNOWN."""
     if not sensors:
         if virt is not None and virt.virtual:
-            return [not_applicable("temp", f"temperatures: not applicable ({virt.describe()})",
-                                   f"not applicable: {virt.because()}; it exposes no temperature sensors",
+            p = virt.params()
+            return [not_applicable("temp", msg("temp.na", **p), msg("temp.na.reason", **p),
                                    evidence_tuple(evidence) + evidence_tuple(virt_evidence))]
-        return [judged("temp", State.UNKNOWN, "temperatures not checked: no sensors", evidence,
-                       reason=NO_SENSORS_REASON, fix=SENSORS_FIX)]
+        return [judged("temp", State.UNKNOWN, msg("temp.none"), evidence,
+                       reason=msg("temp.none.reason"), fix=msg("temp.none.fix"))]
     return [_one(s, thresholds, evidence) for s in sensors]
 
 
 def _one(sensor: Sensor, thresholds: Thresholds, evidence: EvidenceArg) -> CheckResult:
     check_id = f"temp:{sensor.name}"
     if sensor.current is None:
-        return judged(check_id, State.UNKNOWN, f"{sensor.name}: no reading", evidence,
-                      reason="the sensor is listed but reported no temperature")
+        return judged(check_id, State.UNKNOWN, msg("temp.noreading", sensor=sensor.name), evidence,
+                      reason=msg("temp.noreading.reason"))
     levels, origin = _levels_for(sensor, thresholds)
     state = evaluate(sensor.current, levels.warn, levels.crit)
-    summary = f"{sensor.name} {sensor.current:.1f} °C {levels_note(state, levels)}"
+    p = {"sensor": sensor.name, "celsius": sensor.current, "levels": levels_param(state, levels)}
     if state is State.OK:
-        summary += f" [{origin} limits]"
+        origin_code = {"configured": "temp.origin.configured", "default": "temp.origin.default"}
+        summary = msg("temp.ok", origin=origin_code.get(origin, "temp.origin.sensor"), **p)
+    else:
+        summary = msg("temp", **p)
     metric = Metric.of("temperature", sensor.current, "°C", levels.warn, levels.crit)
     return judged(check_id, state, summary, evidence, metrics=(metric,))

@@ -72,6 +72,14 @@ class Virt:
             return "no virtualisation found"
         return "not determined"
 
+    def params(self) -> dict[str, Any]:
+        """Message parameters: `{virt:msg}` says what the host is, `{signals}` the evidence read."""
+        code = {"vm": "virt.vm", "none": "virt.none"}.get(self.kind, "virt.unknown")
+        if self.kind == "container":
+            code = "virt.container.vm" if self.vm else "virt.container"
+        shown = "; ".join(self.evidence[:4]) or "; ".join(self.looked_at[:4]) or "-"
+        return {"virt": code, "vm": self.vm, "container": self.container, "signals": shown}
+
     def because(self) -> str:
         """'virtual machine (kvm): systemd-detect-virt --vm said kvm; ...' for reasons and details."""
         shown = "; ".join(self.evidence[:4]) or "; ".join(self.looked_at[:4]) or "nothing could be read"

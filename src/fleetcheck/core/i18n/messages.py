@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (a template reads best on one line)
 """Every finding's English template, by message code (the msgid of de.po).
 
 Codes are `<family>.<what>`; the same parameters serve a result's summary,
@@ -40,4 +41,47 @@ MESSAGES: dict[str, str] = {
     "system.uptime.future.reason": "boot time is later than the observation time (clock skew?)",
     "system.uptime.future.fix": "check the host's clock (NTP)",
     "system.uptime": "up {uptime:dur}, booted {booted} UTC",
+    # --- what a host is (checks/virt.py), for N/A reasons ---
+    "virt.vm": "virtual machine ({vm})",
+    "virt.container": "container ({container})",
+    "virt.container.vm": "container ({container}) in a virtual machine ({vm})",
+    "virt.none": "no virtualisation found",
+    "virt.unknown": "not determined",
+    # --- temperatures (checks/temperature.py) ---
+    "temp.na": "temperatures: not applicable ({virt:msg})",
+    "temp.na.reason": "not applicable: {virt:msg}: {signals}; it exposes no temperature sensors",
+    "temp.none": "temperatures not checked: no sensors",
+    "temp.none.reason": "no temperature sensors exposed",
+    "temp.none.fix": "load the sensor drivers: install lm-sensors and run sensors-detect",
+    "temp.noreading": "{sensor}: no reading",
+    "temp.noreading.reason": "the sensor is listed but reported no temperature",
+    "temp": "{sensor} {celsius:.1f} °C {levels:levels}",
+    "temp.ok": "{sensor} {celsius:.1f} °C {levels:levels} [{origin:msg}]",
+    "temp.origin.configured": "configured limits",
+    "temp.origin.default": "default limits",
+    "temp.origin.sensor": "sensor's own limits",
+    # --- failed services (checks/services.py, init_services.py) ---
+    "services.none": "no failed systemd units {levels:levels}",
+    "services.failed": "{count:p:failed systemd unit|failed systemd units}: {names:list} {levels:levels}",
+    "services.failed.more": "{count:p:failed systemd unit|failed systemd units}: {names:list} and {more:d} more "
+                            "{levels:levels}",
+    "services.nosystemd": "failed services not checked: systemd is not running",
+    "services.nosystemd.reason": "systemd is not running on this host",
+    "services.nosystemd.fix": "nothing to fix if this host uses another init system; its services are not checked",
+    "services.unreadable": "failed services not checked: {why:msg}",
+    "services.init.none": "no failed {init} services {levels:levels}",
+    "services.init.failed": "{count:d} failed {init} {count:s:service|services}: {names:list} {levels:levels}",
+    "services.init.failed.more": "{count:d} failed {init} {count:s:service|services}: {names:list} and {more:d} "
+                                 "more {levels:levels}",
+    "services.na": "failed services: not applicable (container without init)",
+    "services.na.reason": "not applicable: {virt:msg} whose PID 1 is {pid1}, an application, not an init system: "
+                          "no services are managed here",
+    "services.noinit": "failed services not checked: no init system found",
+    "services.noinit.reason": "PID 1 is {pid1}, not an init system, and no container was detected",
+    "services.init.silent": "failed services not checked: {init} found, but no answer from {tool}",
+    "services.init.silent.reason": "the init system is {init} (PID 1 {pid1}), but {tool} is missing or did not "
+                                   "answer",
+    "services.init.norecord": "failed services not checked: {init} keeps no readable record",
+    "services.init.norecord.reason": "the init system is {init} (PID 1 {pid1}); it keeps no record of failed "
+                                     "services that fleetcheck can read",
 }

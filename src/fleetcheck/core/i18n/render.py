@@ -11,6 +11,7 @@ spec says how to show it in the reader's language (Babel does the locale work):
   {x:list}       a list of texts joined with ", "
   {x:levels}     thresholds a value was judged against, a dict made by `levels_param`
   {x:p:one|many} a count with its noun: "1 unit", "2 units"
+  {x:s:one|many} only the noun, singular or plural by the count x
   {x:msg}        another message: x is its code, rendered with the same parameters
 
 The German translations live in `de.po` (msgctxt = the code, msgid = the
@@ -179,6 +180,9 @@ class _Formatter(string.Formatter):
         lang = self.lang
         if spec == "msg":
             return render(Message(value, self.params), lang)
+        if spec.startswith("s:"):
+            one, _, many = spec[2:].partition("|")
+            return one if value == 1 else many
         if spec.startswith("p:"):
             one, _, many = spec[2:].partition("|")
             return f"{number(value, lang)} {one if value == 1 else many}"
