@@ -74,7 +74,7 @@ class Virt:
 
     def params(self) -> dict[str, Any]:
         """Message parameters: `{virt:msg}` says what the host is, `{signals}` the evidence read."""
-        code = {"vm": "virt.vm", "none": "virt.none"}.get(self.kind, "virt.unknown")
+        code = {"vm": "virt.vm", "none": "virt.none"}.get(self.kind or "", "virt.unknown")
         if self.kind == "container":
             code = "virt.container.vm" if self.vm else "virt.container"
         shown = "; ".join(self.evidence[:4]) or "; ".join(self.looked_at[:4]) or "-"
