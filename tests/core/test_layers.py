@@ -41,10 +41,7 @@ SEPARATE = [
     ("fleetcheck.core.probes", "fleetcheck.core.ssh"),
 ]
 # Known upward imports, each to be removed by the change named (never add one without a reason).
-PENDING = [
-    # the Windows families still read PowerShell JSON values themselves: #11 §4 (parse apart from judge)
-    ("fleetcheck.core.checks.windows", "fleetcheck.core.probes.windows"),
-]
+PENDING: list[tuple[str, str]] = []
 # Headless code never loads the terminal UI toolkits.
 FORBIDDEN_THIRD_PARTY = {"fleetcheck.core": ("textual", "rich"), "fleetcheck.report": ("textual", "rich")}
 

@@ -56,3 +56,33 @@ def test_output_the_host_garbled_is_still_the_hosts() -> None:
     c = checks(parse(text))["mem.used"]
     assert c.state is State.UNKNOWN
     assert (c.reason or "").startswith("could not parse") and "KeyError" not in c.summary
+
+
+def test_windows_judging_bug(monkeypatch: pytest.MonkeyPatch) -> None:
+    from windows_helpers import check as win_check
+    from windows_helpers import make_run, recording_bytes
+    from windows_helpers import parse as win_parse
+
+    from fleetcheck.core.checks.windows import reboot
+
+    run = make_run(recording_bytes("healthy-ps7")[0])
+    healthy = {c.id: c.state for c in win_parse(run).checks}
+    monkeypatch.setattr(reboot, "check_pending_reboot", _bug(TypeError("'NoneType' object is not iterable")))
+    got = win_parse(run)
+    c = win_check(got, "reboot.pending")
+    assert c.state is State.UNKNOWN
+    assert c.reason == ("fleetcheck failed while judging pending reboot: "
+                        "TypeError: 'NoneType' object is not iterable")
+    assert "unexpected data from PowerShell" not in (c.reason or "")
+    assert "Test-Path" in c.evidence[0].source and c.evidence[-1].raw.startswith("TypeError")
+    assert {k: v.state for k, v in {x.id: x for x in got.checks}.items() if k != "reboot.pending"} == \
+        {k: v for k, v in healthy.items() if k != "reboot.pending"}
+
+
+def test_windows_garbled_section_is_still_the_hosts() -> None:
+    from windows_helpers import check as win_check
+    from windows_helpers import make_run, replace, sections
+    from windows_helpers import parse as win_parse
+
+    c = win_check(win_parse(make_run(replace(sections(), "reboot", {"cbs": "maybe"}))), "reboot.pending")
+    assert c.reason == "unexpected data from PowerShell: reboot data without the CBS/WindowsUpdate flags"

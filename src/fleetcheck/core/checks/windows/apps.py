@@ -78,5 +78,5 @@ def check_app_crashes(batch: EventBatch, thresholds: Thresholds, since: datetime
                    f"(per app: {levels_note(overall, levels)})")
     lines.append(window_note(batch, since, until, lookback_days))
     metrics.insert(0, Metric.of("app_events", total, "", min=0))
-    evidence = [source, *events_evidence("events_app", reversed(window))]
+    evidence = [source, *events_evidence(reversed(window))]
     return [judged(CHECK_ID, overall, summary, evidence, metrics=metrics, details="\n".join(lines))]

@@ -14,11 +14,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
 
 from fleetcheck.core.checks import judged, levels_note
-from fleetcheck.core.probes.windows.psjson import SectionError, as_bool, as_dict, as_int, as_list
-from fleetcheck.core.probes.windows.sections import ADMIN_FIX
+from fleetcheck.core.checks.windows.errors import ADMIN_FIX, SectionError
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Evidence, Metric
 from fleetcheck.core.states import State, worst
@@ -30,6 +29,34 @@ NEVER_UPDATED = 65535  # AntivirusSignatureAge when signatures were never update
 DEFENDER_NOT_RUNNING = 0x800106BA  # MpComputerStatus: "the service is not running"
 
 
+@dataclass(frozen=True)
+class DefenderStatus:
+    """Get-MpComputerStatus as the probe read it (None: not reported)."""
+
+    am_service: bool | None = None
+    antivirus: bool | None = None
+    realtime: bool | None = None
+    signature_age_days: int | None = None
+    mode: str = ""  # AMRunningMode
+    signature_version: object = None
+    engine: object = None
+    tamper: object = None
+
+
+@dataclass(frozen=True)
+class AvProduct:
+    name: str
+    state: int | None  # SecurityCenter2 productState
+
+
+@dataclass(frozen=True)
+class AntivirusData:
+    status: DefenderStatus | None
+    status_error: SectionError | None = None
+    products: list[AvProduct] = field(default_factory=list)
+    products_error: SectionError | None = None
+
+
 def _is_defender(name: str) -> bool:
     return "defender" in name.lower()
 
@@ -39,14 +66,14 @@ def product_state(state: int) -> tuple[bool, bool]:
     return ((state >> 8) & 0xFF) in (0x10, 0x11), (state & 0xFF) == 0x00
 
 
-def _defender(status: dict[str, Any], thresholds: Thresholds, evidence: Evidence) -> CheckResult:
+def _defender(status: DefenderStatus, thresholds: Thresholds, evidence: Evidence) -> CheckResult:
     levels = thresholds.levels("av.signature_age_days")
     problems: list[tuple[State, str]] = []
-    if as_bool(status.get("am_service")) is False or as_bool(status.get("av")) is False:
+    if status.am_service is False or status.antivirus is False:
         problems.append((State.CRIT, "antivirus disabled"))
-    if as_bool(status.get("rtp")) is False:
+    if status.realtime is False:
         problems.append((State.WARN, "real-time protection off"))
-    age = as_int(status.get("sig_age_days"))
+    age = status.signature_age_days
     if age is None:
         return CheckResult.unknown(CHECK_ID, "Microsoft Defender: signature age not reported",
                                    "Get-MpComputerStatus returned no AntivirusSignatureAge",
@@ -56,22 +83,20 @@ def _defender(status: dict[str, Any], thresholds: Thresholds, evidence: Evidence
     state = worst([age_state, *(s for s, _ in problems)])
     healthy = [] if problems else ["antivirus and real-time protection on"]
     parts = [p for _, p in problems] + healthy + [f"{age_text} {levels_note(age_state, levels)}"]
-    version = status.get("sig_version")
     summary = "Microsoft Defender: " + ", ".join(parts)
-    details = (f"AMRunningMode {status.get('mode')}, signature version {version}, "
-               f"engine {status.get('engine')}, tamper protection {status.get('tamper')}")
+    details = (f"AMRunningMode {status.mode or None}, signature version {status.signature_version}, "
+               f"engine {status.engine}, tamper protection {status.tamper}")
     metrics = (Metric.of("signature_age_days", age, "d", levels.warn, levels.crit, 0),)
     return judged(CHECK_ID, state, summary, evidence, metrics=metrics, details=details)
 
 
-def _security_center(d: dict[str, Any], why_not_defender: str, evidence: Evidence) -> CheckResult:
-    products = [as_dict(p, "antivirus product") for p in as_list(d.get("products"), "antivirus products")]
-    third = [p for p in products if not _is_defender(str(p.get("name") or ""))]
+def _security_center(d: AntivirusData, why_not_defender: str, evidence: Evidence) -> CheckResult:
+    products = d.products
+    third = [p for p in products if not _is_defender(p.name)]
     judged_products = third or products
     if not judged_products:
-        sc_error = d.get("products_error")
-        why = (SectionError.from_json(sc_error).describe() if sc_error is not None
-               else "Security Center lists no antivirus")
+        sc_error = d.products_error
+        why = sc_error.describe() if sc_error is not None else "Security Center lists no antivirus"
         reason = f"{why_not_defender}; no other antivirus readable ({why})"
         return CheckResult.unknown(CHECK_ID, f"antivirus not checked: {reason}", reason,
                                    "check this host's antivirus in its own console (Windows Security Center "
@@ -79,8 +104,8 @@ def _security_center(d: dict[str, Any], why_not_defender: str, evidence: Evidenc
     states = []
     parts = []
     for p in judged_products:
-        name = str(p.get("name") or "?")
-        raw_state = as_int(p.get("state"))
+        name = p.name or "?"
+        raw_state = p.state
         if raw_state is None:
             states.append(State.UNKNOWN)
             parts.append(f"{name}: state not reported")
@@ -104,17 +129,16 @@ def _security_center(d: dict[str, Any], why_not_defender: str, evidence: Evidenc
                   details="productState decoded from its undocumented bit layout")
 
 
-def check_antivirus(data: Any, thresholds: Thresholds, evidence: Evidence) -> list[CheckResult]:
-    d = as_dict(data, "defender data")
-    status = d.get("status")
-    if isinstance(status, dict):
-        mode = str(status.get("mode") or "").strip()
+def check_antivirus(d: AntivirusData, thresholds: Thresholds, evidence: Evidence) -> list[CheckResult]:
+    status = d.status
+    if status is not None:
+        mode = status.mode.strip()
         if mode.lower() in PASSIVE_MODES:
             return [_security_center(d, f"Defender is in {mode} (another antivirus is primary)", evidence)]
         if mode.lower() == "not running":
             return [_security_center(d, "Defender is not running", evidence)]
         return [_defender(status, thresholds, evidence)]
-    err = SectionError.from_json(d.get("status_error") or {"message": "no Defender status"})
+    err = d.status_error or SectionError("", "no Defender status")
     if err.access_denied:
         reason = f"permission denied reading Defender status: {err.describe()}"
         return [CheckResult.unknown(CHECK_ID, f"antivirus not checked: {reason}", reason, ADMIN_FIX,

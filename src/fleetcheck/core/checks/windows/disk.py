@@ -84,5 +84,5 @@ def check_disk_errors(batch: EventBatch, thresholds: Thresholds, since: datetime
         n = sum(c for (_, f, i), c in counts.items() if (f, i) == (fam, eid))
         metrics.append(Metric.of(f"events:{fam} {eid}", n, "", min=0))
     worst_first = sorted(window, key=lambda ek: (-KINDS[ek[1]][0].rank, -ek[0].time.timestamp()))
-    evidence = [source, *events_evidence("events_disk", (e for e, _ in worst_first))]
+    evidence = [source, *events_evidence((e for e, _ in worst_first))]
     return [judged(CHECK_ID, state, summary, evidence, metrics=metrics, details="\n".join(lines))]

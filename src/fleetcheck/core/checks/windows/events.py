@@ -8,14 +8,10 @@ lookback (30 days); the scan's own window `[since, until]` is applied here.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
-from fleetcheck.core.probes.windows.psjson import PsShapeError, Section, as_dict, as_int, as_list, ps_time
-from fleetcheck.core.probes.windows.sections import source_of
 from fleetcheck.core.results import Evidence, iso
 
 MAX_EVENT_EVIDENCE = 20  # event evidence items per check; the details still list every event
@@ -34,6 +30,7 @@ class WinEvent:
     params: tuple[str, ...] = ()  # every EventData value in order
     message: str = ""  # first line, localised: for people, never for logic
     raw: str = ""
+    query: str = ""  # what the probe ran to get it (quoted in the evidence)
 
     @property
     def key(self) -> tuple[str, str, int, datetime]:
@@ -49,9 +46,9 @@ class WinEvent:
             return self.data[name]
         return self.params[index] if index < len(self.params) else ""
 
-    def evidence(self, section: str) -> Evidence:
+    def evidence(self) -> Evidence:
         level = LEVELS.get(self.level, str(self.level)) if self.level is not None else "?"
-        source = f"{source_of(section)} -> {self.log} {self.label} RecordId {self.record} ({level})"
+        source = f"{self.query} -> {self.log} {self.label} RecordId {self.record} ({level})"
         return Evidence.of(source, self.raw, self.time, "event")
 
 
@@ -62,44 +59,6 @@ class EventBatch:
     capped: bool = False  # the script hit its -MaxEvents: older events may be missing
     lookback_start: datetime | None = None  # what the script fetched from
     duplicates: int = 0
-
-
-def _event(obj: Any) -> WinEvent:
-    d = as_dict(obj, "event")
-    when = ps_time(d.get("t"))
-    record = as_int(d.get("record"))
-    event_id = as_int(d.get("id"))
-    if when is None or record is None or event_id is None:
-        raise PsShapeError(f"event without time, RecordId or Id: {json.dumps(d)[:200]}")
-    named = d.get("data") or {}
-    data = {str(k): "" if v is None else str(v) for k, v in as_dict(named, "event data").items()}
-    params = tuple("" if v is None else str(v) for v in as_list(d.get("params"), "event params"))
-    return WinEvent(str(d.get("log") or ""), str(d.get("provider") or ""), event_id, record, when,
-                    as_int(d.get("level")), data, params, str(d.get("msg") or ""),
-                    json.dumps(d, ensure_ascii=False, separators=(",", ":")))
-
-
-def parse_events(section: Section) -> EventBatch:
-    """The section's events; PsShapeError when the data is not what the script emits.
-
-    A NoMatchingEventsFound marker is an empty, valid batch.
-    """
-    if section.error is not None:
-        if section.error.no_events:
-            return EventBatch([], none_found=True)
-        raise PsShapeError(section.error.describe())
-    d = as_dict(section.data, f"{section.name} data")
-    seen: dict[tuple[str, str, int, datetime], WinEvent] = {}
-    duplicates = 0
-    for obj in as_list(d.get("events"), "events"):
-        ev = _event(obj)
-        if ev.key in seen:
-            duplicates += 1
-            continue
-        seen[ev.key] = ev
-    events = sorted(seen.values(), key=lambda e: (e.time, e.record))
-    return EventBatch(events, capped=bool(d.get("capped")), lookback_start=ps_time(d.get("since")),
-                      duplicates=duplicates)
 
 
 def in_window(events: Iterable[WinEvent], since: datetime, until: datetime) -> list[WinEvent]:
@@ -124,11 +83,11 @@ def window_note(batch: EventBatch, since: datetime, until: datetime, lookback_da
     return "; ".join(notes)
 
 
-def events_evidence(section: str, events: Iterable[WinEvent]) -> list[Evidence]:
+def events_evidence(events: Iterable[WinEvent]) -> list[Evidence]:
     """Evidence for the first MAX_EVENT_EVIDENCE events (a flood must not bloat the result)."""
     out: list[Evidence] = []
     for ev in events:
         if len(out) == MAX_EVENT_EVIDENCE:
             break
-        out.append(ev.evidence(section))
+        out.append(ev.evidence())
     return out

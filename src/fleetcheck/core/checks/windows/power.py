@@ -174,5 +174,5 @@ def check_unexpected_shutdowns(batch: EventBatch, thresholds: Thresholds, since:
             listed = f"latest 3: {listed}"
         summary = f"{count} {noun} {since_text}: {listed} {levels_note(state, levels)}"
     shown = [e for i in incidents for e in i.events] + planned
-    evidence = [source, *events_evidence("events_power", shown)]
+    evidence = [source, *events_evidence(shown)]
     return [judged(CHECK_ID, state, summary, evidence, metrics=metrics, details="\n".join(lines))]

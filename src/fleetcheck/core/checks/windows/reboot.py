@@ -10,11 +10,10 @@ often left by installers and antivirus; it is reported as the weaker source.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from fleetcheck.core.checks import judged, levels_note
-from fleetcheck.core.probes.windows.psjson import PsShapeError, as_bool, as_dict, as_int
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Evidence, Metric
 from fleetcheck.core.states import State
@@ -23,13 +22,19 @@ from fleetcheck.core.thresholds import Thresholds
 CHECK_ID = "reboot.pending"
 
 
-def check_pending_reboot(data: Any, last_boot: datetime | None, observed: datetime, thresholds: Thresholds,
-                         evidence: Evidence) -> list[CheckResult]:
-    d = as_dict(data, "reboot data")
-    cbs, wu = as_bool(d.get("cbs")), as_bool(d.get("wu"))
-    if cbs is None or wu is None:
-        raise PsShapeError("reboot data without the CBS/WindowsUpdate flags")
-    pfro = as_int(d.get("pfro_entries")) or 0
+@dataclass(frozen=True)
+class PendingFlags:
+    """The registry's reboot-pending markers as the probe read them."""
+
+    cbs: bool  # Component Based Servicing\RebootPending
+    wu: bool  # WindowsUpdate\Auto Update\RebootRequired
+    pfro: int  # PendingFileRenameOperations entries
+    pfro_sample: tuple[str, ...] = ()
+
+
+def check_pending_reboot(flags: PendingFlags, last_boot: datetime | None, observed: datetime,
+                         thresholds: Thresholds, evidence: Evidence) -> list[CheckResult]:
+    cbs, wu, pfro = flags.cbs, flags.wu, flags.pfro
     sources = [name for name, on in (("Component Based Servicing", cbs), ("Windows Update", wu)) if on]
     if pfro:
         sources.append(f"PendingFileRenameOperations ({pfro} entries)")
@@ -45,7 +50,7 @@ def check_pending_reboot(data: Any, last_boot: datetime | None, observed: dateti
     state = evaluate(bound_days, levels.warn, levels.crit)
     summary = (f"reboot pending ({', '.join(sources)}) for at most {bound_days:.1f} days "
                f"(since boot; Windows keeps no start time) {levels_note(state, levels)}")
-    sample = "; ".join(str(x) for x in d.get("pfro_sample") or [])
+    sample = "; ".join(flags.pfro_sample)
     details = f"sample of PendingFileRenameOperations: {sample}"
     metrics = (Metric.of("reboot_pending", 1, "", min=0, max=1),
                Metric.of("pending_days_max", round(bound_days, 2), "d", levels.warn, levels.crit, 0))

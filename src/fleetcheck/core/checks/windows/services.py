@@ -14,10 +14,8 @@ What remains: a service that stopped with an error (Win32 exit code other than
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from fleetcheck.core.checks import judged, levels_note
-from fleetcheck.core.probes.windows.psjson import as_bool, as_dict, as_int, as_list
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Evidence, Metric
 from fleetcheck.core.states import State, worst
@@ -59,18 +57,6 @@ class StoppedService:
         start += "trigger-start " if self.trigger else ""
         text = f"{self.name} ({self.display}): {self.state.lower()}{code}, {start}automatic"
         return text.replace("  ", " ")
-
-
-def parse_stopped_services(data: Any) -> list[StoppedService]:
-    rows = as_list(as_dict(data, "services data").get("stopped_auto"), "services")
-    out = []
-    for raw in rows:
-        row = as_dict(raw, "service")
-        out.append(StoppedService(str(row.get("name") or "?"), str(row.get("display") or ""),
-                                  str(row.get("state") or "?"), as_int(row.get("exit")),
-                                  as_int(row.get("svc_exit")), as_bool(row.get("delayed")),
-                                  as_bool(row.get("trigger"))))
-    return out
 
 
 def excluded_why(svc: StoppedService, uptime_s: float | None) -> str | None:

@@ -12,20 +12,11 @@ WUA dates are UTC already; Get-HotFix gives a date only.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from fleetcheck.core.checks import judged, levels_note
-from fleetcheck.core.probes.windows.psjson import (
-    PsShapeError,
-    SectionError,
-    as_dict,
-    as_int,
-    as_list,
-    ps_time,
-)
-from fleetcheck.core.probes.windows.sections import error_fix
+from fleetcheck.core.checks.windows.errors import SectionError, error_fix
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Evidence, Metric
 from fleetcheck.core.thresholds import Thresholds
@@ -45,51 +36,45 @@ class HistoryEntry:
     title: str
 
 
-def parse_wu_lines(lines: list[str]) -> tuple[datetime | None, list[HistoryEntry]]:
-    """(AutoUpdate LastInstallationSuccessDate, history entries) from the script's tab-separated lines."""
-    au_install: datetime | None = None
-    history: list[HistoryEntry] = []
-    for line in lines:
-        fields = str(line).split("\t")
-        if fields[0] == "au" and len(fields) >= 3:
-            au_install = ps_time(fields[2] or None)
-        elif fields[0] == "h" and len(fields) >= 5:
-            when = ps_time(fields[1] or None)
-            op, result = as_int(fields[2]), as_int(fields[3])
-            if when is None or op is None or result is None:
-                continue
-            history.append(HistoryEntry(when, op, result, fields[4].strip()))
-        else:
-            raise PsShapeError(f"unexpected Windows Update line {line!r:.120}")
-    return au_install, history
+@dataclass(frozen=True)
+class HotfixLatest:
+    id: str
+    installed: str  # as Get-HotFix wrote it
+    day: datetime  # that date, UTC midnight
 
 
-def check_updates(data: Any, thresholds: Thresholds, observed: datetime,
+@dataclass(frozen=True)
+class UpdatesData:
+    """The updates section as the probe read it."""
+
+    au_install: datetime | None = None  # AutoUpdate LastInstallationSuccessDate
+    history: list[HistoryEntry] = field(default_factory=list)
+    hotfix_latest: HotfixLatest | None = None
+    wu_error: SectionError | None = None
+    hotfix_error: SectionError | None = None
+
+
+def check_updates(d: UpdatesData, thresholds: Thresholds, observed: datetime,
                   evidence: Evidence) -> list[CheckResult]:
-    d = as_dict(data, "updates data")
-    au_install: datetime | None = None
-    history: list[HistoryEntry] = []
-    if d.get("wu") is not None:
-        au_install, history = parse_wu_lines([str(x) for x in as_list(d.get("wu"), "Windows Update lines")])
+    au_install, history = d.au_install, d.history
     installs = [h for h in history if h.operation == INSTALL and not DEFINITIONS.search(h.title)]
     good = sorted((h for h in installs if h.result in SUCCEEDED), key=lambda h: h.time)
     candidates: list[tuple[datetime, str]] = []
     if good:
         candidates.append((good[-1].time, f"Windows Update history: {good[-1].title}"))
-    latest = d.get("hotfix_latest")
+    latest = d.hotfix_latest
     notes: list[str] = []
-    if isinstance(latest, dict) and latest.get("installed"):
-        day = datetime.strptime(str(latest["installed"])[:10], "%Y-%m-%d").replace(tzinfo=UTC)
-        if day > observed + timedelta(days=1):
+    if latest is not None:
+        if latest.day > observed + timedelta(days=1):
             # Get-HotFix parses InstalledOn with the host's locale; some swap day and month.
-            notes.append(f"ignored Get-HotFix date {latest['installed']}: in the future (locale misparse)")
+            notes.append(f"ignored Get-HotFix date {latest.installed}: in the future (locale misparse)")
         else:
-            candidates.append((day, f"Get-HotFix: {latest.get('id')} installed {latest['installed']}"))
+            candidates.append((latest.day, f"Get-HotFix: {latest.id} installed {latest.installed}"))
     if not candidates and au_install is not None:
         candidates.append((au_install,
                            "AutoUpdate LastInstallationSuccessDate (may include definition updates)"))
     if not candidates:
-        errors = [SectionError.from_json(d[k]) for k in ("wu_error", "hotfix_error") if d.get(k) is not None]
+        errors = [e for e in (d.wu_error, d.hotfix_error) if e is not None]
         why = "; ".join(e.describe() for e in errors) or "no successful update installation on record"
         fix = next((f for e in errors if (f := error_fix(e, "updates")) is not None), None)
         reason = f"last successful update unknown: {why}"
@@ -103,8 +88,8 @@ def check_updates(data: Any, thresholds: Thresholds, observed: datetime,
     failed_after = [h for h in installs if h.result in FAILED and h.time > when]
     lines = [f"source: {source}", *notes]
     lines += [f"failed after it: {h.time:%Y-%m-%d} {h.title} (result {h.result})" for h in failed_after]
-    if d.get("wu_error") is not None:
-        lines.append(f"Windows Update API: {SectionError.from_json(d['wu_error']).describe()}")
+    if d.wu_error is not None:
+        lines.append(f"Windows Update API: {d.wu_error.describe()}")
     if failed_after:
         summary += f"; {len(failed_after)} failed install(s) since"
     metrics = (Metric.of("update_age_days", round(age_days, 1), "d", levels.warn, levels.crit, 0),)

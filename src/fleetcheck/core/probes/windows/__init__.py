@@ -2,6 +2,7 @@
 
 - `psjson.py`: reads the JSON-lines output of Windows PowerShell 5.1 and PowerShell 7;
 - `sections.py`: what each section ran (quoted in evidence) and honest UNKNOWNs for sections
-  that reported an error or never arrived.
-The check families that judge the data are in `core/checks/windows/`.
+  that reported an error or never arrived;
+- `read.py`: each section's data into the typed values a family judges (the host's part).
+The check families that judge those values are in `core/checks/windows/`.
 """

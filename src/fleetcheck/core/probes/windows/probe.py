@@ -28,16 +28,18 @@ from datetime import datetime
 from importlib import resources
 from typing import Any
 
+from fleetcheck.core.checks.filesystem import FsUsage
+from fleetcheck.core.checks.memory import check_memory
 from fleetcheck.core.checks.virt import detect_windows
 from fleetcheck.core.checks.windows import apps, defender, disk, power, reboot, services, system, updates
-from fleetcheck.core.checks.windows.events import parse_events
 from fleetcheck.core.contracts import Collection, EventWindows, ProbeRun
 from fleetcheck.core.inventory.model import Host
+from fleetcheck.core.probes.judging import judging_failed
+from fleetcheck.core.probes.windows import read
 from fleetcheck.core.probes.windows.psjson import (
     ProbeOutput,
     PsShapeError,
     Section,
-    as_dict,
     as_int,
     decode_stderr,
     decode_stdout,
@@ -123,38 +125,45 @@ class _Context:
         return self.host.thresholds
 
 
-def _families(ctx: _Context) -> dict[str, Callable[[Section], list[CheckResult]]]:
+# a family: (read the section -> typed values, judge those values -> results)
+Family = tuple[Callable[[Section], Any], Callable[[Any], list[CheckResult]]]
+
+
+def _families(ctx: _Context) -> dict[str, Family]:
     t = ctx.thresholds
 
-    def ev(section: Section) -> Evidence:
-        return section_evidence(section, ctx.observed)
+    def ev_of(name: str) -> Evidence:  # the section was read, so it is there when its family is judged
+        return section_evidence(ctx.out.sections[name], ctx.observed)
 
     return {
-        "uptime": lambda s: system.check_windows_uptime(as_dict(s.data, "os data"), t, ctx.now, ev(s)),
-        "memory": lambda s: system.check_windows_memory(as_dict(s.data, "os data"), t, ev(s)),
-        "volumes": lambda s: _volumes(s, ctx),
-        "services": lambda s: services.check_stopped_services(services.parse_stopped_services(s.data), t,
-                                                              ctx.uptime_s, ev(s)),
-        "reboot": lambda s: reboot.check_pending_reboot(s.data, ctx.last_boot, ctx.now, t, ev(s)),
-        "power": lambda s: power.check_unexpected_shutdowns(parse_events(s), t, ctx.since(power.CHECK_ID),
-                                                            ctx.until,
-                                                            ctx.lookback_days, ctx.observed, ev(s)),
-        "disk": lambda s: disk.check_disk_errors(parse_events(s), t, ctx.since(disk.CHECK_ID), ctx.until,
-                                                 ctx.lookback_days, ev(s)),
-        "apps": lambda s: apps.check_app_crashes(parse_events(s), t, ctx.since(apps.CHECK_ID), ctx.until,
-                                                 ctx.lookback_days, ev(s)),
-        "defender": lambda s: defender.check_antivirus(s.data, t, ev(s)),
-        "updates": lambda s: updates.check_updates(s.data, t, ctx.now, ev(s)),
+        "uptime": (read.read_boot, lambda boot: system.check_windows_uptime(boot, t, ctx.now, ev_of("os"))),
+        "memory": (read.read_memory, lambda mem: check_memory(mem, t, ev_of("os"))),
+        "volumes": (lambda s: read.read_volumes(s.data), lambda vols: _volumes(vols, ctx)),
+        "services": (lambda s: read.read_services(s.data), lambda stopped: services.check_stopped_services(
+            stopped, t, ctx.uptime_s, ev_of("services"))),
+        "reboot": (lambda s: read.read_reboot(s.data), lambda flags: reboot.check_pending_reboot(
+            flags, ctx.last_boot, ctx.now, t, ev_of("reboot"))),
+        "power": (read.read_events, lambda batch: power.check_unexpected_shutdowns(
+            batch, t, ctx.since(power.CHECK_ID), ctx.until, ctx.lookback_days, ctx.observed,
+            ev_of("events_power"))),
+        "disk": (read.read_events, lambda batch: disk.check_disk_errors(
+            batch, t, ctx.since(disk.CHECK_ID), ctx.until, ctx.lookback_days, ev_of("events_disk"))),
+        "apps": (read.read_events, lambda batch: apps.check_app_crashes(
+            batch, t, ctx.since(apps.CHECK_ID), ctx.until, ctx.lookback_days, ev_of("events_app"))),
+        "defender": (lambda s: read.read_antivirus(s.data),
+                     lambda av: defender.check_antivirus(av, t, ev_of("defender"))),
+        "updates": (lambda s: read.read_updates(s.data),
+                    lambda data: updates.check_updates(data, t, ctx.now, ev_of("updates"))),
     }
 
 
-def _volumes(section: Section, ctx: _Context) -> list[CheckResult]:
-    vols, skipped = system.parse_volumes(section.data)
+def _volumes(read_volumes: tuple[list[tuple[FsUsage, str]], list[str]], ctx: _Context) -> list[CheckResult]:
+    vols, skipped = read_volumes
     ctx.skipped_volumes = skipped
     if not vols:
         reason = "Win32_Volume listed no fixed volume with a drive letter and a size"
         return [CheckResult.unknown("fs.used", f"volumes not checked: {reason}", reason,
-                                    evidence=(section_evidence(section, ctx.observed),))]
+                                    evidence=(section_evidence(ctx.out.sections["volumes"], ctx.observed),))]
     return system.check_windows_volumes(vols, ctx.thresholds, source_of("volumes"), ctx.observed)
 
 
@@ -174,7 +183,7 @@ def _is_event_family(section: str) -> bool:
     return section.startswith("events_")
 
 
-def _run_family(name: str, ctx: _Context, fn: Callable[[Section], list[CheckResult]]) -> list[CheckResult]:
+def _run_family(name: str, ctx: _Context, family: Family) -> list[CheckResult]:
     section_name, check_id, what = FAMILIES[name]
     section = ctx.out.sections.get(section_name)
     if section is None:
@@ -188,13 +197,18 @@ def _run_family(name: str, ctx: _Context, fn: Callable[[Section], list[CheckResu
         return [missing_section(check_id, what, section_name, ctx.out, ctx.observed, ctx.run.truncated)]
     if section.error is not None and not (_is_event_family(section_name) and section.error.no_events):
         return [section_unknown(check_id, what, section, ctx.observed)]
+    read_section, judge = family
     try:
-        return fn(section)
+        data = read_section(section)
     except (PsShapeError, ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
         # one family's odd data costs that family, never the host's other checks
         reason = f"unexpected data from PowerShell: {exc}"
         return [section_unknown(check_id, what, section, ctx.observed, reason=reason,
                                 fix="report this as a fleetcheck bug, with the raw output")]
+    try:
+        return judge(data)
+    except Exception as exc:  # a bug in the judging code: fleetcheck's, never the host's
+        return [judging_failed(check_id, what, exc, [section_evidence(section, ctx.observed)], ctx.observed)]
 
 
 def _text(value: object) -> str | None:
@@ -244,8 +258,8 @@ class WindowsProbe:
         ctx = _Context(run, out, host, EventWindows.of(since))
         _boot_facts(ctx)
         checks: list[CheckResult] = []
-        for name, fn in _families(ctx).items():
-            checks.extend(_run_family(name, ctx, fn))
+        for name, family in _families(ctx).items():
+            checks.extend(_run_family(name, ctx, family))
         if not out.complete and not run.truncated:
             last = list(out.sections)[-1]
             reason = f"the probe output ended after section '{last}' (exit status {run.exit_status})"

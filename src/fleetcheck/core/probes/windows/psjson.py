@@ -22,56 +22,32 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from fleetcheck.core.checks.windows.errors import SectionError
+
 _MS_DATE = re.compile(r"^/Date\((-?\d+)(?:[+-]\d{4})?\)/$")
 _TYPE_NAME = re.compile(r"^((System|Microsoft)(\.[A-Za-z0-9_`]+)+(\[\])?|@\{.*\})$")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+__all__ = [
+    "ProbeOutput",
+    "PsShapeError",
+    "Section",
+    "SectionError",
+    "as_bool",
+    "as_dict",
+    "as_int",
+    "as_list",
+    "decode_stderr",
+    "decode_stdout",
+    "is_type_name",
+    "ps_time",
+    "split_sections",
+]
+
+
 class PsShapeError(ValueError):
     """A value does not have the shape the probe script emits (truncated, changed, garbled)."""
-
-
-@dataclass(frozen=True, slots=True)
-class SectionError:
-    """The explicit error marker a section printed instead of data."""
-
-    fqid: str
-    message: str
-    type: str = ""
-    category: str = ""
-    hresult: int | None = None
-    inner: str = ""
-
-    @classmethod
-    def from_json(cls, value: Any) -> SectionError:
-        d = value if isinstance(value, dict) else {"message": str(value)}
-        hresult = d.get("hresult")
-        return cls(str(d.get("fqid") or ""), str(d.get("message") or ""), str(d.get("type") or ""),
-                   str(d.get("category") or ""), hresult if isinstance(hresult, int) else None,
-                   str(d.get("inner") or ""))
-
-    @property
-    def no_events(self) -> bool:
-        """Get-WinEvent found nothing: a real answer (zero events), not a failure."""
-        return self.fqid.startswith("NoMatchingEventsFound")
-
-    @property
-    def access_denied(self) -> bool:
-        text = f"{self.type} {self.message} {self.inner}".lower()
-        return (self.category == "PermissionDenied" or "unauthorizedaccess" in text
-                or "access is denied" in text or (self.hresult or 0) & 0xFFFFFFFF == 0x80070005)
-
-    @property
-    def command_missing(self) -> bool:
-        return self.fqid.startswith("CommandNotFoundException") or "CommandNotFoundException" in self.type
-
-    @property
-    def timed_out(self) -> bool:
-        return self.type == "System.TimeoutException"
-
-    def describe(self) -> str:
-        text = self.message.strip().splitlines()[0] if self.message.strip() else "(no message)"
-        return f"{text} [{self.fqid}]" if self.fqid else text
 
 
 @dataclass(frozen=True, slots=True)

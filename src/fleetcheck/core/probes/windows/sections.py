@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fleetcheck.core.probes.windows.psjson import ProbeOutput, Section, SectionError
+from fleetcheck.core.checks.windows.errors import ADMIN_FIX, EVENT_FIX, error_fix, error_reason
+from fleetcheck.core.probes.windows.psjson import ProbeOutput, Section
 from fleetcheck.core.results import CheckResult, Evidence
 
-EVENT_FIX = ("run the scan as a member of the host's 'Event Log Readers' group (or Administrators): "
-             "net localgroup \"Event Log Readers\" <user> /add")
-ADMIN_FIX = "run the scan as a member of the host's Administrators group"
+__all__ = ["ADMIN_FIX", "EVENT_FIX", "SOURCES", "error_fix", "error_reason", "missing_section",
+           "section_evidence", "section_unknown", "source_of"]
 
 # section -> what the probe script ran (windows.ps1), quoted in every evidence item.
 SOURCES: dict[str, str] = {
@@ -44,27 +44,6 @@ def source_of(section: str) -> str:
 
 def section_evidence(section: Section, observed: datetime, raw: str | None = None) -> Evidence:
     return Evidence.of(source_of(section.name), section.raw if raw is None else raw, observed)
-
-
-def error_fix(err: SectionError, section: str) -> str | None:
-    if err.access_denied:
-        return EVENT_FIX if section.startswith("events") else ADMIN_FIX
-    if err.command_missing:
-        return ("the cmdlet is missing on this host: fleetcheck needs Windows PowerShell 5.1 "
-                "(Windows 10 / Server 2016 or later)")
-    if err.timed_out:
-        return "the Windows Update service did not answer; check the 'wuauserv' service on the host"
-    return None
-
-
-def error_reason(err: SectionError, what: str) -> str:
-    if err.access_denied:
-        return f"permission denied reading {what}: {err.describe()}"
-    if err.command_missing:
-        return f"cmdlet not available for {what}: {err.describe()}"
-    if err.timed_out:
-        return f"{what}: {err.describe()}"
-    return f"{what} could not be read: {err.describe()}"
 
 
 def section_unknown(check_id: str, what: str, section: Section, observed: datetime,

@@ -1,0 +1,78 @@
+"""A Windows probe section's error marker, and what to tell the technician about it.
+
+Data types and fix hints the judging code needs (defender, updates) as well as
+the probe's reader, so they live below both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+EVENT_FIX = ("run the scan as a member of the host's 'Event Log Readers' group (or Administrators): "
+             "net localgroup \"Event Log Readers\" <user> /add")
+ADMIN_FIX = "run the scan as a member of the host's Administrators group"
+
+
+@dataclass(frozen=True, slots=True)
+class SectionError:
+    """The explicit error marker a section printed instead of data."""
+
+    fqid: str
+    message: str
+    type: str = ""
+    category: str = ""
+    hresult: int | None = None
+    inner: str = ""
+
+    @classmethod
+    def from_json(cls, value: Any) -> SectionError:
+        d = value if isinstance(value, dict) else {"message": str(value)}
+        hresult = d.get("hresult")
+        return cls(str(d.get("fqid") or ""), str(d.get("message") or ""), str(d.get("type") or ""),
+                   str(d.get("category") or ""), hresult if isinstance(hresult, int) else None,
+                   str(d.get("inner") or ""))
+
+    @property
+    def no_events(self) -> bool:
+        """Get-WinEvent found nothing: a real answer (zero events), not a failure."""
+        return self.fqid.startswith("NoMatchingEventsFound")
+
+    @property
+    def access_denied(self) -> bool:
+        text = f"{self.type} {self.message} {self.inner}".lower()
+        return (self.category == "PermissionDenied" or "unauthorizedaccess" in text
+                or "access is denied" in text or (self.hresult or 0) & 0xFFFFFFFF == 0x80070005)
+
+    @property
+    def command_missing(self) -> bool:
+        return self.fqid.startswith("CommandNotFoundException") or "CommandNotFoundException" in self.type
+
+    @property
+    def timed_out(self) -> bool:
+        return self.type == "System.TimeoutException"
+
+    def describe(self) -> str:
+        text = self.message.strip().splitlines()[0] if self.message.strip() else "(no message)"
+        return f"{text} [{self.fqid}]" if self.fqid else text
+
+
+def error_fix(err: SectionError, section: str) -> str | None:
+    if err.access_denied:
+        return EVENT_FIX if section.startswith("events") else ADMIN_FIX
+    if err.command_missing:
+        return ("the cmdlet is missing on this host: fleetcheck needs Windows PowerShell 5.1 "
+                "(Windows 10 / Server 2016 or later)")
+    if err.timed_out:
+        return "the Windows Update service did not answer; check the 'wuauserv' service on the host"
+    return None
+
+
+def error_reason(err: SectionError, what: str) -> str:
+    if err.access_denied:
+        return f"permission denied reading {what}: {err.describe()}"
+    if err.command_missing:
+        return f"cmdlet not available for {what}: {err.describe()}"
+    if err.timed_out:
+        return f"{what}: {err.describe()}"
+    return f"{what} could not be read: {err.describe()}"
