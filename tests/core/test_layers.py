@@ -32,13 +32,16 @@ LAYERS: list[tuple[str, ...]] = [
     ("fleetcheck.store",),  # history behind one interface; SQL only inside its backends
     ("fleetcheck.core.session",),
     ("fleetcheck.report",),  # reports: a front end over results and the store, used by the CLI and TUI
-    ("fleetcheck.tui",),
+    ("fleetcheck.tui",),  # the dashboard's state, screens and widgets: never import the app (#7 §6)
+    ("fleetcheck.tui.app", "fleetcheck.tui.keys"),  # the app wires the screens; keys lists all bindings
     ("fleetcheck.cli", "fleetcheck.__main__"),
 ]
 # (importer prefix, imported prefix): same layer, but must not depend on each other.
+_TRANSPORTS = ("fleetcheck.core.ssh", "fleetcheck.core.snmp", "fleetcheck.core.ipp")
 SEPARATE = [
     ("fleetcheck.core.ssh", "fleetcheck.core.probes"),
     ("fleetcheck.core.probes", "fleetcheck.core.ssh"),
+    *((a, b) for a in _TRANSPORTS for b in _TRANSPORTS if a != b),  # each transport stands alone
 ]
 # Known upward imports, each to be removed by the change named (never add one without a reason).
 PENDING: list[tuple[str, str]] = []
@@ -128,6 +131,8 @@ def test_no_import_runs_up_a_layer() -> None:
     ("fleetcheck.core.engine", "def f():\n    from fleetcheck.tui import app\n"),
     ("fleetcheck.core.ssh.fake", "from ..probes.posix.probe import PROBE\n"),
     ("fleetcheck.core.results", "import textual\n"),
+    ("fleetcheck.tui.screens.fake", "from fleetcheck.tui.app import FleetcheckApp\n"),
+    ("fleetcheck.core.snmp.fake", "from fleetcheck.core.ssh.connect import Connector\n"),
 ])
 def test_an_upward_import_is_caught(tmp_path: Path, importer: str, source: str) -> None:
     """The checker itself: each of these lines breaks the order and must be reported."""
