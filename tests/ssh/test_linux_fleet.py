@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from .fleet import HostSpec
 
@@ -113,3 +117,39 @@ def test_rescan_does_not_count_the_same_crashes_again(sshd_fleet, tmp_path):
         assert before[event_check]["state"] in ("WARN", "CRIT"), event_check
         assert after[event_check]["state"] == "OK", (event_check, after[event_check]["summary"])
     assert after["services.failed"]["state"] == "CRIT"  # a state, not an event: still failed
+
+
+def test_busybox_only_host_is_checked_with_what_busybox_offers(sshd_fleet, tmp_path):
+    """A NAS or Alpine box: PATH holds nothing but BusyBox applet links (issue 7 §7)."""
+    busybox = shutil.which("busybox")
+    if busybox is None:
+        pytest.skip("busybox is not installed (dev/test.sh installs it)")
+    # where the sshd login user can enter (tmp_path may sit under a root-only directory)
+    applets = Path(tempfile.mkdtemp(prefix="fleetcheck-busybox-"))
+    try:
+        applets.chmod(0o755)
+        names = subprocess.run([busybox, "--list"], capture_output=True, text=True, check=True).stdout.split()
+        for name in names:
+            (applets / name).symlink_to(busybox)
+        fleet = sshd_fleet({"nas-busybox": HostSpec(env={"PATH": str(applets)}, inventory=SHARED_LOAD)})
+        _, scan = _scan(fleet.write_inventory(tmp_path / "fleet.yaml"), tmp_path, "--no-history")
+    finally:
+        shutil.rmtree(applets, ignore_errors=True)
+    found = _by_host(scan)["nas-busybox"]
+    assert "probe.output" not in found
+    kernel = found["kernel.errors"]  # dmesg refused -x: BusyBox's dmesg -r, dated from /proc/uptime
+    assert any(e["source"].startswith("sh -c dmesg -r") for e in kernel["evidence"])
+    restricted = Path("/proc/sys/kernel/dmesg_restrict").read_text().strip() == "1"
+    if restricted:  # the fleet's login user is never root
+        assert kernel["state"] == "UNKNOWN" and "klogctl" in kernel["reason"]
+        assert "journal" not in kernel["fix"]  # no journal here: only root or dmesg_restrict=0 help
+    else:
+        assert kernel["state"] in ("OK", "WARN", "CRIT") and "[dmesg: current boot only]" in kernel["summary"]
+    assert found["oom.kills"]["state"] in ("OK", "WARN"), found["oom.kills"]  # /proc/vmstat answers
+    load = found["cpu.load"]  # no getconf: nproc
+    assert load["state"] == "OK" and any(e["source"] == "nproc" for e in load["evidence"])
+    boots = found["boot.unexpected"]  # BusyBox's last has no -x: /proc/uptime answers what it can
+    assert any(e["source"] == "cat /proc/uptime" for e in boots["evidence"])
+    assert boots["state"] == "OK" or "cause unknown" in boots["summary"]
+    for check_id in ("fs.used:/", "mem.used", "system.uptime"):
+        assert found[check_id]["state"] == "OK", found[check_id]["summary"]

@@ -1,4 +1,4 @@
-"""Reading kernel and system log lines: `journalctl -o json` and `dmesg -x --time-format iso`.
+"""Kernel and system log lines: `journalctl -o json`, `dmesg -x --time-format iso`, BusyBox `dmesg -r`.
 
 Both become `LogEntry` (time, priority, message, boot id) so the kernel, OOM
 and reboot families judge the same shape whatever the source. journald's
@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from fleetcheck.core.checks.crash_events import from_epoch_us
 
@@ -60,16 +60,66 @@ def parse_journal_json(text: str) -> list[LogEntry]:
     return out
 
 
-def parse_dmesg(text: str) -> list[LogEntry]:
-    """`dmesg -x --time-format iso` lines ("kern  :err   : 2024-05-01T10:00:00,123456+00:00 msg")."""
-    out = []
-    for n, line in enumerate(text.splitlines(), 1):
+def parse_dmesg(text: str) -> tuple[list[LogEntry], list[str]]:
+    """`dmesg -x --time-format iso` lines ("kern  :err   : 2024-05-01T10:00:00,123456+00:00 msg").
+
+    Real kernels print multi-line messages: the continuation lines are indented under the first
+    and are joined to its message. A line that can be placed nowhere costs only itself: it is
+    returned in the second list (for the evidence). Raises only when no line at all was read.
+    """
+    out: list[LogEntry] = []
+    unplaced: list[str] = []
+    for line in text.splitlines():
         if not line.strip():
             continue
         m = _DMESG.match(line.strip())
         if m is None:
-            raise ValueError(f"line {n} is not a dmesg -x iso line: {line[:80]!r}")
+            if out and line[:1].isspace():
+                last = out[-1]
+                out[-1] = LogEntry(last.time, f"{last.message} {line.strip()}", last.priority,
+                                   last.identifier)
+            else:
+                unplaced.append(line)
+            continue
         _facility, level, stamp, frac, offset, message = m.groups()
         when = datetime.fromisoformat(f"{stamp}.{frac[:6]:0<6}{offset}")
         out.append(LogEntry(when, message, PRIORITIES.get(level or ""), "kernel"))
-    return out
+    if unplaced and not out:
+        raise ValueError(f"no line is a dmesg -x iso line: {unplaced[0][:80]!r}")
+    return out, unplaced
+
+
+_RAW = re.compile(r"^(?:<(\d+)>)?\[\s*(\d+)\.(\d+)\]\s?(.*)$")
+
+
+def parse_dmesg_raw(text: str, boot: datetime, max_priority: int = 4) -> tuple[list[LogEntry], list[str]]:
+    """BusyBox `dmesg -r` ("<3>[   12.345678] msg": priority and seconds since boot), for hosts whose
+    dmesg has no -x or --time-format. Lines above `max_priority` (warn) are dropped, as
+    `--level=emerg..warn` does; lines without a priority are kept with none."""
+    out: list[LogEntry] = []
+    unplaced: list[str] = []
+    read = 0
+    kept = False  # whether the last line read was kept: its continuation lines follow it
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        m = _RAW.match(line.strip())
+        if m is None:
+            if read and line[:1].isspace():
+                if kept:
+                    last = out[-1]
+                    out[-1] = LogEntry(last.time, f"{last.message} {line.strip()}", last.priority,
+                                       last.identifier)
+            else:
+                unplaced.append(line)
+            continue
+        read += 1
+        prio, secs, frac, message = m.groups()
+        priority = None if prio is None else int(prio) & 7
+        kept = priority is None or priority <= max_priority
+        if kept:
+            when = boot + timedelta(seconds=int(secs), microseconds=int(frac[:6].ljust(6, "0")))
+            out.append(LogEntry(when, message, priority, "kernel"))
+    if unplaced and not read:
+        raise ValueError(f"no line is a dmesg -r line: {unplaced[0][:80]!r}")
+    return out, unplaced

@@ -160,3 +160,16 @@ def check_wtmp(records: Sequence[tuple[str, datetime]], since: datetime, until: 
     events = in_window(events, since, until)
     return [judge_events(CHECK_ID, events, "boot.unexpected", thresholds, "unexpected reboot", since, until,
                          evidence, extra_details="judged from wtmp (last -x): no systemd journal")]
+
+
+def check_uptime_only(boot: datetime, since: datetime, evidence: EvidenceArg, why_no_log: str,
+                      fix: str | None) -> CheckResult:
+    """Neither journal nor wtmp: a boot before the window proves no reboot in it (OK); a boot in
+    it is a reboot of unknown cause (UNKNOWN: nothing says whether it was shut down cleanly)."""
+    if boot < since:
+        return judged(CHECK_ID, State.OK, f"no reboot in the window: up since {boot:%Y-%m-%d %H:%M} UTC "
+                      f"(/proc/uptime), before the window started", evidence,
+                      details=f"judged on the uptime alone: {why_no_log}")
+    summary = f"unexpected reboots not checked: rebooted {boot:%Y-%m-%d %H:%M} UTC, cause unknown"
+    reason = f"booted inside the window, and no log says whether it shut down cleanly: {why_no_log}"
+    return judged(CHECK_ID, State.UNKNOWN, summary, evidence, fix=fix, reason=reason)

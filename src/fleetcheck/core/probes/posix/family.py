@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from fleetcheck.core.checks.virt import BlockDevice, Init, Virt, parse_block
@@ -29,12 +29,21 @@ class Ctx:
         self.scanner_now = scanner_now
         self.virt = Virt(None)  # set from the `virt` section once systemd is known (linux.py)
         self.init = Init(None, None)
+        self.unplaced: list[str] = []  # kernel log lines the parser could not place (shown as evidence)
         block = out.get("block")
         self.disks: list[BlockDevice] | None = None if block is None else parse_block(block.lines)
 
     def since(self, family: str) -> datetime:
         """Where `family`'s event window starts: its last real read on this machine (history)."""
         return self.windows.since(family)
+
+    def boot_time(self) -> datetime | None:
+        """The target's boot time: its clock at the probe minus /proc/uptime."""
+        up = self.sec("uptime")
+        try:
+            return self.until - timedelta(seconds=float(up.text.split()[0])) if up is not None else None
+        except (ValueError, IndexError):
+            return None
 
     def virt_evidence(self) -> list[Evidence]:
         sec = self.sec("virt")

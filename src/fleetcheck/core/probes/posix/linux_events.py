@@ -9,10 +9,9 @@ kernel lines then come from dmesg if that is allowed. Without systemd, dmesg
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
 
 from fleetcheck.core.checks import coredumps, kernel, oom, reboots
-from fleetcheck.core.checks.journal import LogEntry, parse_dmesg, parse_journal_json
+from fleetcheck.core.checks.journal import LogEntry, parse_dmesg, parse_dmesg_raw, parse_journal_json
 from fleetcheck.core.probes.posix.family import Ctx, guarded
 from fleetcheck.core.probes.posix.linux_state import meminfo_values
 from fleetcheck.core.probes.posix.sections import Section, no_section, problem, unparsable
@@ -47,6 +46,12 @@ def boots(ctx: Ctx, systemd: bool) -> list[CheckResult]:
     if not systemd:
         wtmp = ctx.sec("wtmp")
         bad = problem(wtmp, reboots.CHECK_ID, what, ctx.observed)
+        boot, up = ctx.boot_time(), ctx.sec("uptime")
+        if bad is not None and wtmp is not None and boot is not None and up is not None:
+            # BusyBox's last has no -x: /proc/uptime still proves "no reboot" for an older boot
+            return [reboots.check_uptime_only(boot, ctx.since(reboots.CHECK_ID),
+                                              [up.evidence(ctx.observed), wtmp.evidence(ctx.observed)],
+                                              bad.reason or "wtmp unreadable", bad.fix)]
         if bad is not None or wtmp is None:
             return [bad or no_section(reboots.CHECK_ID, what)]
         return guarded(ctx, wtmp, reboots.CHECK_ID, what, lambda: reboots.parse_wtmp(wtmp.text),
@@ -109,6 +114,9 @@ def _kernel_source(ctx: Ctx, systemd: bool) -> tuple[Section | None, list[LogEnt
         denied = _denied_result(kernel.CHECK_ID, "kernel errors", journal, ctx)
     if dmesg is None:
         return journal, None, "", denied or no_section(kernel.CHECK_ID, "kernel errors")
+    busybox = _busybox_dmesg(ctx, dmesg)
+    if busybox is not None:
+        return busybox
     bad = problem(dmesg, kernel.CHECK_ID, "kernel errors", ctx.observed,
                   fix_denied=kernel.RESTRICT_FIX if journal is not None else kernel.DMESG_FIX)
     if bad is not None:
@@ -117,9 +125,31 @@ def _kernel_source(ctx: Ctx, systemd: bool) -> tuple[Section | None, list[LogEnt
                                       kernel.RESTRICT_FIX, [*denied.evidence, *bad.evidence])
         return dmesg, None, "", bad
     try:
-        return dmesg, parse_dmesg(dmesg.text), DMESG_ONLY, None
+        entries, ctx.unplaced = parse_dmesg(dmesg.text)
+        return dmesg, entries, DMESG_ONLY, None
     except ValueError as exc:
         return dmesg, None, "", unparsable(dmesg, kernel.CHECK_ID, "kernel errors", ctx.observed, str(exc))
+
+
+def _busybox_dmesg(ctx: Ctx, dmesg: Section) -> tuple[Section | None, list[LogEntry] | None, str,
+                                                      CheckResult | None] | None:
+    """BusyBox's `dmesg -r` when plain dmesg refused -x: times from /proc/uptime. None: not that case."""
+    raw = ctx.sec("dmesg_raw")
+    if raw is None:
+        return None
+    bad = problem(raw, kernel.CHECK_ID, "kernel errors", ctx.observed, fix_denied=kernel.DMESG_FIX)
+    boot = ctx.boot_time()
+    if bad is None and boot is None:
+        bad = unparsable(raw, kernel.CHECK_ID, "kernel errors", ctx.observed,
+                         "no /proc/uptime to date the lines")
+    if bad is not None:
+        return raw, None, "", bad
+    assert boot is not None
+    try:
+        entries, ctx.unplaced = parse_dmesg_raw(raw.text, boot)
+    except ValueError as exc:
+        return raw, None, "", unparsable(raw, kernel.CHECK_ID, "kernel errors", ctx.observed, str(exc))
+    return raw, entries, DMESG_ONLY, None
 
 
 def kernel_and_oom(ctx: Ctx, systemd: bool) -> list[CheckResult]:
@@ -134,17 +164,22 @@ def kernel_and_oom(ctx: Ctx, systemd: bool) -> list[CheckResult]:
         assert bad is not None
         return [bad, _oom_without_log(ctx, bad, counter, vm)]
     corrupted = meminfo_values(mem.text).get("HardwareCorrupted") if mem is not None else None
-    scope = "dmesg: current boot only" if coverage == DMESG_ONLY else ""
+    scope = "dmesg: current boot only" if coverage.startswith(DMESG_ONLY) else ""
     judged = entries
 
+    if ctx.unplaced:
+        shown = "; ".join(repr(line.strip()[:120]) for line in ctx.unplaced[:3])
+        coverage = (f"{coverage}; " if coverage else "") + \
+            f"{len(ctx.unplaced)} line(s) the parser could not place were left out: {shown}"
+
     def judge_kernel(read: list[LogEntry]) -> list[CheckResult]:
-        evidence = sec.evidence(ctx.observed, raw=_excerpt(read))
+        evidence = sec.evidence(ctx.observed, raw=_excerpt(read, ctx.unplaced))
         return kernel.check_kernel(read, ctx.since(kernel.CHECK_ID), ctx.until, ctx.thresholds, evidence,
                                    coverage,
                                    None if corrupted is None else corrupted // 1024, scope)
 
     def judge_oom(read: list[LogEntry]) -> list[CheckResult]:
-        evidence = sec.evidence(ctx.observed, raw=_excerpt(read))
+        evidence = sec.evidence(ctx.observed, raw=_excerpt(read, ctx.unplaced))
         return oom.check_oom(read, ctx.since(oom.CHECK_ID), ctx.until, ctx.thresholds, evidence, counter,
                              coverage)
 
@@ -155,29 +190,25 @@ def kernel_and_oom(ctx: Ctx, systemd: bool) -> list[CheckResult]:
 def _oom_without_log(ctx: Ctx, bad: CheckResult, counter: int | None, vm: Section | None) -> CheckResult:
     """The kernel log is unreadable: /proc/vmstat's counter answers when it can, else UNKNOWN."""
     reason = bad.reason or "kernel log unreadable"
-    up = ctx.sec("uptime")
-    if counter is not None and vm is not None and up is not None and up.text.split():
-        try:
-            boot = ctx.until - timedelta(seconds=float(up.text.split()[0]))
-        except ValueError:
-            boot = None
-        if boot is not None:
-            found = oom.check_oom_counter(counter, boot, ctx.since(oom.CHECK_ID), ctx.thresholds,
-                                          [vm.evidence(ctx.observed), up.evidence(ctx.observed)], reason)
-            if found is not None:
-                return found
-            reason += (f"; /proc/vmstat counts {counter} OOM kills since boot {boot:%Y-%m-%d %H:%M} UTC, "
-                       "before the window starts, so they cannot be placed in it")
+    boot, up = ctx.boot_time(), ctx.sec("uptime")
+    if counter is not None and vm is not None and up is not None and boot is not None:
+        found = oom.check_oom_counter(counter, boot, ctx.since(oom.CHECK_ID), ctx.thresholds,
+                                      [vm.evidence(ctx.observed), up.evidence(ctx.observed)], reason)
+        if found is not None:
+            return found
+        reason += (f"; /proc/vmstat counts {counter} OOM kills since boot {boot:%Y-%m-%d %H:%M} UTC, "
+                   "before the window starts, so they cannot be placed in it")
     evidence = bad.evidence + ((vm.evidence(ctx.observed),) if vm is not None else ())
     summary = bad.summary.replace("kernel errors", "OOM kills")
     return CheckResult.unknown(oom.CHECK_ID, summary, reason, bad.fix, evidence)
 
 
-def _excerpt(entries: Sequence[LogEntry]) -> str:
-    """The lines that matter first: findings, then the newest others."""
+def _excerpt(entries: Sequence[LogEntry], unplaced: Sequence[str] = ()) -> str:
+    """The lines that matter first: findings, then the newest others; then lines left out."""
     marked = [e for e in entries if kernel.classify(e) or oom.is_oom_line(e.message)]
     rest = [e for e in entries if e not in marked][-10:]
     lines = [f"{e.time:%Y-%m-%dT%H:%M:%S}Z p{e.priority} {e.message}" for e in [*marked[-40:], *rest]]
+    lines += [f"not placed, left out: {line}" for line in unplaced[:10]]
     return "\n".join(lines) or "(no kernel warnings or errors in the journal for the last 30 days)"
 
 

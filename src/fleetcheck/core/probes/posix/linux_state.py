@@ -117,6 +117,8 @@ def filesystems(ctx: Ctx) -> list[CheckResult]:
 
 def cpu_load(ctx: Ctx) -> list[CheckResult]:
     sec, cores = ctx.sec("loadavg"), ctx.sec("nproc")
+    if cores is not None and not cores.text.strip():
+        cores = ctx.sec("nproc_applet") or cores  # BusyBox: nproc instead of getconf
     bad = problem(sec, "cpu.load", "CPU load", ctx.observed)
     if bad is not None or sec is None:
         return [bad] if bad else []

@@ -92,6 +92,7 @@ linux() {
   sec fstab; rd /etc/fstab
   sec loadavg; rd /proc/loadavg
   sec nproc; x 5 getconf _NPROCESSORS_ONLN
+  [ "$XRC" = 0 ] || { sec nproc_applet; x 5 nproc; }  # BusyBox has nproc, not getconf
   sec meminfo
   x 5 grep -E '^(MemTotal|MemFree|MemAvailable|Buffers|Cached|SwapTotal|SwapFree|HardwareCorrupted):' \
     /proc/meminfo
@@ -164,7 +165,7 @@ linux_systemd() {
   sec kernel_log
   x 60 journalctl _TRANSPORT=kernel -p warning --since=-30d -n 3000 -o json --no-pager \
     --output-fields=MESSAGE,PRIORITY
-  [ "$JOURNAL" = denied ] && { sec dmesg; x 15 dmesg -x --time-format iso --level=emerg,alert,crit,err,warn; }
+  [ "$JOURNAL" = denied ] && linux_dmesg
   sec coredumps; x 30 coredumpctl --no-pager --json=short list --since=-30d
   case $XERR in
     *nrecognized*|*"unknown option"*|*"invalid option"*)
@@ -176,7 +177,7 @@ linux_systemd() {
 }
 
 linux_plain() {
-  sec dmesg; x 15 dmesg -x --time-format iso --level=emerg,alert,crit,err,warn
+  linux_dmesg
   sec wtmp; x 15 last -x -F shutdown reboot
   sec chronyc; x 10 chronyc -n tracking
   linux_init_services
@@ -202,6 +203,16 @@ linux_crash_recorders() {
     if [ -d "$d" ]; then echo "directory $d"; else echo "no directory $d"; fi
   done
   printf 'core_pattern %s\n' "$(head -c 200 /proc/sys/kernel/core_pattern 2>/dev/null)"
+}
+
+# The kernel log without a journal. BusyBox's dmesg has no -x/--time-format: its -r prints each
+# line's priority and seconds since boot, which the parser turns into times via /proc/uptime.
+linux_dmesg() {
+  sec dmesg; x 15 dmesg -x --time-format iso --level=emerg,alert,crit,err,warn
+  case $XERR in
+    *nrecognized*|*"invalid option"*|*"unknown option"*|*sage:*)
+      sec dmesg_raw; x 15 sh -c 'dmesg -r | tail -n 4000' ;;
+  esac
 }
 
 # --- virtualisation, container and init signals (judged by checks/virt.py) -------------------
