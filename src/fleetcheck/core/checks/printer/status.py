@@ -171,7 +171,7 @@ def check_conditions(data: PrinterData) -> CheckResult:
     ordered = sorted(found, key=lambda c: -CONDITIONS[c].state.rank)
     parts = [f"{CONDITIONS[c].label} ({', '.join(found[c])})" for c in ordered]
     parts += [f"unknown reason '{k}'" for k in unknown_kw]
-    details = "\n".join([*(f"informational: {k}" for k in info), *whys])
+    details = "\n".join([*parts, *(f"informational: {k}" for k in info), *whys])
     if not parts:
         return result(CONDITIONS_ID, State.OK, "printer.conditions.none", {"sources": ", ".join(sources)}, ev,
                       details=details)
