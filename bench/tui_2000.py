@@ -114,7 +114,7 @@ async def on_terminal(app: FleetcheckApp) -> AsyncIterator[None]:
 
 
 async def bench(n: int, max_delay: float, concurrency: int, idle_seconds: float,
-                terminal: bool = False) -> dict[str, Any]:
+                terminal: bool = False, rescans: int = 0) -> dict[str, Any]:
     proc = psutil.Process()
     collector = StreamingCollector(1, max_delay)
     app = FleetcheckApp(fleet(n), {k: collector for k in HOST_KINDS},
@@ -193,10 +193,18 @@ async def bench(n: int, max_delay: float, concurrency: int, idle_seconds: float,
         cpu1, wall1 = proc.cpu_times(), time.perf_counter()
         idle_cpu = ((cpu1.user + cpu1.system) - (cpu0.user + cpu0.system)) / (wall1 - wall0) * 100
         rows = app.main_screen.table.row_count
+        rss_after = [proc.memory_info().rss / 2**20]  # after each scan: frozen objects must not pile up
+        for _ in range(rescans):
+            app.rescan(None)
+            while app.full_scan_running or app.runner.running:
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(0.5)
+            rss_after.append(proc.memory_info().rss / 2**20)
         app.exit()
     gc.callbacks.remove(on_gc)
     longest_gc = max(scan_gc, default=(0.0, 0))
-    return {"gc_count": len(scan_gc), "gc_max_ms": longest_gc[0] * 1000, "gc_max_gen": longest_gc[1],
+    return {"rss_after_mb": rss_after,
+            "gc_count": len(scan_gc), "gc_max_ms": longest_gc[0] * 1000, "gc_max_gen": longest_gc[1],
             "hosts": n, "rows": rows, "scan_s": scan_seconds, "keys": len(latencies),
             "key_p50_ms": statistics.median(latencies) * 1000, "key_p95_ms": pct(latencies, 95) * 1000,
             "key_max_ms": max(latencies) * 1000, "stall_max_ms": max(scan_stalls) * 1000,
@@ -213,10 +221,13 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--idle", type=float, default=10.0, help="seconds of idle CPU measurement")
     parser.add_argument("--terminal", metavar="OUT", help="run on the real terminal; write figures to OUT")
+    parser.add_argument("--rescans", type=int, default=0, help="full rescans after the measured scan, "
+                        "printing RSS after each (memory must stay flat)")
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
     tune_for_interactive()  # as `fleetcheck tui` does before the app runs
-    r = asyncio.run(bench(args.hosts, args.max_delay, args.concurrency, args.idle, bool(args.terminal)))
+    r = asyncio.run(bench(args.hosts, args.max_delay, args.concurrency, args.idle, bool(args.terminal),
+                          args.rescans))
     load_after = os.getloadavg()[0]
     big = args.hosts >= 10_000
     key_target, rss_target = (50, 250) if big else (100, 150)
@@ -241,6 +252,8 @@ def main() -> None:
         f"RSS peak: {r['rss_peak_mb']:.1f} MB   "
         f"[target < {rss_target} MB: {'ok' if ok['rss_peak_mb'] else 'MISSED'}]",
     ]
+    if args.rescans:
+        lines.append("RSS after each scan: " + ", ".join(f"{mb:.1f}" for mb in r["rss_after_mb"]) + " MB")
     if args.terminal:
         with open(args.terminal, "w", encoding="utf-8") as out:
             out.write("\n".join(lines) + "\n")
