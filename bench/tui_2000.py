@@ -184,7 +184,8 @@ async def bench(n: int, max_delay: float, concurrency: int, idle_seconds: float,
         scan_stalls, scan_cpu_stalls = list(stalls), list(cpu_stalls)
         scan_gc = list(gc_pauses)
         worst = sorted(zip(scan_stalls, when, strict=False), reverse=True)[:3]
-        await asyncio.sleep(1.0)  # let the last repaint settle
+        await asyncio.sleep(2.0)  # the last repaint, and the app's one full collection (gc_tuning.reclaim)
+        after_gc = gc_pauses[len(scan_gc):]
         stop.set()
         await tick
         rss_peak = max(rss_peak, proc.memory_info().rss)
@@ -198,12 +199,13 @@ async def bench(n: int, max_delay: float, concurrency: int, idle_seconds: float,
             app.rescan(None)
             while app.full_scan_running or app.runner.running:
                 await asyncio.sleep(0.1)
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(2.0)  # past the app's full collection
             rss_after.append(proc.memory_info().rss / 2**20)
         app.exit()
     gc.callbacks.remove(on_gc)
     longest_gc = max(scan_gc, default=(0.0, 0))
-    return {"rss_after_mb": rss_after,
+    reclaim = max(after_gc, default=(0.0, 0))
+    return {"rss_after_mb": rss_after, "reclaim_ms": reclaim[0] * 1000, "reclaim_gen": reclaim[1],
             "gc_count": len(scan_gc), "gc_max_ms": longest_gc[0] * 1000, "gc_max_gen": longest_gc[1],
             "hosts": n, "rows": rows, "scan_s": scan_seconds, "keys": len(latencies),
             "key_p50_ms": statistics.median(latencies) * 1000, "key_p95_ms": pct(latencies, 95) * 1000,
@@ -247,6 +249,7 @@ def main() -> None:
         f"longest stalls (wall, at seconds after start): {r['worst_stalls']}",
         f"GC during the scan: {r['gc_count']} collections, longest {r['gc_max_ms']:.1f} ms "
         f"(generation {r['gc_max_gen']})",
+        f"GC after the scan (idle): longest {r['reclaim_ms']:.1f} ms (generation {r['reclaim_gen']})",
         f"idle CPU: {r['idle_cpu_pct']:.2f} % of one core   "
         f"[target < 1 %: {'ok' if ok['idle_cpu_pct'] else 'MISSED'}]",
         f"RSS peak: {r['rss_peak_mb']:.1f} MB   "

@@ -55,6 +55,7 @@ from fleetcheck.tui.themes import DEFAULT_THEME, down_style, state_styles
 INTERVAL_STEPS = (0, 30, 60, 120, 300, 600, 900, 1800, 3600)  # seconds; 0 = no auto-rescan
 AGE_TICK = 30.0  # seconds between age refreshes (ages are shown in minutes)
 CRIT_NOTIFY_NAMES = 3
+RECLAIM_AFTER = 1.0  # seconds after the last scan ended: full garbage collection (gc_tuning.py)
 
 
 class FleetcheckApp(App[int]):
@@ -255,6 +256,12 @@ class FleetcheckApp(App[int]):
                             screen.load_history()
             self._schedule_auto()
         self.main_screen.update_summary()
+        if not self.runner.running:  # the one full collection per scan, once things are quiet
+            self.set_timer(RECLAIM_AFTER, self._reclaim)
+
+    def _reclaim(self) -> None:
+        if not self.runner.running:
+            gc_tuning.reclaim()
 
     def _schedule_auto(self) -> None:
         if self._auto_timer is not None:
