@@ -123,3 +123,26 @@ def test_a_big_batch_is_split_into_parts_that_keep_every_host_once() -> None:
     assert batcher.drain(250) == []
     batcher.on_event(HostStarted(hosts[0], NOW))
     assert [m.started for m in batcher.drain()] == [("h000",)]  # no limit: one message
+
+
+def test_the_highlighted_host_stays_when_hosts_above_it_leave_the_view() -> None:
+    async def scenario() -> None:
+        inventory, results = big_fleet(100)
+        collector = FixedCollector(results)
+        app = make_app(collector, inventory=inventory)
+        async with app.run_test(size=(100, 24)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("2", "G", "k", "k", "k")  # problems view, scrolled down by the user
+            t = table(app)
+            name, offset = t.highlighted_name, t.cursor_row - t.scroll_offset.y
+            assert t.scroll_offset.y > 2
+            above = t.shown_names[:2]
+            for host in above:  # fixed: they leave the problems view
+                results[host] = Collection([CheckResult("fs.used:/", State.OK, "/ 10% used",
+                                                        evidence=(ev("df", "x"),))])
+            app.rescan(above)
+            await settle(app, pilot)
+            assert not any(t.has(h) for h in above)
+            assert t.highlighted_name == name
+            assert t.cursor_row - t.scroll_offset.y == offset
+    run(scenario)

@@ -142,6 +142,7 @@ class HostTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._lines: LRUCache[str, tuple[int, int, Strip]] = LRUCache(LINE_CACHE)
         self._style_gen = 0  # bumped when colours or layout change: cached lines are stale
         self._line_styles: tuple[Style, Style, Style] | None = None
+        self._kept_anchor: tuple[str | None, int] | None = None  # where the cursor was before drop()
 
     # ----- layout and styles ------------------------------------------------------------------
     @property
@@ -197,7 +198,8 @@ class HostTable(ScrollView, can_focus=True, inherit_bindings=False):
     # ----- rows --------------------------------------------------------------------------------
     def show(self, entries: Iterable[HostEntry], now: datetime, sort_key: SortKey | None = None) -> None:
         """Show exactly these hosts (view, filter or layout changed); keeps the highlighted host."""
-        anchor = self._anchor()
+        anchor = self._kept_anchor or self._anchor()
+        self._kept_anchor = None
         self.now = now
         self.rows.replace(entries, sort_key)
         self._cells.clear()
@@ -215,7 +217,11 @@ class HostTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def drop(self, names: Iterable[str]) -> None:
         """Hosts that left the view; repainted by flush()."""
-        names = list(names)
+        names = [n for n in names if n in self.rows]
+        if not names:
+            return
+        if self._kept_anchor is None:  # rows below shift now; flush() restores the cursor from here
+            self._kept_anchor = self._anchor()
         self.rows.remove(names)
         for name in names:  # a host can come back; it must not find its old line
             self._cells.pop(name, None)
@@ -236,7 +242,8 @@ class HostTable(ScrollView, can_focus=True, inherit_bindings=False):
     def flush(self) -> None:
         """Apply what put/drop/resort/tick recorded: re-sort, keep the highlighted host where
         it is on screen, and repaint only the visible lines whose row changed or moved."""
-        anchor = self._anchor()
+        anchor, shifted = (self._kept_anchor, True) if self._kept_anchor else (self._anchor(), False)
+        self._kept_anchor = None
         top, height = self.scroll_offset.y, max(0, self.size.height - 1)
         before = self.rows.order[top:top + height]
         done = self.rows.settle()
@@ -247,8 +254,9 @@ class HostTable(ScrollView, can_focus=True, inherit_bindings=False):
             return
         old_cursor = self.cursor_row
         self._restore(anchor)
-        if self.scroll_offset.y != top:
-            return  # scrolling repaints the whole view
+        if self.scroll_offset.y != top or shifted:
+            self.refresh()  # rows moved under the view: repaint it whole
+            return
         after = self.rows.order[top:top + height]
         for i in range(max(len(before), len(after))):
             name = after[i] if i < len(after) else None
