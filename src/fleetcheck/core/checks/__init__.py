@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from fleetcheck.core.i18n import Message, msg
@@ -84,6 +85,13 @@ def unknown(check_id: str, summary: Text, reason: Text, fix: Text | None = None,
     """An UNKNOWN result: the check could not run, and `reason` says why."""
     return coded(check_id, State.UNKNOWN, summary, details=details, evidence=evidence_tuple(evidence),
                  reason=reason, fix=fix)
+
+
+def resummarised(result: CheckResult, summary: Message, state: State | None = None) -> CheckResult:
+    """`result` with a new summary message (its parameters added to the result's own)."""
+    params = {**result.params, **summary.params}
+    return replace(result, state=state or result.state, summary=Message(summary.code, params).en,
+                   code=summary.code, params=params)
 
 
 def levels_param(state: State, levels: Levels) -> dict[str, Any]:
@@ -191,4 +199,4 @@ def human_duration(seconds: float) -> str:
 
 __all__ = ["EvidenceArg", "Message", "Text", "coded", "describe_range", "evidence_tuple",
            "human_bytes", "human_duration", "judged", "levels_note", "levels_param", "msg", "not_applicable",
-           "num", "unknown"]
+           "num", "resummarised", "unknown"]

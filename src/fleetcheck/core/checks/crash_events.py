@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from fleetcheck.core.checks import EvidenceArg, judged, levels_note
+from fleetcheck.core.checks import EvidenceArg, Text, judged, levels_note, levels_param, msg
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Evidence, Metric, iso
 from fleetcheck.core.states import State
@@ -71,6 +71,14 @@ def window_text(since: datetime, until: datetime) -> str:
     return f"{since.astimezone(UTC):%Y-%m-%d %H:%M}..{until.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
 
+# judge_events' nouns and their message codes (each says singular or plural by {count})
+NOUNS = {
+    "unexpected reboot": "events.what.reboot", "unexpected shutdown": "events.what.shutdown",
+    "kernel error": "events.what.kernel", "kernel panic": "events.what.panic", "OOM kill": "events.what.oom",
+    "application crash": "events.what.crash", "printer restart": "events.what.printer_restart",
+}
+
+
 def judge_events(check_id: str, events: Sequence[CrashEvent], threshold: str, thresholds: Thresholds,
                  noun: str, since: datetime, until: datetime, evidence: EvidenceArg, *,
                  extra_details: str = "", floor: State = State.OK, item: str | None = None,
@@ -81,14 +89,24 @@ def judge_events(check_id: str, events: Sequence[CrashEvent], threshold: str, th
     state = evaluate(count, levels.warn, levels.crit)
     if count and floor.rank > state.rank:
         state = floor
-    window = window_text(since, until)
-    nouns = plural or f"{noun}s"
-    if count == 0:
-        summary = f"no {nouns} in {window} {levels_note(state, levels)}"
+    p: dict[str, object] = {"since": f"{since.astimezone(UTC):%Y-%m-%d %H:%M}",
+                            "until": f"{until.astimezone(UTC):%Y-%m-%d %H:%M}", "count": count}
+    what = NOUNS.get(noun)
+    summary: Text
+    if what is None:  # a noun without a message code: English only
+        nouns = plural or f"{noun}s"
+        window = window_text(since, until)
+        if count == 0:
+            summary = f"no {nouns} in {window} {levels_note(state, levels)}"
+        else:
+            newest = events[-1]
+            summary = (f"{count} {noun if count == 1 else nouns} in {window}, last {iso(newest.time)}: "
+                       f"{newest.message[:120]}")
+    elif count == 0:
+        summary = msg("events.none", what=what, levels=levels_param(state, levels), **p)
     else:
         newest = events[-1]
-        what = noun if count == 1 else nouns
-        summary = f"{count} {what} in {window}, last {iso(newest.time)}: {newest.message[:120]}"
+        summary = msg("events", what=what, last=iso(newest.time), message=newest.message[:120], **p)
     details = "\n".join(part for part in (listing(events), extra_details) if part)
     metric = Metric.of(threshold.split(".")[-1], count, "", levels.warn, levels.crit, 0)
     items = list(evidence) if not isinstance(evidence, Evidence) else [evidence]

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime
 
-from fleetcheck.core.checks import EvidenceArg
+from fleetcheck.core.checks import EvidenceArg, msg, resummarised
 from fleetcheck.core.checks.crash_events import CrashEvent, in_window, judge_events
 from fleetcheck.core.checks.journal import LogEntry
 from fleetcheck.core.checks.oom import is_oom_line
@@ -98,8 +97,7 @@ def check_kernel(entries: Sequence[LogEntry], since: datetime, until: datetime, 
     result = judge_events(CHECK_ID, events, "kernel.errors", thresholds, "kernel error", since, until,
                           evidence, extra_details="\n".join(extra), floor=floor)
     if scope and not events:
-        result = replace(result, summary=f"{result.summary} [{scope}]")
+        result = resummarised(result, msg("kernel.scoped", base=result.code, scope=scope))
     if hardware_corrupted_kb and not events:
-        summary = f"{hardware_corrupted_kb} kB of RAM marked HardwareCorrupted (memory errors)"
-        result = replace(result, state=State.CRIT, summary=summary)
+        result = resummarised(result, msg("kernel.hwcorrupt", kb=hardware_corrupted_kb), State.CRIT)
     return [result]

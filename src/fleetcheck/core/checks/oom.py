@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
-from fleetcheck.core.checks import EvidenceArg, judged, levels_note
+from fleetcheck.core.checks import EvidenceArg, judged, levels_param, msg
 from fleetcheck.core.checks.crash_events import CrashEvent, in_window, judge_events
 from fleetcheck.core.checks.journal import LogEntry
 from fleetcheck.core.ranges import evaluate
@@ -63,9 +63,8 @@ def check_oom_counter(counter: int, boot: datetime, since: datetime, thresholds:
         return None
     levels = thresholds.levels("oom.kills")
     state = evaluate(counter, levels.warn, levels.crit)
-    noun = "OOM kill" if counter == 1 else "OOM kills"
-    summary = (f"{'no' if counter == 0 else counter} {noun} since boot {boot:%Y-%m-%d %H:%M} UTC "
-               f"(/proc/vmstat oom_kill) {levels_note(state, levels)}")
+    summary = msg("oom.counter.none" if counter == 0 else "oom.counter", count=counter,
+                  boot=f"{boot:%Y-%m-%d %H:%M}", levels=levels_param(state, levels))
     details = (f"/proc/vmstat oom_kill = {counter} since the current boot; the kernel log, which would name "
                f"the killed processes, was not read: {log_problem}")
     metric = Metric.of("oom_kills", counter, "", levels.warn, levels.crit, 0)

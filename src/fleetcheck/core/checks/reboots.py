@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import pairwise
 
-from fleetcheck.core.checks import EvidenceArg, judged
+from fleetcheck.core.checks import EvidenceArg, judged, msg
 from fleetcheck.core.checks.crash_events import CrashEvent, from_epoch_us, in_window, judge_events
 from fleetcheck.core.checks.journal import LogEntry
 from fleetcheck.core.results import CheckResult
@@ -98,8 +98,8 @@ def check_boots(boots: Sequence[Boot], tails: Mapping[str, Sequence[LogEntry] | 
     """
     earlier = [b for b in boots if b.index < 0]
     if not earlier and persistent is not True:
-        return [judged(CHECK_ID, State.UNKNOWN, "unexpected reboots not checked: " + VOLATILE_REASON,
-                       evidence, reason=VOLATILE_REASON, fix=VOLATILE_FIX,
+        return [judged(CHECK_ID, State.UNKNOWN, msg("boot.volatile"),
+                       evidence, reason=msg("boot.volatile.reason"), fix=msg("boot.volatile.fix"),
                        details="journalctl --list-boots shows only the current boot")]
     events: list[CrashEvent] = []
     unreadable: list[Boot] = []
@@ -124,9 +124,8 @@ def check_boots(boots: Sequence[Boot], tails: Mapping[str, Sequence[LogEntry] | 
         note += f"\nthe journal starts at {min(starts):%Y-%m-%d %H:%M} UTC: earlier reboots are not visible"
     if unreadable and not events:
         ids = ", ".join(b.boot_id[:12] for b in unreadable)
-        return [judged(CHECK_ID, State.UNKNOWN, f"unexpected reboots not checked: the end of boot(s) {ids} "
-                       "could not be read", evidence, reason="journal entries of earlier boots unreadable",
-                       details=note)]
+        return [judged(CHECK_ID, State.UNKNOWN, msg("boot.unreadable", boots=ids), evidence,
+                       reason=msg("boot.unreadable.reason"), details=note)]
     return [judge_events(CHECK_ID, events, "boot.unexpected", thresholds, "unexpected reboot", since, until,
                          evidence, extra_details=note)]
 
@@ -148,9 +147,8 @@ def check_wtmp(records: Sequence[tuple[str, datetime]], since: datetime, until: 
                thresholds: Thresholds, evidence: EvidenceArg) -> list[CheckResult]:
     """`boot.unexpected` from wtmp: a reboot whose predecessor record is a reboot, not a shutdown."""
     if not any(kind == "reboot" for kind, _ in records):
-        return [judged(CHECK_ID, State.UNKNOWN, "unexpected reboots not checked: wtmp records no boots",
-                       evidence, reason="wtmp has no reboot records (rotated or not kept)",
-                       fix="keep /var/log/wtmp or use a persistent systemd journal")]
+        return [judged(CHECK_ID, State.UNKNOWN, msg("boot.wtmp.empty"),
+                       evidence, reason=msg("boot.wtmp.empty.reason"), fix=msg("boot.wtmp.empty.fix"))]
     events = []
     for (prev_kind, prev_time), (kind, when) in pairwise(records):
         if kind == "reboot" and prev_kind == "reboot":

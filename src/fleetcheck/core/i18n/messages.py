@@ -84,4 +84,27 @@ MESSAGES: dict[str, str] = {
     "services.init.norecord": "failed services not checked: {init} keeps no readable record",
     "services.init.norecord.reason": "the init system is {init} (PID 1 {pid1}); it keeps no record of failed "
                                      "services that fleetcheck can read",
+    # --- events in the scan's window (checks/crash_events.py) ---
+    "events.none": "no {what:msg} in {since}..{until} UTC {levels:levels}",
+    "events": "{count:d} {what:msg} in {since}..{until} UTC, last {last}: {message}",
+    "events.what.reboot": "{count:s:unexpected reboot|unexpected reboots}",
+    "events.what.shutdown": "{count:s:unexpected shutdown|unexpected shutdowns}",
+    "events.what.kernel": "{count:s:kernel error|kernel errors}",
+    "events.what.panic": "{count:s:kernel panic|kernel panics}",
+    "events.what.oom": "{count:s:OOM kill|OOM kills}",
+    "events.what.crash": "{count:s:application crash|application crashes}",
+    "events.what.printer_restart": "{count:s:printer restart|printer restarts}",
+    # --- unexpected reboots, kernel errors, OOM kills (checks/reboots.py, kernel.py, oom.py) ---
+    "boot.volatile": "unexpected reboots not checked: journal is volatile: previous boots are not recorded",
+    "boot.volatile.reason": "journal is volatile: previous boots are not recorded",
+    "boot.volatile.fix": "mkdir /var/log/journal (or set Storage=persistent in journald.conf) and restart journald",
+    "boot.unreadable": "unexpected reboots not checked: the end of boot(s) {boots} could not be read",
+    "boot.unreadable.reason": "journal entries of earlier boots unreadable",
+    "boot.wtmp.empty": "unexpected reboots not checked: wtmp records no boots",
+    "boot.wtmp.empty.reason": "wtmp has no reboot records (rotated or not kept)",
+    "boot.wtmp.empty.fix": "keep /var/log/wtmp or use a persistent systemd journal",
+    "kernel.scoped": "{base:msg} [{scope}]",
+    "kernel.hwcorrupt": "{kb:d} kB of RAM marked HardwareCorrupted (memory errors)",
+    "oom.counter.none": "no OOM kills since boot {boot} UTC (/proc/vmstat oom_kill) {levels:levels}",
+    "oom.counter": "{count:d} {count:s:OOM kill|OOM kills} since boot {boot} UTC (/proc/vmstat oom_kill) {levels:levels}",
 }
