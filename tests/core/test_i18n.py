@@ -36,13 +36,13 @@ def sample_params(code: str) -> dict[str, Any]:
     while todo:
         current = todo.pop()
         for name, spec in _fields(MESSAGES[current]):
-            if spec == "msg":
+            if spec in ("msg", "msgs"):
                 # sub-messages of field f: codes `<a prefix of the code>.f.*`, or `f.*` itself
                 prefixes = [current.rsplit(".", n)[0] + "." for n in range(1, current.count(".") + 1)] + [""]
                 subs = [c for c in MESSAGES if any(c.startswith(f"{p}{name}.") for p in prefixes)]
                 # a field that takes any reason: one without parameters of its own stands in
                 subs = subs or [next(c for c in MESSAGES if not _fields(MESSAGES[c]))]
-                params[name] = subs[0]
+                params[name] = subs[0] if spec == "msg" else subs
                 todo.extend(subs)
             elif spec == "levels":
                 params[name] = LEVELS

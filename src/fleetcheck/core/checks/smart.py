@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from fleetcheck.core.checks import EvidenceArg, judged, not_applicable
+from fleetcheck.core.checks import EvidenceArg, judged, msg, not_applicable
 from fleetcheck.core.checks.virt import BlockDevice, Virt
 from fleetcheck.core.results import CheckResult, Metric
 from fleetcheck.core.states import State, worst
@@ -96,54 +96,62 @@ def check_smart(report: SmartReport, evidence: EvidenceArg) -> list[CheckResult]
     name = " ".join(p for p in (report.model, report.serial and f"S/N {report.serial}") if p) or report.device
     bits = decode_bits(report.exit_status)
     metric = Metric.of("exit_status", report.exit_status, "", min=0, max=255)
-    msg = "; ".join(report.messages)[:200]
+    said = "; ".join(report.messages)[:200]
     details = f"exit status {report.exit_status}: " + (", ".join(bits) or "no bits set")
-    if msg:
-        details += f"\nsmartctl: {msg}"
+    if said:
+        details += f"\nsmartctl: {said}"
     if report.exit_status & 0b11 and report.passed is None:
-        if "permission denied" in msg.lower() or "operation not permitted" in msg.lower():
-            return [judged(check_id, State.UNKNOWN, f"{report.device}: SMART not read: permission denied",
+        if "permission denied" in said.lower() or "operation not permitted" in said.lower():
+            return [judged(check_id, State.UNKNOWN, msg("smart.denied", device=report.device),
                            evidence, metrics=(metric,), details=details,
-                           reason=f"smartctl may not open {report.device}: permission denied", fix=ROOT_FIX)]
-        return [judged(check_id, State.UNKNOWN, f"{report.device}: SMART not read: {bits[-1]}", evidence,
-                       metrics=(metric,), details=details, reason=f"smartctl: {msg or bits[-1]}")]
+                           reason=msg("smart.denied.reason", device=report.device),
+                           fix=msg("smart.root.fix"))]
+        return [judged(check_id, State.UNKNOWN, msg("smart.unread", device=report.device, bit=bits[-1]),
+                       evidence, metrics=(metric,), details=details,
+                       reason=msg("smart.said", said=said or bits[-1]))]
     if report.exit_status & 0b100 and report.passed is None:
-        lacks = any(s in msg.lower() for s in ("unavailable", "lacks smart", "not supported"))
-        reason = NO_SMART if lacks else f"SMART command failed: {msg or 'no message'}"
-        return [judged(check_id, State.UNKNOWN, f"{report.device}: {reason}", evidence, metrics=(metric,),
-                       details=details, reason=reason)]
-    findings: list[tuple[State, str]] = []
+        lacks = any(s in said.lower() for s in ("unavailable", "lacks smart", "not supported"))
+        why = msg("smart.nosmart") if lacks else msg("smart.failed", said=said or "-")
+        summary = msg("smart.device", device=report.device, why=why.code, **why.params)
+        return [judged(check_id, State.UNKNOWN, summary, evidence, metrics=(metric,), details=details,
+                       reason=why)]
+    findings: list[tuple[State, str]] = []  # (state, message code); parameters in p
+    p: dict[str, object] = {"device": report.device, "name": name}
     if report.exit_status & (1 << 3) or report.passed is False:
-        findings.append((State.CRIT, "SMART health check FAILED: the disk says it is failing, back up now"))
+        findings.append((State.CRIT, "smart.findings.failed"))
     if report.exit_status & (1 << 4):
-        attrs = ", ".join(report.failing_attrs)
-        findings.append((State.CRIT, f"pre-fail attribute at threshold: {attrs}"))
+        p["attrs"] = ", ".join(report.failing_attrs)
+        findings.append((State.CRIT, "smart.findings.prefail"))
     if report.exit_status & (1 << 5):
-        findings.append((State.WARN, "attribute below threshold in the past"))
+        findings.append((State.WARN, "smart.findings.past"))
     if report.exit_status & (1 << 6):
-        count = f" ({report.error_log_count} errors)" if report.error_log_count else ""
-        findings.append((State.WARN, f"device error log has entries{count}"))
+        p["errors"] = report.error_log_count or 0
+        findings.append((State.WARN, "smart.findings.errorlog.count" if report.error_log_count
+                         else "smart.findings.errorlog"))
     if report.exit_status & (1 << 7):
-        findings.append((State.WARN, "self-test log has errors"))
+        findings.append((State.WARN, "smart.findings.selftest"))
     if report.sector_counts:
-        findings.append((State.WARN, ", ".join(f"{k}={v}" for k, v in report.sector_counts.items())))
+        p["sectors"] = ", ".join(f"{k}={v}" for k, v in report.sector_counts.items())
+        findings.append((State.WARN, "smart.findings.sectors"))
     nvme = report.nvme
     if nvme.get("critical_warning"):
-        findings.append((State.CRIT, f"NVMe critical warning 0x{int(nvme['critical_warning']):02x}"))
+        p["nvme_warning"] = f"0x{int(nvme['critical_warning']):02x}"
+        findings.append((State.CRIT, "smart.findings.nvme_warning"))
     if nvme.get("media_errors"):
-        findings.append((State.WARN, f"NVMe media errors: {nvme['media_errors']}"))
+        p["media_errors"] = nvme["media_errors"]
+        findings.append((State.WARN, "smart.findings.media_errors"))
     if isinstance(nvme.get("percentage_used"), int) and nvme["percentage_used"] >= 100:
-        findings.append((State.WARN, f"NVMe wear {nvme['percentage_used']} % of rated life"))
+        p["wear"] = nvme["percentage_used"]
+        findings.append((State.WARN, "smart.findings.wear"))
     if report.passed is None and not findings:
-        return [judged(check_id, State.UNKNOWN, f"{report.device}: no SMART health verdict in the output",
-                       evidence, metrics=(metric,), details=details,
-                       reason="smartctl printed no smart_status")]
+        return [judged(check_id, State.UNKNOWN, msg("smart.noverdict", device=report.device),
+                       evidence, metrics=(metric,), details=details, reason=msg("smart.noverdict.reason"))]
     if not findings:
-        return [judged(check_id, State.OK, f"{report.device} {name}: SMART health passed", evidence,
+        return [judged(check_id, State.OK, msg("smart.passed", **p), evidence,
                        metrics=(metric,), details=details)]
     state = worst(s for s, _ in findings)
-    summary = f"{report.device} {name}: " + "; ".join(text for _, text in findings)
-    return [judged(check_id, state, summary[:300], evidence, metrics=(metric,), details=details)]
+    summary = msg("smart.findings", findings=[code for _, code in findings], **p)
+    return [judged(check_id, state, summary, evidence, metrics=(metric,), details=details)]
 
 
 def no_devices(evidence: EvidenceArg, as_root: bool, virt: Virt | None = None,
@@ -156,18 +164,15 @@ def no_devices(evidence: EvidenceArg, as_root: bool, virt: Virt | None = None,
     real = None if disks is None else [d for d in disks if d.real]
     shown = ", ".join(d.describe() for d in (disks or [])[:6]) or "none"
     if virt is not None and (virt.kind == "container" or (virt.kind == "vm" and real == [])):
-        whose = ("the disks belong to the machine the container runs on: check SMART there"
-                 if virt.kind == "container" else f"its disks are virtual ({shown})")
-        return [not_applicable(CHECK_ID, f"disk health (SMART): not applicable ({virt.describe()})",
-                               f"not applicable: {virt.because()}; {whose}", evidence)]
+        p = {**virt.params(), "disks": shown,
+             "whose": "smart.na.container" if virt.kind == "container" else "smart.na.virtual"}
+        return [not_applicable(CHECK_ID, msg("smart.na", **p), msg("smart.na.reason", **p), evidence)]
     if real == []:
-        reason = f"no ATA, SCSI or NVMe disk under /sys/block, so nothing SMART could read: {shown}"
-        return [judged(CHECK_ID, State.UNKNOWN, "disk health not checked: no SMART-capable disk found",
-                       evidence, reason=reason)]
+        return [judged(CHECK_ID, State.UNKNOWN, msg("smart.nodisk"),
+                       evidence, reason=msg("smart.nodisk.reason", disks=shown))]
     if as_root:
-        return [judged(CHECK_ID, State.UNKNOWN, "disk health not checked: smartctl --scan listed no disk",
-                       evidence, reason="smartctl --scan as root lists no devices" +
-                       (f" although /sys/block has {shown}" if real else ""))]
-    return [judged(CHECK_ID, State.UNKNOWN, "disk health not checked: smartctl found no disks it may open",
-                   evidence, reason="smartctl --scan as non-root lists no devices" +
-                   (f"; /sys/block has {shown}" if real else ""), fix=ROOT_FIX)]
+        return [judged(CHECK_ID, State.UNKNOWN, msg("smart.scan.empty"), evidence,
+                       reason=msg("smart.scan.root.disks" if real else "smart.scan.root", disks=shown))]
+    return [judged(CHECK_ID, State.UNKNOWN, msg("smart.scan.nonroot"), evidence,
+                   reason=msg("smart.scan.user.disks" if real else "smart.scan.user", disks=shown),
+                   fix=msg("smart.root.fix"))]

@@ -13,6 +13,7 @@ spec says how to show it in the reader's language (Babel does the locale work):
   {x:p:one|many} a count with its noun: "1 unit", "2 units"
   {x:s:one|many} only the noun, singular or plural by the count x
   {x:msg}        another message: x is its code, rendered with the same parameters
+  {x:msgs}       several such messages, joined with "; "
 
 The German translations live in `de.po` (msgctxt = the code, msgid = the
 English template), read with Babel at first use: the gettext format every
@@ -180,6 +181,8 @@ class _Formatter(string.Formatter):
         lang = self.lang
         if spec == "msg":
             return render(Message(value, self.params), lang)
+        if spec == "msgs":  # several messages, one after the other
+            return "; ".join(render(Message(code, self.params), lang) for code in value)
         if spec.startswith("s:"):
             one, _, many = spec[2:].partition("|")
             return one if value == 1 else many
