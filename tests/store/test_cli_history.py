@@ -114,3 +114,30 @@ def test_scan_without_customer_warns_once(scripted: Path, capsys: pytest.Capture
     code, _, err = cli(capsys, "scan", str(inventory(scripted / "a.yaml", ["ok-a"], None)),
                        "--db", str(scripted / "h.db"))
     assert code == 0 and err.count("has no 'customer:'") == 1
+
+
+def test_a_damaged_database_never_changes_the_scans_exit_code(
+        scripted: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """#13 §6: kept aside with one warning, a new one started, the exit code is the scan's."""
+    db = scripted / "h.db"
+    db.write_bytes(b"\x00garbage, not SQLite" * 500)
+    inv = str(inventory(scripted / "a.yaml", ["warn-a"]))
+    code, out, err = cli(capsys, "scan", inv, "--db", str(db))
+    assert code == 1 and "/var on warn-a is WARN" in out
+    assert err.count("\n") == 1 and "is damaged" in err and "kept aside" in err
+    assert len(list(scripted.glob("h.db.damaged-*"))) == 1
+    code, out, err = cli(capsys, "scan", inv, "--db", str(db))  # the new database works
+    assert code == 1 and err == ""
+    assert "2 saved scans" in cli(capsys, "history", "--db", str(db))[1]  # both, in the new one
+
+
+def test_deeply_nested_old_history_is_skipped(tmp_path: Path) -> None:
+    from fleetcheck.store import open_store
+
+    folder = tmp_path / "history"
+    folder.mkdir()
+    (folder / "20261127T040000.000000Z_x.json").write_text("[" * 100_000 + "]" * 100_000)
+    store = open_store(tmp_path / "history.sqlite3")
+    assert len(store.notices) == 1 and "imported 0 scans" in store.notices[0]
+    assert "(1 unreadable file skipped)" in store.notices[0]
+    assert store.list_scans() == []
