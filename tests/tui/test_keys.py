@@ -190,20 +190,6 @@ def test_p_pauses_and_resumes_auto_rescan_and_plus_minus_change_interval() -> No
     run(scenario)
 
 
-def test_e_tells_honestly_whether_reports_can_be_exported() -> None:
-    async def scenario() -> None:
-        app = make_app()
-        async with app.run_test(size=(120, 30)) as pilot:
-            notes = capture_notes(app)
-            await settle(app, pilot)
-            await pilot.press("e")
-            assert len(notes) == 1
-            message, kw = notes[0]
-            assert kw.get("severity") == "warning"
-            assert message == "report export is not available in this version"
-    run(scenario)
-
-
 def test_y_copies_the_address() -> None:
     async def scenario() -> None:
         app = make_app()

@@ -31,9 +31,9 @@ exit codes: 0 written; 2 bad arguments, no such scan, or --out exists
 """
 
 
-def add_report_arguments(parser: argparse.ArgumentParser, out_required: bool) -> None:
-    """--format/--lang/--timezone/--force, shared with `scan --report`."""
-    parser.add_argument("--format", dest="report_format", choices=FORMATS, default=None,
+def add_report_arguments(parser: argparse.ArgumentParser, format_flag: str = "--format") -> None:
+    """--format/--lang/--timezone/--force, shared with `scan --report` (there: --report-format)."""
+    parser.add_argument(format_flag, dest="report_format", choices=FORMATS, default=None,
                         help="report format (default: from the file name's suffix, else html)")
     parser.add_argument("--lang", choices=LANGUAGES, default=None,
                         help="report language (default: the inventory's report.language, else en)")
@@ -54,7 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     which.add_argument("--latest", action="store_true", help="the newest saved scan (the default)")
     parser.add_argument("--customer", metavar="NAME", help="whose scans (default: the inventory's customer)")
     parser.add_argument("--out", "-o", metavar="PATH", required=True, help="the report file to write")
-    add_report_arguments(parser, out_required=True)
+    add_report_arguments(parser)
     parser.add_argument("--db", metavar="PATH",
                         help="history database (default: $FLEETCHECK_HOME/history.sqlite3 or the user state "
                              "folder)")
@@ -67,6 +67,21 @@ def format_of(fmt: str | None, out: str) -> str:
     suffix = out.rsplit(".", 1)[-1].lower() if "." in out else ""
     return {"htm": "html", "markdown": "md"}.get(suffix, suffix) if suffix in (*FORMATS, "htm", "markdown") \
         else "html"
+
+
+def check_target(out: str, force: bool, timezone: str | None) -> None:
+    """Refuse early (before a scan runs) what would make the report fail at the end."""
+    from pathlib import Path
+
+    from fleetcheck.report.output import ReportExists
+    from fleetcheck.report.source import zone
+
+    zone(timezone)
+    if not force and Path(out).exists():
+        raise ReportExists(f"{out}: exists; add --force to overwrite it")
+    parent = Path(out).parent
+    if not parent.is_dir():
+        raise FleetcheckError(f"{out}: folder {parent} does not exist")
 
 
 def write_report(scan: ScanResult, changes: Changes | None, inventory: Inventory | None, out: str,

@@ -22,6 +22,7 @@ from fleetcheck.cli.common import (
     print_notices,
     session_options,
 )
+from fleetcheck.cli.report_cmd import add_report_arguments
 
 if TYPE_CHECKING:
     import asyncio
@@ -83,6 +84,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "history and -o FILE), no progress line; warnings still on stderr; "
                              "the exit code is unchanged")
     add_history_and_ssh_arguments(parser)
+    parser.add_argument("--report", metavar="PATH",
+                        help="also write a report for the customer after the scan (see 'fleetcheck report'); "
+                             "{date} in PATH becomes the scan's date")
+    add_report_arguments(parser, "--report-format")
 
 
 def select_hosts(inventory: Inventory, names: list[str], tags: list[str]) -> tuple[Host, ...]:
@@ -118,6 +123,11 @@ def run(args: argparse.Namespace) -> int:
 
     # a person at the terminal can unlock an SSH key (asked once per scan); cron cannot
     prompt = _ask_passphrase if sys.stdin.isatty() else None
+    if args.report:  # a report that cannot be written is refused before the scan, not after it
+        from fleetcheck.cli.report_cmd import check_target
+
+        args.report = _dated(args.report)
+        check_target(args.report, args.force, args.timezone)
     session = open_session(session_options(args, scan_timeout=args.scan_timeout, passphrase_prompt=prompt),
                            select=lambda inv: select_hosts(inv, args.host, args.tag), history=open_history)
     inventory, hosts = session.inventory, session.hosts
@@ -166,7 +176,43 @@ def _scan_and_print(args: argparse.Namespace, session: ScanSession, out: TextIO)
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, out.fileno())
     code = scan.state.nagios_code
+    if args.report:
+        code = _write_report(args, session, scan, code)
     exit_if_threads_hang(code)
+    return code
+
+
+def _dated(path: str) -> str:
+    from datetime import date
+
+    return path.replace("{date}", date.today().isoformat())
+
+
+def _write_report(args: argparse.Namespace, session: ScanSession, scan: ScanResult, code: int) -> int:
+    """Write the report of the scan just made, compared with the customer's previous saved scan.
+
+    A report that fails cannot hide a critical host: the code stays CRIT (2), else becomes
+    UNKNOWN (3), with one line on stderr."""
+    from fleetcheck.cli.report_cmd import write_report
+    from fleetcheck.core.errors import FleetcheckError
+    from fleetcheck.report.source import changes_since_saved
+    from fleetcheck.store import StoreError, open_store
+
+    try:
+        changes = None
+        if not args.no_history:
+            store = open_store(args.db, import_legacy=False)
+            try:
+                changes = changes_since_saved(store, scan)
+            finally:
+                store.close()
+        path = write_report(scan, changes, session.inventory, args.report,
+                            args.report_format, args.lang, args.timezone, args.force)
+    except (FleetcheckError, StoreError, OSError) as exc:
+        print(f"fleetcheck: report not written: {exc}", file=sys.stderr)
+        return code if code == 2 else EXIT_UNKNOWN
+    if not args.quiet:
+        print(f"fleetcheck: report written: {path}", file=sys.stderr)
     return code
 
 

@@ -67,7 +67,10 @@ def make_app(args: argparse.Namespace, keep_connections: bool = True) -> Fleetch
 
     Rescans (r, R, the interval) reuse each host's SSH connection instead of a new handshake.
     """
+    from functools import partial
+
     from fleetcheck.core.session import open_session
+    from fleetcheck.report.source import changes_since_saved
     from fleetcheck.tui.app import FleetcheckApp
     from fleetcheck.tui.config import load_config
     from fleetcheck.tui.keys import binding_ids
@@ -84,4 +87,5 @@ def make_app(args: argparse.Namespace, keep_connections: bool = True) -> Fleetch
         windows=None if history is None else history.windows,
         previous=None if history is None else history.previous,
         unavailable=session.unavailable,
+        report_changes=None if history is None else partial(changes_since_saved, history.store),
     )

@@ -137,6 +137,7 @@ class Report:
     supplies: list[CheckView]
     changes: list[ChangeView]
     has_previous: bool
+    compared: bool  # False: no history was at hand, so nothing could be compared
     hosts: list[HostView]
     unknown: list[CheckView]
     unreachable: list[HostView]
@@ -299,7 +300,7 @@ def build(scan: ScanResult, changes: Changes | None, meta: Meta, lang: Lang, cle
         verdict=_(VERDICTS.get(state.value, VERDICTS["UNKNOWN"])), cancelled=scan.cancelled,
         sites=sites, action=action, crashes=crashes, supplies=supplies,
         changes=b.changes(changes) if changes is not None else [],
-        has_previous=changes is not None and changes.old is not None,
+        has_previous=changes is not None and changes.old is not None, compared=changes is not None,
         hosts=host_views, unknown=unknown, unreachable=unreachable,
         not_applicable=[c for c in all_checks if c.state_value == "NA"],
         skipped=[c for c in all_checks if c.state_value == "SKIPPED"],

@@ -64,6 +64,11 @@ def previous_in_store(store: Store, scan: ScanResult) -> ScanResult | None:
     return None
 
 
+def changes_since_saved(store: Store, scan: ScanResult) -> Changes:
+    """What changed since the customer's newest saved scan before `scan` (saved or not itself)."""
+    return changes_between(previous_in_store(store, scan), scan)
+
+
 def from_scan_id(scan_id: str, store: Store) -> Source:
     """`--scan ID`: a saved scan's number (`fleetcheck history`), or a scan file (`--format json -o`)."""
     if scan_id.isdigit() and not Path(scan_id).exists():

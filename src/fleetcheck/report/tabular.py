@@ -110,7 +110,9 @@ def render_markdown(report: Report, lang: Lang, show_supplies: bool) -> bytes:
     if show_supplies:
         section(_("Printer supplies to order"), report.supplies, _("No supplies need ordering."))
     lines += [f"## {_('Changes since the previous scan')}", ""]
-    if not report.has_previous:
+    if not report.compared:
+        lines.append(_("Not compared with an earlier scan: history was not used for this report."))
+    elif not report.has_previous:
         lines.append(_("This is the first scan on record: there is nothing to compare with yet."))
     elif not report.changes:
         lines.append(_("Nothing changed since the previous scan."))

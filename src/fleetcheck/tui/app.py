@@ -11,10 +11,11 @@ up as messages (the screens never call the app).
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta, tzinfo
 from functools import partial
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from textual import on
@@ -47,15 +48,21 @@ from fleetcheck.tui.messages import (
 )
 from fleetcheck.tui.scanning import ScanRunner
 from fleetcheck.tui.screens.detail import DetailScreen
+from fleetcheck.tui.screens.export import ExportChoice, ExportScreen
 from fleetcheck.tui.screens.help import HelpScreen, help_text, key_text
 from fleetcheck.tui.screens.main import MainScreen
 from fleetcheck.tui.state import DashboardState, HistorySource
 from fleetcheck.tui.themes import DEFAULT_THEME, down_style, state_styles
 
+if TYPE_CHECKING:
+    from fleetcheck.store import Changes
+
 INTERVAL_STEPS = (0, 30, 60, 120, 300, 600, 900, 1800, 3600)  # seconds; 0 = no auto-rescan
 AGE_TICK = 30.0  # seconds between age refreshes (ages are shown in minutes)
 CRIT_NOTIFY_NAMES = 3
 RECLAIM_AFTER = 1.0  # seconds after the last scan ended: full garbage collection (gc_tuning.py)
+# what a report compares the scan on screen with (the store's previous scan; None: no history)
+ReportChanges = Callable[[ScanResult], "Changes | None"]
 
 
 class FleetcheckApp(App[int]):
@@ -75,7 +82,8 @@ class FleetcheckApp(App[int]):
                  flush_every: float = 0.5, autostart: bool = True,
                  windows: Callable[[Host], CrashWindows | None] | None = None,
                  unavailable: Mapping[str, str] | None = None,
-                 previous: Callable[[Host], HostResult | None] | None = None) -> None:
+                 previous: Callable[[Host], HostResult | None] | None = None,
+                 report_changes: ReportChanges | None = None) -> None:
         super().__init__()
         self.state = DashboardState(inventory, Fleet.of(inventory.hosts), clock, tz, interval,
                                     history=history)
@@ -84,6 +92,7 @@ class FleetcheckApp(App[int]):
         self.config = config or TuiConfig()
         self.autostart = autostart
         self._on_scan_done = on_scan_done
+        self._report_changes = report_changes
         self.runner = ScanRunner(collectors, options or EngineOptions(), self.post_message, flush_every,
                                  windows=windows, unavailable=unavailable, previous=previous)
         self._wanted_theme = theme or self.config.theme or DEFAULT_THEME
@@ -308,8 +317,31 @@ class FleetcheckApp(App[int]):
 
     @on(ExportRequested)
     def export_report(self) -> None:
-        # the reports work gives `e` its real action; until then say so instead of guessing modules
-        self.notify("report export is not available in this version", severity="warning")
+        if self.screen_stack and isinstance(self.screen, ExportScreen):
+            return
+        if not any(e.result is not None for e in self.fleet.entries.values()):
+            self.notify("no results yet: a report needs a finished scan", severity="warning")
+            return
+        language = self.inventory.report.language or "en"
+        self.push_screen(ExportScreen(language, os.getcwd()), self._export_chosen)
+
+    def _export_chosen(self, choice: ExportChoice | None) -> None:
+        if choice is not None:
+            self.run_worker(partial(self._write_report, choice), thread=True, exclusive=True,
+                            group="export")
+
+    def _write_report(self, choice: ExportChoice) -> None:
+        """Worker thread: a PDF takes a second or two, the dashboard keeps running meanwhile."""
+        from fleetcheck.report.export import write_dashboard_report
+
+        entries = [(e.host, e.result) for e in self.fleet.entries.values()]
+        try:
+            path = write_dashboard_report(self.inventory, entries, choice.format, choice.language,
+                                          self._report_changes, os.getcwd())
+        except Exception as exc:  # shown, never a crash of the dashboard
+            self.call_from_thread(self.notify, f"report not written: {exc}", severity="error", markup=False)
+            return
+        self.call_from_thread(self.notify, f"report written: {path}", markup=False, timeout=15)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(help_text(self._help_sections(), str(self.config.path or config_path()))))
