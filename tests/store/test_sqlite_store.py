@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from tests.store.helpers import CUSTOMER, T0, check, host, scan
 
-from fleetcheck.core.results import HostResult
+from fleetcheck.core.results import CheckResult, Evidence, HostResult
 from fleetcheck.core.states import Reachability, State
 from fleetcheck.store import ScanStatus, StoreError, customer_key, host_key, open_store
 from fleetcheck.store.sqlite import schema
@@ -123,6 +123,17 @@ class TestCrashWindowPerFamily:
         w = self.windows(store)
         assert w["oom.kills"] == T0 + timedelta(seconds=2)
         assert w["boot.unexpected"] == t1 + timedelta(seconds=2)
+
+    @pytest.mark.parametrize("state", [State.SKIPPED, State.NA])
+    def test_skipped_or_not_applicable_reads_nothing(self, tmp_path: Path, state: State) -> None:
+        store = open_store(tmp_path / "h.db")
+        store.save_scan(scan(T0, host("a", check("oom.kills"))))
+        t1 = T0 + DAY
+        skipped = CheckResult("oom.kills", state, "oom.kills set aside", reason="skipped by the inventory",
+                              evidence=(Evidence.of("inventory", "skip: [oom.kills]", t1, "file"),))
+        store.save_scan(scan(t1, host("a", skipped, check("apps.crashes", at=t1), at=t1)))
+        w = self.windows(store)
+        assert w["oom.kills"] == T0 + timedelta(seconds=2) and w["apps.crashes"] == t1 + timedelta(seconds=2)
 
     @pytest.mark.parametrize("transport", ["ssh.probe", "ssh.output"])
     def test_garbage_or_cut_off_output_moves_nothing(self, tmp_path: Path, transport: str) -> None:
@@ -269,3 +280,27 @@ def test_host_history_lists_problems_newest_first(tmp_path: Path) -> None:
     assert points[0].problems == () and points[1].state is State.WARN
     assert len(store.host_history(CK, "a", limit=2)) == 2
     assert len(store.host_history(CK, "a", since=T0 + DAY)) == 2
+
+
+def test_migrations_run_in_order_and_keep_the_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "h.db"
+    store = open_store(db)
+    store.save_scan(scan(T0, host("a", check("cpu.load"))))
+    store.close()
+    broken = (*schema.MIGRATIONS, "ALTER TABLE scans ADD COLUMN note TEXT;\nTHIS IS NOT SQL")
+    monkeypatch.setattr(schema, "MIGRATIONS", broken)
+    monkeypatch.setattr(schema, "VERSION", len(broken))
+    with pytest.raises(StoreError, match="syntax error"):  # one line for the user, nothing half done
+        open_store(db)
+    conn = sqlite3.connect(db)  # a failed step leaves the database as it was
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(broken) - 1
+    assert "note" not in [r[1] for r in conn.execute("PRAGMA table_info(scans)")]
+    conn.close()
+    good = (*schema.MIGRATIONS[:-1], "ALTER TABLE scans ADD COLUMN note TEXT")
+    monkeypatch.setattr(schema, "MIGRATIONS", good)
+    upgraded = open_store(db)
+    (info,) = upgraded.list_scans()
+    assert upgraded.load_scan(info.id).hosts[0].name == "a"
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(good)
+    assert "note" in [r[1] for r in conn.execute("PRAGMA table_info(scans)")]

@@ -4,7 +4,8 @@ Crash checks count events since the previous scan of that machine. A scan
 only moves a family's window when it read that family's source: the host was
 reached, the probe's output was complete and parsable (no failed
 `ssh.probe`, no cut-off `ssh.output`), and every check of the family ran
-(not UNKNOWN: a denied journal read leaves the journal's window where it was).
+(OK, WARN or CRIT: a denied journal read, UNKNOWN, leaves the journal's window where it was;
+so does a family skipped by the inventory).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from fleetcheck.core.results import HostResult
 from fleetcheck.core.states import Reachability, State
 
 TRANSPORT_FAMILIES = frozenset({"ssh.probe", "ssh.output", "host.reachability"})
+READ_STATES = frozenset({State.OK, State.WARN, State.CRIT})
 
 
 def family(check_id: str) -> str:
@@ -30,5 +32,6 @@ def window_reads(result: HostResult) -> dict[str, datetime]:
     read: dict[str, bool] = {}
     for check in result.checks:
         fam = family(check.id)
-        read[fam] = read.get(fam, True) and check.state is not State.UNKNOWN
+        # only a verdict means the source was read: UNKNOWN could not, N/A and SKIPPED did not
+        read[fam] = read.get(fam, True) and check.state in READ_STATES
     return {fam: result.finished for fam, ok in read.items() if ok}
