@@ -9,7 +9,10 @@ from posix_helpers import checks, parse, recorded, replace_section
 from fleetcheck.core.checks.journal import parse_dmesg, parse_dmesg_raw
 
 NO_SYSTEMD = recorded("linux_no_systemd.txt")
-BUSYBOX = recorded("linux_busybox.txt")
+RECORDED = recorded("linux_busybox.txt")  # recorded in a container: some checks are the host's
+# the same BusyBox box as a NAS on its own hardware (no container markers, BusyBox init as PID 1)
+BUSYBOX = replace_section(RECORDED, "virt", "hypervisor_flag=no\ndockerenv=no\ncontainerenv=no\npid1=init\n",
+                          exit_status=None)
 DMESG_CMD = "dmesg -x --time-format iso --level=emerg,alert,crit,err,warn"
 CPPC = ("kern  :warn  : 2026-11-27T04:20:00,123456+00:00 amd_pstate: The CPPC feature is supported but "
         "currently disabled by the BIOS.\n"
@@ -71,3 +74,14 @@ def test_busybox_host_booted_before_the_window_had_no_reboot_in_it():
     found = checks(parse(BUSYBOX, since=timedelta(minutes=5)))
     boots = found["boot.unexpected"]
     assert boots.state.value == "OK" and "(/proc/uptime), before the window started" in boots.summary
+
+
+def test_in_a_container_the_reboots_crash_recorder_and_kernel_are_the_hosts():
+    found = checks(parse(RECORDED))
+    for check_id, why in (("boot.unexpected", "reboots are that machine's"),
+                          ("apps.crashes", "core_pattern of the machine's kernel"),
+                          ("reboot.pending", "not the container's to update")):
+        c = found[check_id]
+        assert c.state.value == "NA" and c.reason.startswith("not applicable: container (docker)"), check_id
+        assert why in c.reason and c.details.startswith("without the container: ")
+        assert any("dockerenv=yes" in e.raw for e in c.evidence)

@@ -47,9 +47,9 @@ from fleetcheck.core.checks.services import (
 from fleetcheck.core.checks.temperature import Sensor, check_temperatures, sensor_names
 from fleetcheck.core.checks.uptime import BootInfo, check_uptime
 from fleetcheck.core.checks.virt import Init, Virt
-from fleetcheck.core.collectors import local_platform
+from fleetcheck.core.collectors import local_platform, local_probe
 from fleetcheck.core.collectors.base import CollectContext
-from fleetcheck.core.contracts import Collection
+from fleetcheck.core.contracts import Collection, CrashWindows
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.results import CheckResult, Evidence, iso, utcnow
 from fleetcheck.core.states import State
@@ -123,12 +123,13 @@ class LocalCollector:
 
     def __init__(self, statvfs_timeout: float = 10.0, command_timeout: float = 15.0,
                  systemd_dir: str = "/run/systemd/system", systemctl: str = "systemctl",
-                 fstab_path: str = "/etc/fstab") -> None:
+                 fstab_path: str = "/etc/fstab", posix_probe: bool = True) -> None:
         self.statvfs_timeout = statvfs_timeout
         self.command_timeout = command_timeout
         self.systemd_dir = systemd_dir  # exists iff systemd is PID 1 (sd_booted)
         self.systemctl = systemctl
         self.fstab_path = fstab_path
+        self.posix_probe = posix_probe  # Linux/macOS: the crash families from the POSIX probe, run here
         self._virt_ev = Evidence.of("(virtualisation not read yet)", "", kind="file")
 
     async def close(self) -> None:
@@ -147,6 +148,10 @@ class LocalCollector:
         checks += await self._filesystems(th, ctx, facts)
         checks += await ctx.run_blocking(self._temperatures, th, virt)
         checks += await ctx.run_blocking(self._services, th, ctx.remaining(), virt, init)
+        if self.posix_probe and local_probe.applies():
+            windows = (ctx.windows or CrashWindows()).for_scan(ctx.scan_started)
+            probe = await ctx.run_blocking(local_probe.probe_here, host, windows, ctx.remaining() * 0.9)
+            checks = local_probe.merge(checks, facts, probe)
         return Collection(checks, facts)
 
     # -- system ---------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from fleetcheck.core.checks import not_applicable
 from fleetcheck.core.checks.virt import detect_init, detect_linux
 from fleetcheck.core.contracts import EventWindows
 from fleetcheck.core.inventory.model import Host
@@ -13,6 +14,7 @@ from fleetcheck.core.probes.posix import linux_state as sysfam
 from fleetcheck.core.probes.posix.family import Ctx
 from fleetcheck.core.probes.posix.sections import ProbeOutput
 from fleetcheck.core.results import CheckResult
+from fleetcheck.core.states import State
 
 
 def _os_name(out: ProbeOutput) -> str | None:
@@ -64,4 +66,28 @@ def linux_checks(out: ProbeOutput, host: Host, since: EventWindows, until: datet
     results += sysfam.clock(ctx)
     results += sysfam.temperatures(ctx)
     facts["window"] = {"since": since.to_fact(), "until": until.isoformat()}
-    return results
+    return [_in_container(r, ctx) for r in results] if ctx.virt.kind == "container" else results
+
+
+# What a container cannot know, and why: kept apart from its other UNKNOWNs (denied, timed out),
+# which a fix can change. (check id, what, words of the "nothing recorded" summary, why it is the host's)
+_HOSTS_BUSINESS = (
+    ("boot.unexpected", "unexpected reboots", ("wtmp records no boots", "cause unknown"),
+     "it shares the kernel of the machine it runs on: reboots are that machine's, recorded in its logs"),
+    ("apps.crashes", "application crashes", ("no crash recorder",),
+     "a crash in it goes to the core_pattern of the machine's kernel: any crash recorder runs there"),
+    ("reboot.pending", "pending reboot", ("no evidence either way",),
+     "the running kernel is the machine's it runs on, not the container's to update"),
+)
+
+
+def _in_container(result: CheckResult, ctx: Ctx) -> CheckResult:
+    for check_id, what, words, why in _HOSTS_BUSINESS:
+        if result.id != check_id or result.state is not State.UNKNOWN:
+            continue
+        if any(w in result.summary for w in words):
+            return not_applicable(check_id, f"{what}: not applicable in a container",
+                                  f"not applicable: {ctx.virt.because()}; {why}",
+                                  [*result.evidence, *ctx.virt_evidence()],
+                                  details=f"without the container: {result.reason}")
+    return result
