@@ -106,7 +106,9 @@ def test_prune_keeps_recent_scans(scripted: Path, capsys: pytest.CaptureFixture[
     db = str(scripted / "h.db")
     cli(capsys, "scan", str(inventory(scripted / "a.yaml", ["ok-a"])), "--db", db)
     code, out, _ = cli(capsys, "history", "prune", "--older-than", "400d", "--db", db)
-    assert code == 0 and out.startswith("deleted 0 scans")
+    assert code == 0 and out.startswith("deleted 0 scans") and db in out
+    code, out, _ = cli(capsys, "history", "--db", db, "prune", "--older-than", "1h")
+    assert code == 0 and out.startswith("deleted 0 scans") and db in out  # --db before the action
     assert "1 saved scan " in cli(capsys, "history", "--db", db)[1]
 
 

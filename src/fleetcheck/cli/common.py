@@ -62,8 +62,9 @@ def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
                         help="deadline per host in seconds (default: 60)")
 
 
-def add_db_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="PATH",
+def add_db_argument(parser: argparse.ArgumentParser, inner: bool = False) -> None:
+    """`inner`: on a sub-command's own parser, so an unset --db there keeps the outer one's value."""
+    parser.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS if inner else None,
                         help="history database (default: $FLEETCHECK_HOME/history.sqlite3, else "
                              "history.sqlite3 in the user state folder)")
 

@@ -61,7 +61,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                                        "they used.")
     prune.add_argument("--older-than", type=age, required=True, metavar="AGE",
                        help="e.g. 400d (days), 12w (weeks), 36h (hours)")
-    add_db_argument(prune)
+    add_db_argument(prune, inner=True)
 
 
 def run(args: argparse.Namespace) -> int:
