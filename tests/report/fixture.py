@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from fleetcheck.core.checks.filesystem import FsUsage, check_fs_usage
+from fleetcheck.core.checks.temperature import check_temperatures
+from fleetcheck.core.checks.virt import Virt
 from fleetcheck.core.engine import REACHABILITY_CHECK
 from fleetcheck.core.results import CheckResult, Evidence, HostResult, Metric, ScanResult
 from fleetcheck.core.states import Reachability, State
+from fleetcheck.core.thresholds import Thresholds
 
 T0 = datetime(2026, 12, 3, 1, 15, tzinfo=UTC)  # 02:15 in Berlin: the nightly scan
 BEFORE = T0 - timedelta(days=14)
@@ -19,10 +23,13 @@ def ev(source: str, raw: str, at: datetime = T0, kind: str = "command") -> Evide
 
 
 def fs(mount: str, pct: float, state: State, at: datetime = T0) -> CheckResult:
-    return CheckResult(f"fs.used:{mount}", state, f"{mount} {pct:g}% used",
-                       metrics=(Metric("fs_used_pct", pct, "%", "80", "90", 0, 100),),
-                       evidence=(ev("df -P -T", f"/dev/sda1 ext4 100 {pct:g} {100 - pct:g} {pct:g}% {mount}",
-                                    at),))
+    """A real fs.used result (the core's check, with its message code): `state` is what it must judge."""
+    gib = 1024 ** 3
+    usage = FsUsage(mount, "ext4", "/dev/sda1", 100 * gib, int(pct * gib), int((100 - pct) * gib))
+    [result] = [r for r in check_fs_usage(usage, Thresholds(), ev("statvfs " + mount, f"{pct:g}% used", at))
+                if r.family == "fs.used"]
+    assert result.state is state, result
+    return result
 
 
 def host(name: str, kind: str, site: str | None, checks: list[CheckResult], at: datetime = T0,
@@ -66,9 +73,9 @@ def scan(hostile: bool = False) -> ScanResult:
         ]),
         host("vm-buchhaltung", "linux", "hauptbuero", [
             fs("/", 12.25, State.OK),
-            CheckResult("temp", State.UNKNOWN, "no temperature sensors",
-                        reason="not applicable: no temperature sensors exposed (virtual machine)",
-                        evidence=(ev("/sys/class/hwmon", "", kind="file"),)),
+            *check_temperatures([], Thresholds(), ev("/sys/class/hwmon", "", kind="file"),
+                                Virt("vm", vm="kvm", evidence=("systemd-detect-virt --vm: kvm",)),
+                                ev("systemd-detect-virt --vm", "kvm")),
         ]),
         host("drucker-og", "printer", "hauptbuero", [
             CheckResult("printer.supply:black-toner", State.WARN, "Black Toner: 8% left (order TN-2420)",

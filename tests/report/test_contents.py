@@ -34,10 +34,13 @@ def test_german_html_reads_german(rendered: dict[tuple[str, str], bytes]) -> Non
     text = Page(rendered["html", "de"].decode("utf-8")).text
     assert "Sofortiger Handlungsbedarf" in text  # the overall traffic light in words
     assert "Zeitraum: 19.11.2026, 02:15:00 bis 03.12.2026, 02:15:40" in text  # Berlin time, German format
-    assert "fs_used_pct: 93,5 %" in text  # decimal comma
+    assert "used_pct: 93,5 %" in text  # decimal comma
     assert "Nicht prüfbar" in text and "Ihr Ansprechpartner: Jana Weber" in text
     assert "Speicherplatz freigeben oder den Datenträger vergrößern" in text
     assert "Mitteleuropäische" in text  # the time zone is named
+    # the checks' own findings in German (message codes rendered by the core), also in the changes
+    assert "/srv zu 93,5 % belegt (93,5 GiB von 100,0 GiB, 6,5 GiB frei)" in text
+    assert "Verschlechtert srv-files Speicherplatz /srv: Warnung → Kritisch – /srv zu 93,5 % belegt" in text
     for english in ("Needs action", "Disk space", "Evidence", "Overview"):
         assert english not in text
 
@@ -45,14 +48,14 @@ def test_german_html_reads_german(rendered: dict[tuple[str, str], bytes]) -> Non
 def test_english_html_reads_english(rendered: dict[tuple[str, str], bytes]) -> None:
     text = Page(rendered["html", "en"].decode("utf-8")).text
     assert "Action needed now" in text
-    assert "fs_used_pct: 93.5 %" in text
+    assert "used_pct: 93.5 %" in text
     assert "19 Nov 2026, 02:15:00 to 3 Dec 2026, 02:15:40" in text
 
 
 def test_action_list_is_worst_first_and_crashes_apart(rendered: dict[tuple[str, str], bytes]) -> None:
     text = Page(rendered["html", "en"].decode("utf-8")).text
     action = text.split("Needs action", 1)[1].split("Crashes and unexpected restarts", 1)[0]
-    assert action.index("/srv 93.5% used") < action.index("last update installed 41 days ago")
+    assert action.index("/srv 93.5 % used") < action.index("last update installed 41 days ago")
     assert "blue screen" not in action  # a crash is an event of the period: its own section
     crashes = text.split("Crashes and unexpected restarts", 1)[1].split("Printer supplies", 1)[0]
     assert "blue screen 0x9F DRIVER_POWER_STATE_FAILURE" in crashes
@@ -76,7 +79,10 @@ def test_could_not_check_lists_unknown_checks_and_unreachable_hosts(
     assert "nas-lager nicht erreichbar: connection refused (port 22)" in part
     assert "check that the machine is on and sshd is running" in part  # the fix
     assert "journal not permitted for user fleet add the user to group systemd-journal" in part
-    assert "not applicable: no temperature sensors exposed" in part
+    unknown = part.split("Prüfungen, die nicht durchgeführt werden konnten", 1)[1]
+    unknown, na = unknown.split("Nicht zutreffende Prüfungen", 1)
+    assert "Temperatur" not in unknown  # N/A is no "could not check" ...
+    assert "vm-buchhaltung Temperatur nicht anwendbar: virtuelle Maschine (kvm)" in na  # ... but said apart
 
 
 def test_html_is_self_contained(rendered: dict[tuple[str, str], bytes]) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from fleetcheck.core.engine import REACHABILITY_CHECK
+from fleetcheck.core.i18n import render_check
 from fleetcheck.core.results import CheckResult, Evidence, HostResult, Metric, ScanResult
 from fleetcheck.core.states import Reachability, State
 from fleetcheck.report.i18n import Lang
@@ -176,15 +177,16 @@ class Builder:
                             raw[:EVIDENCE_SHOWN], cut)
 
     def check(self, host: HostResult, c: CheckResult) -> CheckView:
-        fam = family(c.id)
+        fam = c.family
+        text = render_check(c, self.lang.code)  # the check's own words in the reader's language
         judged_bad = c.state in (State.WARN, State.CRIT)
         advice = self._(FAMILIES[fam][1] if fam in FAMILIES else DEFAULT_ADVICE) if judged_bad else ""
         first = c.metrics[0] if c.metrics else None
         return CheckView(
             id=self.clean.line(c.id), title=self.title_of(c.id), state=css_state(c.state),
             state_value=c.state.value, label=self.state_label(c.state),
-            summary=self.clean.line(c.summary), details=self.clean(c.details),
-            reason=self.clean.line(c.reason or ""), fix=self.clean.line(c.fix or ""), advice=advice,
+            summary=self.clean.line(text.summary), details=self.clean(c.details),
+            reason=self.clean.line(text.reason or ""), fix=self.clean.line(text.fix or ""), advice=advice,
             metrics=[self.metric(m) for m in c.metrics],
             value=first.value if first is not None else None,
             unit=self.clean.line(first.unit) if first is not None else "",
@@ -198,7 +200,9 @@ class Builder:
         why = ""
         if h.reachability is not Reachability.REACHABLE:
             found = next((c for c in h.checks if c.id == REACHABILITY_CHECK), None)
-            why = _strip_reachability(self.clean.line(found.reason or found.summary)) if found else ""
+            if found is not None:
+                text = render_check(found, self.lang.code)
+                why = _strip_reachability(self.clean.line(text.reason or text.summary))
         return HostView(
             name=self.clean.line(h.name), kind=self._(KIND_LABELS.get(h.kind, h.kind)),
             address=self.clean.line(h.address), site=self.clean.line(h.site or ""),
@@ -207,26 +211,35 @@ class Builder:
             reached=h.reachability is Reachability.REACHABLE, checked=self.lang.datetime(h.finished),
             checks=checks, counts=dict(counts), why=why)
 
-    def changes(self, changes: Changes) -> list[ChangeView]:
+    def changes(self, changes: Changes, hosts: list[HostView]) -> list[ChangeView]:
         """What changed, in the order a reader wants it: worse first, then better, then devices.
-        New crashes are not repeated here: they have their own section."""
+        New crashes are not repeated here: they have their own section. Texts are taken from the
+        scan's own (translated) findings where the change names one of them."""
         _ = self._
+        shown = {(h.name, c.id): c.summary for h in hosts for c in h.checks}
+        why = {h.name: h.why for h in hosts if h.why}
+
+        def said(host: str, check_id: str, english: str) -> str:
+            return shown.get((self.clean.line(host), self.clean.line(check_id))) or self.clean.line(english)
+
         out: list[ChangeView] = []
         for f in changes.new_problems:
-            title, summary = self.title_of(f.check_id), self.clean.line(f.summary)
+            title, summary = self.title_of(f.check_id), said(f.host, f.check_id, f.summary)
             if f.before in (State.WARN, State.CRIT):
-                text = f"{title}: {self.state_label(f.before)} → {self.state_label(f.state)} ({summary})"
+                text = f"{title}: {self.state_label(f.before)} → {self.state_label(f.state)} – {summary}"
                 out.append(ChangeView("worse", _("Worse"), self.clean.line(f.host), text, css_state(f.state)))
             else:
                 out.append(ChangeView("new_problem", _("New problem"), self.clean.line(f.host),
-                                      f"{title}: {summary}", css_state(f.state)))
+                                      f"{title} – {summary}", css_state(f.state)))
         for hc in changes.became_unreachable:
             out.append(ChangeView("unreachable", _("No longer reachable"), self.clean.line(hc.host),
-                                  _strip_reachability(self.clean.line(hc.reason)),
+                                  why.get(self.clean.line(hc.host))
+                                  or _strip_reachability(self.clean.line(hc.reason)),
                                   css_state(hc.after.host_state)))
         for f in changes.resolved:
             out.append(ChangeView("resolved", _("Resolved"), self.clean.line(f.host),
-                                  f"{self.title_of(f.check_id)}: {self.clean.line(f.summary)}", "ok"))
+                                  f"{self.title_of(f.check_id)} – {said(f.host, f.check_id, f.summary)}",
+                                  "ok"))
         for hc in changes.came_back:
             out.append(ChangeView("back", _("Reachable again"), self.clean.line(hc.host), "", "ok"))
         out += [ChangeView("new_host", _("New device"), self.clean.line(n), "", "unknown")
@@ -299,7 +312,7 @@ def build(scan: ScanResult, changes: Changes | None, meta: Meta, lang: Lang, cle
         state=css_state(state), state_label=b.state_label(state),
         verdict=_(VERDICTS.get(state.value, VERDICTS["UNKNOWN"])), cancelled=scan.cancelled,
         sites=sites, action=action, crashes=crashes, supplies=supplies,
-        changes=b.changes(changes) if changes is not None else [],
+        changes=b.changes(changes, host_views) if changes is not None else [],
         has_previous=changes is not None and changes.old is not None, compared=changes is not None,
         hosts=host_views, unknown=unknown, unreachable=unreachable,
         not_applicable=[c for c in all_checks if c.state_value == "NA"],

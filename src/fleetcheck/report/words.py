@@ -11,6 +11,8 @@ def N_(message: str) -> str:
     return message
 
 
+PRINTER_FAULT = N_("Look at the printer's display and clear the fault.")
+
 # family -> (title, what to do when it is WARN or CRIT)
 FAMILIES: dict[str, tuple[str, str]] = {
     "host.reachability": (N_("Reachability"),
@@ -42,13 +44,15 @@ FAMILIES: dict[str, tuple[str, str]] = {
     "reboot.pending": (N_("Pending restart"), N_("Restart the device to finish installing updates.")),
     "av.status": (N_("Virus protection"), N_("Switch virus protection on and update its signatures.")),
     "updates.age": (N_("Updates"), N_("Install the outstanding updates.")),
-    "printer.status": (N_("Printer status"), N_("Look at the printer's display and clear the fault.")),
-    "printer.conditions": (N_("Printer faults"), N_("Look at the printer's display and clear the fault.")),
+    "printer.status": (N_("Printer status"), PRINTER_FAULT),
+    "printer.conditions": (N_("Printer faults"), PRINTER_FAULT),
     "printer.supply": (N_("Printer supplies"), N_("Order the supply and keep it ready.")),
     "printer.supplies": (N_("Printer supplies"), N_("Order the supply and keep it ready.")),
     "printer.tray": (N_("Paper trays"), N_("Load paper.")),
     "printer.trays": (N_("Paper trays"), N_("Load paper.")),
-    "printer.alerts": (N_("Printer alerts"), N_("Look at the printer's display and clear the fault.")),
+    "printer.alerts": (N_("Printer alerts"), PRINTER_FAULT),
+    "printer.alerts_new": (N_("New printer alerts"), PRINTER_FAULT),
+    "printer.new_jams": (N_("Paper jams"), N_("Clear the jam; frequent jams need a service visit.")),
     "printer.pages": (N_("Page counter"), N_("Have a technician look into it.")),
     "printer.restarts": (N_("Printer restarts"), N_("Check the printer's power supply.")),
 }
@@ -93,12 +97,8 @@ KIND_LABELS = {
 
 
 def family(check_id: str) -> str:
-    """`fs.used` of `fs.used:/var`; printer supply items (`printer.supply.black`) by their family."""
-    base = check_id.split(":", 1)[0]
-    for prefix in ("printer.supply", "printer.tray"):
-        if base.startswith(prefix + "."):
-            return prefix
-    return base
+    """`fs.used` of `fs.used:/var` (as CheckResult.family; changes carry only the id)."""
+    return check_id.split(":", 1)[0]
 
 
 def item(check_id: str) -> str:
