@@ -35,4 +35,5 @@ def test_every_message_has_a_checked_german_translation() -> None:
 def test_catalog_compiles_from_the_installed_po() -> None:
     de = translations("de")
     assert de.gettext("What we could not check, and why") == "Was wir nicht prüfen konnten – und warum"
-    assert de.ngettext("%(num)d device checked", "%(num)d devices checked", 2) == "%(num)d Geräte geprüft"
+    assert de.ngettext("%(num)d device in this scan", "%(num)d devices in this scan", 2) == (
+        "%(num)d Geräte in dieser Prüfung")
