@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fleetcheck.core.checks import EvidenceArg, judged
+from fleetcheck.core.checks import EvidenceArg, judged, msg
 from fleetcheck.core.results import CheckResult, Metric
 from fleetcheck.core.states import State
 
@@ -80,28 +80,26 @@ def check_clock(clock: ClockState, skew_s: float | None, evidence: EvidenceArg, 
     far as listing them, so a small skew alone is no OK)."""
     metrics = () if skew_s is None else (Metric.of("skew", round(skew_s, 1), "s"),)
     shown = skew_s is not None and abs(skew_s) > SHOWN_SKEW_S
-    skew_text = f", {abs(skew_s or 0):.0f} s off the scanner's clock" if shown else ""
+    p: dict[str, object] = {"skew": abs(skew_s or 0), "skew_note": "clock.skew" if shown else None,
+                            "source": clock.source, "limit": MAX_SKEW_S}
     skewed = skew_s is not None and abs(skew_s) > MAX_SKEW_S
     if clock.synchronized is None:
-        running = ("no time daemon list" if daemons is None else
-                   f"running: {', '.join(daemons)}" if daemons else
-                   "no ntpd, chronyd, openntpd or systemd-timesyncd running")
-        why = f"no sync status readable ({tried or 'nothing to ask'}); {running}"
-        fix = "install chrony (or enable systemd-timesyncd where systemd runs)" if daemons == () else None
+        running = ("clock.daemons.unlisted" if daemons is None else
+                   "clock.daemons.running" if daemons else "clock.daemons.none")
+        p.update(tried=tried or "-", running=running, daemons=list(daemons or ()))
+        why = msg("clock.nostatus", **p)
+        fix = msg("clock.install.fix") if daemons == () else None
         if skew_s is None or (daemons is None and not skewed):
-            return [judged(CHECK_ID, State.UNKNOWN, f"clock sync not checked{skew_text}", evidence,
+            return [judged(CHECK_ID, State.UNKNOWN, msg("clock.unchecked", **p), evidence,
                            metrics=metrics, reason=why, fix=fix)]
         state = State.WARN if skewed else State.OK
-        summary = (f"clock {abs(skew_s):.0f} s off the scanner's clock (judged on the skew: "
-                   f"no sync status readable; limit {MAX_SKEW_S:.0f} s)")
-        return [judged(CHECK_ID, state, summary, evidence, metrics=metrics, details=why,
+        return [judged(CHECK_ID, state, msg("clock.byskew", **p), evidence, metrics=metrics, details=why.en,
                        fix=fix if skewed else None)]
     if not clock.synchronized:
-        why = " (NTP is disabled)" if clock.ntp_enabled is False else ""
-        return [judged(CHECK_ID, State.WARN, f"clock is NOT synchronised{why}{skew_text} ({clock.source})",
-                       evidence, metrics=metrics, details=clock.detail)]
+        code = "clock.unsynced.disabled" if clock.ntp_enabled is False else "clock.unsynced"
+        return [judged(CHECK_ID, State.WARN, msg(code, **p), evidence, metrics=metrics, details=clock.detail)]
     if skewed:
-        return [judged(CHECK_ID, State.WARN, f"clock reports synchronised but is{skew_text}", evidence,
+        return [judged(CHECK_ID, State.WARN, msg("clock.synced.skewed", **p), evidence,
                        metrics=metrics, details=clock.detail)]
-    return [judged(CHECK_ID, State.OK, f"clock synchronised ({clock.source}){skew_text}", evidence,
+    return [judged(CHECK_ID, State.OK, msg("clock.synced", **p), evidence,
                    metrics=metrics, details=clock.detail)]

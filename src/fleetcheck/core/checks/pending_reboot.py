@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from fleetcheck.core.checks import EvidenceArg, human_duration, judged, levels_note
+from fleetcheck.core.checks import EvidenceArg, judged, levels_param, msg
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Metric
 from fleetcheck.core.states import State
@@ -43,20 +43,19 @@ def check_pending_reboot(pending: PendingReboot, now: datetime, thresholds: Thre
                          evidence: EvidenceArg, unknown_reason: str = "", fix: str | None = None
                          ) -> list[CheckResult]:
     if pending.required is None:
-        return [judged(CHECK_ID, State.UNKNOWN, "pending reboot not checked: no evidence either way",
-                       evidence, fix=fix,
-                       reason=unknown_reason or "no mechanism that records a pending reboot was found")]
+        return [judged(CHECK_ID, State.UNKNOWN, msg("reboot.unchecked"),
+                       evidence, fix=fix, reason=unknown_reason or msg("reboot.unchecked.reason"))]
+    p = {"source": pending.source, "packages": list(pending.packages[:5]),
+         "for": "reboot.for" if pending.packages else None}
     if not pending.required:
-        return [judged(CHECK_ID, State.OK, f"no reboot pending ({pending.source})", evidence)]
-    pkgs = f" for {', '.join(pending.packages[:5])}" if pending.packages else ""
+        return [judged(CHECK_ID, State.OK, msg("reboot.none", **p), evidence)]
     if pending.since is None:
-        return [judged(CHECK_ID, State.WARN, f"reboot pending{pkgs} ({pending.source}, since unknown)",
+        return [judged(CHECK_ID, State.WARN, msg("reboot.pending.since_unknown", **p),
                        evidence, details="\n".join(pending.packages))]
     days = max(0.0, (now - pending.since).total_seconds() / 86400)
     levels = thresholds.levels("reboot.pending_days")
     state = evaluate(days, levels.warn, levels.crit)
-    summary = (f"reboot pending{pkgs} for {human_duration(days * 86400)} ({pending.source}) "
-               f"{levels_note(state, levels)} days")
+    summary = msg("reboot.pending", seconds=days * 86400, levels=levels_param(state, levels), **p)
     return [judged(CHECK_ID, state, summary, evidence, details="\n".join(pending.packages),
                    metrics=(Metric.of("pending_days", round(days, 2), "d", levels.warn, levels.crit, 0),))]
 

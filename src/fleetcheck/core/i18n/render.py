@@ -12,7 +12,7 @@ spec says how to show it in the reader's language (Babel does the locale work):
   {x:levels}     thresholds a value was judged against, a dict made by `levels_param`
   {x:p:one|many} a count with its noun: "1 unit", "2 units"
   {x:s:one|many} only the noun, singular or plural by the count x
-  {x:msg}        another message: x is its code, rendered with the same parameters
+  {x:msg}        another message: x is its code, rendered with the same parameters (None: nothing)
   {x:msgs}       several such messages, joined with "; "
 
 The German translations live in `de.po` (msgctxt = the code, msgid = the
@@ -110,11 +110,12 @@ _RANGE_WORDS = {
 }
 
 
-def number(value: float, lang: str, decimals: int | None = None) -> str:
+def number(value: float, lang: str, decimals: int | None = None, group: bool = True) -> str:
     if isinstance(value, float) and math.isinf(value):
         return "∞" if value > 0 else "-∞"
     # decimals None: as short as the value is (80, 0.5)
-    fmt = "#,##0.######" if decimals is None else "#,##0" + ("." + "0" * decimals if decimals else "")
+    whole = "#,##0" if group else "0"
+    fmt = whole + (".######" if decimals is None else "." + "0" * decimals if decimals else "")
     return format_decimal(value, format=fmt, locale=_LOCALE[lang])
 
 
@@ -179,8 +180,8 @@ class _Formatter(string.Formatter):
 
     def format_field(self, value: Any, spec: str) -> str:
         lang = self.lang
-        if spec == "msg":
-            return render(Message(value, self.params), lang)
+        if spec == "msg":  # None: nothing (an optional part)
+            return "" if value is None else render(Message(value, self.params), lang)
         if spec == "msgs":  # several messages, one after the other
             return "; ".join(render(Message(code, self.params), lang) for code in value)
         if spec.startswith("s:"):
@@ -200,7 +201,8 @@ class _Formatter(string.Formatter):
         if spec == "d":
             return number(value, lang, 0)
         if spec.startswith(".") and spec.endswith("f"):
-            return number(value, lang, int(spec[1:-1]))
+            # a measured value: English as Python prints it (1200.5), other languages grouped
+            return number(value, lang, int(spec[1:-1]), group=lang != "en")
         if spec == "n":
             return number(value, lang)
         if isinstance(value, bool) or value is None:
