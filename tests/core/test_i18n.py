@@ -66,7 +66,11 @@ def test_every_code_renders_in_german_with_the_same_placeholders(code: str) -> N
     # the same parameters (a language may say a count with its noun instead of as a bare number)
     assert {n for n, _ in _fields(german)} == {n for n, _ in _fields(MESSAGES[code])}, code
     text = render(Message(code, sample_params(code)), "de")
-    assert (text and text != render(Message(code, sample_params(code)), "en")) or not _has_words(code)
+    same = text == render(Message(code, sample_params(code)), "en")
+    assert text and (not same or not _has_words(code) or code in SAME_IN_GERMAN), code
+
+
+SAME_IN_GERMAN = {"mem.pressure.normal"}  # the word is the same
 
 
 def _has_words(code: str) -> bool:

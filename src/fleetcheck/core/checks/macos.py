@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from fleetcheck.core.checks import EvidenceArg, judged
+from fleetcheck.core.checks import EvidenceArg, judged, msg
 from fleetcheck.core.checks.crash_events import CrashEvent, in_window, judge_events
 from fleetcheck.core.results import CheckResult
 from fleetcheck.core.states import State
@@ -102,26 +102,25 @@ def check_disk_smart(disk: str, info: dict[str, str], evidence: EvidenceArg) -> 
     check_id = f"disk.smart:{disk}"
     status = info.get("SMART Status")
     name = info.get("Device / Media Name", disk)
+    p = {"device": disk, "name": name, "status": repr(status)}
     if status is None:
-        return [judged(check_id, State.UNKNOWN, f"{disk}: diskutil printed no SMART Status", evidence,
-                       reason="no 'SMART Status' field in diskutil info")]
+        return [judged(check_id, State.UNKNOWN, msg("smart.mac.none", **p), evidence,
+                       reason=msg("smart.mac.none.reason"))]
     if status == "Verified":
-        return [judged(check_id, State.OK, f"{disk} {name}: SMART status Verified", evidence)]
+        return [judged(check_id, State.OK, msg("smart.mac.verified", **p), evidence)]
     if status == "Failing":
-        return [judged(check_id, State.CRIT, f"{disk} {name}: SMART status FAILING: back up immediately",
-                       evidence)]
+        return [judged(check_id, State.CRIT, msg("smart.mac.failing", **p), evidence)]
     if status == "Not Supported":
-        reason = "not applicable: the disk does not support SMART (external/virtual disk)"
-        return [judged(check_id, State.UNKNOWN, f"{disk} {name}: {reason}", evidence, reason=reason,
-                       fix="nothing to fix; check the disk's enclosure or hypervisor instead")]
-    return [judged(check_id, State.UNKNOWN, f"{disk} {name}: SMART status {status!r}", evidence,
-                   reason=f"unrecognised SMART status {status!r}")]
+        return [judged(check_id, State.UNKNOWN, msg("smart.mac.unsupported", **p), evidence,
+                       reason=msg("smart.mac.unsupported.reason"), fix=msg("smart.mac.unsupported.fix"))]
+    return [judged(check_id, State.UNKNOWN, msg("smart.mac.other", **p), evidence,
+                   reason=msg("smart.mac.other.reason", **p))]
 
 
 def check_pressure(level: int, evidence: EvidenceArg, detail: str = "") -> list[CheckResult]:
-    state, word = PRESSURE.get(level, (State.UNKNOWN, f"unknown level {level}"))
-    summary = f"memory pressure {word} (kern.memorystatus_vm_pressure_level = {level})"
+    state, word = PRESSURE.get(level, (State.UNKNOWN, "unknown"))
+    summary = msg("mem.pressure", level=level, word=f"mem.pressure.{word}")
     if state is State.UNKNOWN:
-        reason = f"unrecognised pressure level {level}"
+        reason = msg("mem.pressure.unknown.reason", level=level)
         return [judged("mem.pressure", state, summary, evidence, reason=reason)]
     return [judged("mem.pressure", state, summary, evidence, details=detail)]

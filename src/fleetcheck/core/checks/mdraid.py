@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from fleetcheck.core.checks import EvidenceArg, judged, not_applicable
+from fleetcheck.core.checks import EvidenceArg, judged, msg, not_applicable
 from fleetcheck.core.results import CheckResult
 from fleetcheck.core.states import State
 
@@ -51,18 +51,20 @@ def parse_mdstat(text: str) -> list[MdArray]:
 def check_md(array: MdArray, evidence: EvidenceArg) -> list[CheckResult]:
     check_id = f"disk.raid:{array.name}"
     failed = [m for m in array.members if m.endswith("(F)")]
-    label = f"{array.name} ({array.level or '?'}, {' '.join(array.members)})"
+    p: dict[str, object] = {"name": array.name, "level": array.level or "?",
+                            "members": " ".join(array.members), "state": array.state, "map": array.map,
+                            "progress": array.progress or "",
+                            "missing": array.map.count("_"), "failed": ", ".join(failed)}
     if array.state != "active":
-        return [judged(check_id, State.CRIT, f"{label} is {array.state}", evidence)]
+        return [judged(check_id, State.CRIT, msg("raid.state", **p), evidence)]
     if "_" in array.map or failed:
-        missing = array.map.count("_")
-        what = [f"{missing} member(s) missing [{array.map}]"] if missing else []
-        what += [f"failed: {', '.join(failed)}"] if failed else []
-        return [judged(check_id, State.CRIT, f"{label} is DEGRADED: {'; '.join(what)}", evidence)]
+        what = ["raid.degraded.missing"] if p["missing"] else []
+        what += ["raid.degraded.failed"] if failed else []
+        return [judged(check_id, State.CRIT, msg("raid.degraded", what=what, **p), evidence)]
     if array.progress:
-        return [judged(check_id, State.WARN, f"{label}: {array.progress} in progress", evidence)]
-    status = f" [{array.map}]" if array.map else ""
-    return [judged(check_id, State.OK, f"{label} is healthy{status}", evidence)]
+        return [judged(check_id, State.WARN, msg("raid.progress", **p), evidence)]
+    healthy = msg("raid.healthy.map" if array.map else "raid.healthy", **p)
+    return [judged(check_id, State.OK, healthy, evidence)]
 
 
 def no_arrays(evidence: EvidenceArg, mdstat_absent: bool) -> list[CheckResult]:
