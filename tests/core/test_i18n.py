@@ -113,3 +113,12 @@ def test_a_result_without_code_renders_its_english_text() -> None:
 def test_unknown_code_is_refused() -> None:
     with pytest.raises(KeyError, match="unknown message code"):
         Message("no.such.code")
+
+
+def test_every_install_hint_and_check_name_has_a_code() -> None:
+    from fleetcheck.core.i18n.render import WHAT
+    from fleetcheck.core.probes.posix.sections import INSTALL_HINTS
+    for tool, english in INSTALL_HINTS.items():
+        assert MESSAGES[f"probe.install.{tool}"] == english
+    for words, code in WHAT.items():
+        assert MESSAGES[code] == words

@@ -69,7 +69,5 @@ def check_md(array: MdArray, evidence: EvidenceArg) -> list[CheckResult]:
 
 def no_arrays(evidence: EvidenceArg, mdstat_absent: bool) -> list[CheckResult]:
     """No md array exists: software RAID does not apply (hardware RAID controllers are not read)."""
-    why = ("/proc/mdstat does not exist (the md driver is not loaded)" if mdstat_absent
-           else "/proc/mdstat lists no arrays")
-    return [not_applicable("disk.raid", "software RAID: not applicable (no md arrays)",
-                           f"not applicable: {why}; hardware RAID controllers are not read", evidence)]
+    why = "raid.none.absent" if mdstat_absent else "raid.none.empty"
+    return [not_applicable("disk.raid", msg("raid.none"), msg("raid.none.reason", why=why), evidence)]

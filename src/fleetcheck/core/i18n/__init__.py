@@ -19,7 +19,8 @@ from fleetcheck.core.i18n.render import (
     render_check,
     render_result,
     translation_missing,
+    what_params,
 )
 
 __all__ = ["LANGUAGES", "Message", "Rendered", "msg", "render", "render_check", "render_result",
-           "translation_missing"]
+           "translation_missing", "what_params"]

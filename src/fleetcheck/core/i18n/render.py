@@ -216,6 +216,26 @@ def render(message: Message, lang: str = "en") -> str:
     return _Formatter(lang if lang in _LOCALE else "en", params).vformat(text, (), params)
 
 
+# The checks' names in words, as the probes pass them ("kernel errors"): their message codes.
+WHAT = {
+    "application crashes": "what.crashes", "disk health (SMART)": "what.smart", "disk health": "what.disks",
+    "failed services": "what.services", "filesystem usage": "what.fs", "inodes": "what.inodes",
+    "kernel errors": "what.kernel", "kernel panics": "what.panics", "memory pressure": "what.pressure",
+    "memory": "what.memory", "pending reboot": "what.reboot_pending", "software RAID": "what.raid",
+    "temperatures": "what.temperatures", "unexpected reboots": "what.reboots",
+    "unexpected shutdowns": "what.shutdowns", "uptime": "what.uptime", "CPU load": "what.load",
+    "read-only mounts": "what.readonly", "OOM kills": "what.oom", "clock sync": "what.clock",
+}
+
+
+def what_params(what: str) -> dict[str, Any]:
+    """`{what:msg}` parameters for a check named in words; {} when it has no code (English only)."""
+    if what.startswith("SMART of "):
+        return {"what": "what.smart_of", "what_item": what.removeprefix("SMART of ")}
+    code = WHAT.get(what)
+    return {} if code is None else {"what": code}
+
+
 def render_result(code: str | None, params: Mapping[str, Any], english: str | None,
                   lang: str) -> str | None:
     """One of a result's texts in `lang`: from its code where it has one, else its English text

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fleetcheck.core.checks import coredumps, kernel, oom, reboots
+from fleetcheck.core.checks import Text, coredumps, kernel, msg, oom, reboots, unknown
 from fleetcheck.core.checks.journal import LogEntry, parse_dmesg, parse_dmesg_raw, parse_journal_json
+from fleetcheck.core.i18n import what_params
 from fleetcheck.core.probes.posix.family import Ctx, guarded
 from fleetcheck.core.probes.posix.linux_state import meminfo_values
 from fleetcheck.core.probes.posix.sections import Section, no_section, problem, unparsable
@@ -35,10 +36,11 @@ def _journal_fix(ctx: Ctx) -> str:
 
 def _denied_result(check_id: str, what: str, section: Section, ctx: Ctx) -> CheckResult:
     excerpt = next((s for s in section.stderr if any(d in s.lower() for d in JOURNAL_DENIED)), "")
-    return CheckResult.unknown(
-        check_id, f"{what} not checked: this user may not read the system journal",
-        f"journal not permitted: {excerpt[:160] or 'journalctl shows only the user own messages'}",
-        _journal_fix(ctx), [section.evidence(ctx.observed)])
+    w = what_params(what)
+    summary: Text = (msg("journal.denied", **w) if w
+                     else f"{what} not checked: this user may not read the system journal")
+    reason = msg("journal.denied.reason", excerpt=excerpt[:160]) if excerpt else msg("journal.denied.own")
+    return unknown(check_id, summary, reason, _journal_fix(ctx), [section.evidence(ctx.observed)])
 
 
 def boots(ctx: Ctx, systemd: bool) -> list[CheckResult]:
@@ -260,8 +262,7 @@ def _no_recorder(ctx: Ctx, check_id: str, what: str) -> CheckResult:
     seen = "; ".join(looked.lines[:6]) if looked is not None else "not listed by this probe version"
     reboot = ctx.sec("reboot_required")
     debian = reboot is not None and "dpkg=yes" in reboot.lines
-    fix = ("install apport, which records crashes without systemd" if debian
-           else "install a crash recorder (abrt on RHEL-family hosts, apport on Debian-family ones)")
-    reason = f"no systemd-coredump (systemd is not running) and no apport /var/crash: {seen}"
-    return CheckResult.unknown(check_id, f"{what} not checked: no crash recorder on this host", reason, fix,
-                               evidence)
+    fix = msg("crash.norecorder.fix.debian" if debian else "crash.norecorder.fix")
+    w = what_params(what) or {"what": "what.crashes"}
+    return unknown(check_id, msg("crash.norecorder", **w), msg("crash.norecorder.reason", seen=seen), fix,
+                   evidence)

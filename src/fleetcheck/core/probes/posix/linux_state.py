@@ -11,7 +11,18 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from fleetcheck.core.checks import filesystem, load, mdraid, memory, services, smart, temperature, uptime
+from fleetcheck.core.checks import (
+    filesystem,
+    load,
+    mdraid,
+    memory,
+    msg,
+    services,
+    smart,
+    temperature,
+    unknown,
+    uptime,
+)
 from fleetcheck.core.checks.clock import (
     ClockState,
     check_clock,
@@ -99,9 +110,8 @@ def filesystems(ctx: Ctx) -> list[CheckResult]:
             if entry.readonly:
                 continue
             if entry.mount not in space:
-                results.append(CheckResult.unknown(
-                    f"fs.used:{entry.mount}", f"{entry.mount}: df did not report this mount",
-                    "mounted (per /proc/mounts) but missing from df's output", None, evidence))
+                results.append(unknown(f"fs.used:{entry.mount}", msg("fs.used.nodf", mount=entry.mount),
+                                       msg("fs.used.nodf.reason"), None, evidence))
                 continue
             _dev, blocks, used, avail = space[entry.mount]
             itotal, ifree = None, None

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from fleetcheck.core.checks import Text, msg, unknown
+from fleetcheck.core.i18n import what_params
 from fleetcheck.core.results import CheckResult, Evidence
 
 _HEADER = re.compile(r"^<<<([a-z_]+)(?::(.*))?>>>$")
@@ -154,9 +156,9 @@ def split_sections(text: str) -> ProbeOutput:
 
 def no_section(check_id: str, what: str) -> CheckResult:
     """UNKNOWN for data the probe output does not contain (cut off, interrupted)."""
-    return CheckResult.unknown(check_id, f"{what} not checked: the probe output lacks this part",
-                               "probe output incomplete (cut off or interrupted)",
-                               "scan again; if it persists, check the output cap and the host's shell")
+    w = what_params(what)
+    summary: Text = msg("probe.lacks", **w) if w else f"{what} not checked: the probe output lacks this part"
+    return unknown(check_id, summary, msg("probe.lacks.reason"), msg("probe.lacks.fix"))
 
 
 def problem(section: Section | None, check_id: str, what: str, observed: datetime,
@@ -168,31 +170,35 @@ def problem(section: Section | None, check_id: str, what: str, observed: datetim
     """
     if section is None:
         return no_section(check_id, what)
-    summary = reason = fix = None
+    why: str | None = None  # the message code of what went wrong; parameters in p
+    p: dict[str, object] = {}
+    fix: Text | None = None
     if section.missing:
-        tool = section.missing[0]
-        summary, reason = f"{tool} is not installed", f"command not found: {tool}"
-        fix = INSTALL_HINTS.get(tool)
+        why, p["tool"] = "probe.missing", section.missing[0]
+        hint = INSTALL_HINTS.get(section.missing[0])
+        fix = None if hint is None else msg(f"probe.install.{section.missing[0]}")
     elif section.permission_denied:
-        excerpt = (section.stderr or section.denied or ["permission denied"])[0][:160]
-        summary, reason, fix = "permission denied", f"permission denied: {excerpt}", fix_denied
+        why, fix = "probe.denied", fix_denied
+        p["excerpt"] = (section.stderr or section.denied or ["permission denied"])[0][:160]
     elif section.timed_out:
-        ran = section.commands[-1] if section.commands else section.key
-        summary, reason = "the command timed out", f"timed out: {ran}"
-        fix = "the host is overloaded or a filesystem hangs; scan again"
+        why, fix = "probe.timeout", msg("probe.timeout.fix")
+        p["ran"] = section.commands[-1] if section.commands else section.key
     elif section.exit_status is not None and section.exit_status not in ok_exits:
-        excerpt = section.stderr[0][:160] if section.stderr else "no error message"
-        status = section.exit_status
-        summary, reason = f"command failed (exit {status})", f"exit status {status}: {excerpt}"
-    if reason is None:
+        why = "probe.failed"
+        p["excerpt"] = section.stderr[0][:160] if section.stderr else "-"
+        p["status"] = section.exit_status
+    if why is None:
         return None
-    return CheckResult.unknown(check_id, f"{what} not checked: {summary}", reason, fix,
-                               [section.evidence(observed)])
+    w = what_params(what)
+    reason = msg(f"{why}.reason", **p)
+    summary: Text = (msg("probe.notchecked", why=why, **p, **w) if w
+                     else f"{what} not checked: {msg(why, **p).en}")
+    return unknown(check_id, summary, reason, fix, [section.evidence(observed)])
 
 
 def unparsable(section: Section, check_id: str, what: str, observed: datetime, error: str) -> CheckResult:
     """UNKNOWN "could not parse", with the raw output as evidence."""
-    return CheckResult.unknown(check_id, f"{what} not checked: could not parse the output",
-                               f"could not parse {section.command}: {error}"[:300],
-                               "report this output to the fleetcheck developers",
-                               [section.evidence(observed)])
+    w = what_params(what)
+    summary: Text = msg("probe.unparsable", **w) if w else f"{what} not checked: could not parse the output"
+    reason = msg("probe.unparsable.reason", command=section.command, error=error[:200])
+    return unknown(check_id, summary, reason, msg("probe.unparsable.fix"), [section.evidence(observed)])
