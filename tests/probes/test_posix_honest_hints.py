@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -97,3 +98,40 @@ def test_ntpd_and_openntpd_are_asked(key, body, state, words):
 def test_a_cut_off_probe_is_not_judged_on_skew():
     cut = NO_SYSTEMD.split("<<<chronyc>>>")[0]
     assert _clock(cut).state.value == "UNKNOWN"
+
+
+def _variants():
+    """Every recorded Linux host as root and as an unprivileged user, with the kernel log refused."""
+    from posix_helpers import DATA
+
+    for path in sorted(DATA.glob("linux_*.txt")):
+        text = path.read_text()
+        for uid in ("0", "1000"):
+            as_user = re.sub(r"^uid=\d+$", f"uid={uid}", text, count=1, flags=re.M)
+            yield path.name, uid, as_user
+            if "<<<dmesg>>>" in text:
+                yield path.name + "+dmesg refused", uid, replace_section(
+                    as_user, "dmesg", "", exit_status=1, stderr=[DMESG_REFUSED], command=DMESG_CMD)
+
+
+DMESG_CMD = "dmesg -x --time-format iso --level=emerg,alert,crit,err,warn"
+
+
+def test_fix_hints_are_derived_from_what_the_probe_saw():
+    """A fix names an action that could change the outcome on that host (issue 12 §3): never
+    root to a scan that runs as root, never a journal group or systemd-timesyncd where no systemd
+    runs, never installing a tool the host has."""
+    wrong = []
+    for name, uid, text in _variants():
+        result = parse(text)
+        systemd = result.facts.get("systemd")
+        for c in result.checks:
+            fix = (c.fix or "").lower()
+            if uid == "0" and any(w in fix for w in ("run as root", "scan as root", "run the scan as root")):
+                wrong.append((name, uid, c.id, c.fix))
+            if systemd is False and ("systemd-journal" in fix or "systemd-timesyncd" in fix
+                                     or "journalctl" in fix):
+                wrong.append((name, uid, c.id, c.fix))
+            if "install smartmontools" in fix and "@@missing smartctl" not in text:
+                wrong.append((name, uid, c.id, c.fix))
+    assert wrong == []

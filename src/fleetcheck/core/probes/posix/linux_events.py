@@ -120,11 +120,11 @@ def _kernel_source(ctx: Ctx, systemd: bool) -> tuple[Section | None, list[LogEnt
     if busybox is not None:
         return busybox
     bad = problem(dmesg, kernel.CHECK_ID, "kernel errors", ctx.observed,
-                  fix_denied=kernel.RESTRICT_FIX if journal is not None else kernel.DMESG_FIX)
+                  fix_denied=_dmesg_fix(ctx, journal is not None))
     if bad is not None:
         if denied is not None:  # both refused: say both
             bad = CheckResult.unknown(kernel.CHECK_ID, denied.summary, f"{denied.reason}; and {bad.reason}",
-                                      kernel.RESTRICT_FIX, [*denied.evidence, *bad.evidence])
+                                      _dmesg_fix(ctx, True), [*denied.evidence, *bad.evidence])
         return dmesg, None, "", bad
     try:
         entries, ctx.unplaced = parse_dmesg(dmesg.text)
@@ -133,13 +133,21 @@ def _kernel_source(ctx: Ctx, systemd: bool) -> tuple[Section | None, list[LogEnt
         return dmesg, None, "", unparsable(dmesg, kernel.CHECK_ID, "kernel errors", ctx.observed, str(exc))
 
 
+def _dmesg_fix(ctx: Ctx, journal: bool) -> str | None:
+    """What lets this user read the kernel log: never "run as root" to a scan that already runs as
+    root (root refused dmesg: a container without CAP_SYSLOG, which no setting here changes)."""
+    if ctx.as_root:
+        return None
+    return kernel.RESTRICT_FIX if journal else kernel.DMESG_FIX
+
+
 def _busybox_dmesg(ctx: Ctx, dmesg: Section) -> tuple[Section | None, list[LogEntry] | None, str,
                                                       CheckResult | None] | None:
     """BusyBox's `dmesg -r` when plain dmesg refused -x: times from /proc/uptime. None: not that case."""
     raw = ctx.sec("dmesg_raw")
     if raw is None:
         return None
-    bad = problem(raw, kernel.CHECK_ID, "kernel errors", ctx.observed, fix_denied=kernel.DMESG_FIX)
+    bad = problem(raw, kernel.CHECK_ID, "kernel errors", ctx.observed, fix_denied=_dmesg_fix(ctx, False))
     boot = ctx.boot_time()
     if bad is None and boot is None:
         bad = unparsable(raw, kernel.CHECK_ID, "kernel errors", ctx.observed,

@@ -233,7 +233,8 @@ def disks(ctx: Ctx) -> list[CheckResult]:
     scan = ctx.sec("smart_scan")
     block = ctx.sec("block")
     context = ([block.evidence(ctx.observed)] if block is not None else []) + ctx.virt_evidence()
-    bad = problem(scan, smart.CHECK_ID, "disk health (SMART)", ctx.observed, fix_denied=smart.ROOT_FIX)
+    bad = problem(scan, smart.CHECK_ID, "disk health (SMART)", ctx.observed,
+                  fix_denied=None if ctx.as_root else smart.ROOT_FIX)
     if (bad is not None and scan is not None and scan.missing and ctx.disks is not None
             and not any(d.real for d in ctx.disks)):  # no disk smartctl could read: installing it won't help
         return results + smart.no_devices([scan.evidence(ctx.observed), *context], ctx.as_root, ctx.virt,
@@ -252,7 +253,8 @@ def disks(ctx: Ctx) -> list[CheckResult]:
             continue
         ev = [scan.evidence(ctx.observed), dev.evidence(ctx.observed)]
         if dev.missing or dev.timed_out or not dev.text.strip():
-            bad = problem(dev, check_id, f"SMART of {dev.item}", ctx.observed, fix_denied=smart.ROOT_FIX,
+            bad = problem(dev, check_id, f"SMART of {dev.item}", ctx.observed,
+                          fix_denied=None if ctx.as_root else smart.ROOT_FIX,
                           ok_exits=range(256))
             results.append(bad or unparsable(dev, check_id, f"SMART of {dev.item}", ctx.observed,
                                              "no output"))
