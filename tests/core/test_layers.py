@@ -31,6 +31,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("fleetcheck.core.events", "fleetcheck.core.engine"),
     ("fleetcheck.store",),  # history behind one interface; SQL only inside its backends
     ("fleetcheck.core.session",),
+    ("fleetcheck.importers",),  # Ansible / ssh config → inventory text, checked by core.inventory
     ("fleetcheck.report",),  # reports: a front end over results and the store, used by the CLI and TUI
     ("fleetcheck.tui",),  # the dashboard's state, screens and widgets: never import the app (#7 §6)
     ("fleetcheck.tui.app", "fleetcheck.tui.keys"),  # the app wires the screens; keys lists all bindings

@@ -28,9 +28,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="inventory file or folder (default: the bundled local inventory)")
     check.add_argument("--ssh-config", metavar="FILE",
                        help="OpenSSH client config for hosts without address (default ~/.ssh/config)")
+    from fleetcheck.cli import inventory_import
+
+    inventory_import.add_arguments(sub)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.inventory_command == "import":
+        from fleetcheck.cli import inventory_import
+
+        return inventory_import.run(args)
     from fleetcheck.core.inventory import default_inventory_paths, load_inventory
 
     paths = list(args.files) or default_inventory_paths()
