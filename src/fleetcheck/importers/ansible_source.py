@@ -158,6 +158,15 @@ def _vars(label: str, node: Node, where: str) -> dict[str, Var]:
     return found
 
 
+def _pairs(label: str, node: Node, where: str, what: str) -> list[tuple[Node, Node]]:
+    """A `hosts:` or `children:` mapping's entries; empty (`hosts:` with nothing) is none."""
+    if isinstance(node, ScalarNode) and node.tag.endswith(":null"):
+        return []
+    if not isinstance(node, MappingNode):
+        raise FleetcheckError(f"{_line(label, node)}: {where}: expected a mapping of {what}")
+    return list(node.value)
+
+
 def _yaml_group(source: Source, name: str, node: Node, seen: tuple[str, ...]) -> None:
     label = source.label
     group = source.group(name, _line(label, node))
@@ -171,11 +180,7 @@ def _yaml_group(source: Source, name: str, node: Node, seen: tuple[str, ...]) ->
         if part == "vars":
             group.vars.update(_vars(label, value, f"{name}.vars"))
         elif part == "hosts":
-            if isinstance(value, ScalarNode) and value.tag.endswith(":null"):
-                continue
-            if not isinstance(value, MappingNode):
-                raise FleetcheckError(f"{_line(label, value)}: {name}.hosts: expected a mapping of hosts")
-            for host_key, host_vars in value.value:
+            for host_key, host_vars in _pairs(label, value, f"{name}.hosts", "hosts"):
                 host_where = _line(label, host_key)
                 variables = _vars(label, host_vars, f"{name}.hosts.{host_key.value}")
                 pattern, port = _host_pattern(str(host_key.value))
@@ -184,11 +189,7 @@ def _yaml_group(source: Source, name: str, node: Node, seen: tuple[str, ...]) ->
                 for host in expand(pattern, host_where):
                     source.add_host(name, host, host_where, variables)
         elif part == "children":
-            if isinstance(value, ScalarNode) and value.tag.endswith(":null"):
-                continue
-            if not isinstance(value, MappingNode):
-                raise FleetcheckError(f"{_line(label, value)}: {name}.children: expected a mapping of groups")
-            for child_key, child in value.value:
+            for child_key, child in _pairs(label, value, f"{name}.children", "groups"):
                 child_name = str(child_key.value)
                 if child_name in seen:
                     raise FleetcheckError(f"{_line(label, child_key)}: group {shown(child_name)} "
