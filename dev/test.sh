@@ -8,8 +8,9 @@ SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 # Real peers the tests start on loopback: OpenSSH sshd, CUPS ippeveprinter;
 # tmux and rsvg-convert to look at the TUI; the system python3 runs the test fleet's
 # powershell.exe stand-in inside sshd sessions (the venv is not on their PATH);
-# Pango and a font for WeasyPrint (PDF reports), poppler-utils (pdftotext, pdftoppm) to read them back.
-PKGS=(busybox openssh-server openssh-client cups-ipp-utils cups cups-client dbus-daemon tmux librsvg2-bin iproute2 procps
+# Pango and a font for WeasyPrint (PDF reports), poppler-utils (pdftotext, pdftoppm) to read them back;
+# prometheus for promtool (checks the --format prometheus output).
+PKGS=(busybox prometheus openssh-server openssh-client cups-ipp-utils cups cups-client dbus-daemon tmux librsvg2-bin iproute2 procps
       python3 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils)
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

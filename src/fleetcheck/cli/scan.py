@@ -40,7 +40,7 @@ EXIT_INTERRUPTED = 130
 CLOSE_TIMEOUT = 2.0  # seconds collectors get to close their connections after the scan
 CLOSE_TIMEOUT_CANCELLED = 0.3  # after Ctrl-C: the whole stop must take well under a second
 TEARDOWN_WAIT = 0.2  # seconds abandoned collector tasks get to unwind before the loop closes
-FORMATS = ("table", "json", "jsonl", "nagios")
+FORMATS = ("table", "json", "jsonl", "nagios", "prometheus")
 
 EPILOG = """\
 exit codes (Nagios plugin convention, the worst host decides):
@@ -133,7 +133,12 @@ def run(args: argparse.Namespace) -> int:
     inventory, hosts = session.inventory, session.hosts
     try:
         target = args.output or (os.devnull if args.quiet else None)
-        out: TextIO = open(target, "w", encoding="utf-8") if target else sys.stdout  # noqa: SIM115
+        if args.format == "prometheus" and args.output:  # node_exporter may read it at any moment
+            from fleetcheck.cli.output.prometheus import AtomicTextFile
+
+            out: TextIO = AtomicTextFile(args.output)
+        else:
+            out = open(target, "w", encoding="utf-8") if target else sys.stdout  # noqa: SIM115
     except OSError as exc:
         raise FleetcheckError(f"--output {args.output}: {exc.strerror or exc}") from None
     try:

@@ -21,6 +21,7 @@ FORMATS: dict[str, str] = {
     "json": "fleetcheck.cli.output.json_report:JsonOutput",
     "jsonl": "fleetcheck.cli.output.jsonl:JsonlOutput",
     "nagios": "fleetcheck.cli.output.nagios:NagiosOutput",
+    "prometheus": "fleetcheck.cli.output.prometheus:PrometheusOutput",
 }
 
 
