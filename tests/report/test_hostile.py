@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 
 from .fixture import scan
@@ -57,3 +58,14 @@ def test_json_is_the_scan_as_saved(hostile: dict[str, bytes]) -> None:
     host = next(h for h in data["hosts"] if h["name"] == saved.name)
     assert host["name"].startswith("pc-<script>") and "\\x1b[31m" in host["name"]
     assert host["checks"][0]["evidence"][0]["raw"] == saved.checks[0].evidence[0].raw
+
+
+def test_long_hostile_words_stay_on_the_page(hostile: dict[str, bytes], tmp_path: Path) -> None:
+    """A host name without spaces used to widen its table past the right page edge."""
+    path = tmp_path / "hostile.pdf"
+    path.write_bytes(hostile["pdf"])
+    boxes = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True,
+                           timeout=60).stdout.decode("utf-8")
+    width = float(re.search(r'<page width="([\d.]+)"', boxes).group(1))  # type: ignore[union-attr]
+    right = max(float(x) for x in re.findall(r'xMax="([\d.]+)"', boxes))
+    assert right <= width - 30, (right, width)  # inside the right margin (16 mm = 45 pt)
