@@ -38,6 +38,11 @@ def free_tcp_port(address: str = "127.0.0.1") -> int:
         return int(s.getsockname()[1])
 
 
+def _fast_tmp() -> str | None:
+    """RAM-backed scratch space when there is one: snmpsim reads its index files per request."""
+    return "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+
+
 def _stop(proc: subprocess.Popen[bytes] | None) -> None:
     if proc is None or proc.poll() is not None:
         return
@@ -62,7 +67,7 @@ class Snmpsim:
                  v3_auth: str | None = None, v3_priv: str | None = None) -> None:
         self.data_dir = data_dir
         self.port = port or free_udp_port()
-        self.tmp = Path(tempfile.mkdtemp(prefix="fc-snmpsim-"))
+        self.tmp = Path(tempfile.mkdtemp(prefix="fc-snmpsim-", dir=_fast_tmp()))
         self.proc: subprocess.Popen[bytes] | None = None
         self.v3 = (v3_user, v3_auth, v3_priv)
 

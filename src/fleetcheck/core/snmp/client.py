@@ -10,7 +10,11 @@
 - a timeout raises SnmpTimeout: pysnmp reports a dead host, a wrong community and
   a closed port the same way (no answer), so the message says all three.
 
-One SnmpEngine serves every host of a scan (pysnmp's engine is the expensive part).
+v1/v2c go through pysnmp's v1arch (a bare dispatcher): the v3arch engine configures its
+SNMP-TARGET/COMMUNITY tables for every new target, which cost ~30 ms per printer here and,
+with 50 printers in flight, left answers unread until every request timed out (measured with
+bench/scan_printers.py; v1arch answered 200 concurrent printers in 2.5 s). v3 needs the
+engine (USM). One `Engines` serves every host of a scan.
 """
 
 from __future__ import annotations
@@ -19,8 +23,8 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from pysnmp.hlapi.v1arch import asyncio as v1arch
 from pysnmp.hlapi.v3arch.asyncio import (
-    CommunityData,
     ContextData,
     EndOfMibView,
     NoSuchInstance,
@@ -32,6 +36,7 @@ from pysnmp.hlapi.v3arch.asyncio import (
     SnmpEngine,
     UdpTransportTarget,
     UsmUserData,
+    bulk_cmd,
     bulk_walk_cmd,
     get_cmd,
     usm3DESEDEPrivProtocol,
@@ -47,7 +52,6 @@ from pysnmp.hlapi.v3arch.asyncio import (
     usmHMACSHAAuthProtocol,
     usmNoAuthProtocol,
     usmNoPrivProtocol,
-    walk_cmd,
 )
 
 
@@ -133,16 +137,54 @@ def _value(v: Any) -> SnmpValue:
         return bytes(str(v), "utf-8", "replace")
 
 
-class SnmpSession:
-    """Requests to one agent, sharing the caller's engine."""
+class Engines:
+    """pysnmp's v1arch dispatcher (v1, v2c) and v3arch engine (v3), each made on first use."""
 
-    def __init__(self, engine: SnmpEngine, target: SnmpTarget) -> None:
+    def __init__(self) -> None:
+        self._v1: Any = None
+        self._v3: SnmpEngine | None = None
+
+    @property
+    def v1(self) -> Any:
+        if self._v1 is None:
+            self._v1 = v1arch.SnmpDispatcher()
+        return self._v1
+
+    @property
+    def v3(self) -> SnmpEngine:
+        if self._v3 is None:
+            self._v3 = SnmpEngine()
+        return self._v3
+
+    def close(self) -> None:
+        if self._v1 is not None:
+            self._v1.transport_dispatcher.close_dispatcher()
+            self._v1 = None
+        if self._v3 is not None:
+            self._v3.close_dispatcher()
+            self._v3 = None
+
+
+class SnmpSession:
+    """Requests to one agent, sharing the caller's engines."""
+
+    def __init__(self, engine: Engines, target: SnmpTarget,
+                 limiter: asyncio.Semaphore | None = None,
+                 get_limiter: asyncio.Semaphore | None = None) -> None:
         self.engine = engine
         self.target = target
+        # walks in flight across all sessions of a scan: with hundreds of printers at once the
+        # event loop must read answers before their timeout fires, or live printers look dead
+        self.limiter = limiter
+        self.get_limiter = get_limiter
         self.requests = 0  # PDUs sent (retries not counted), for evidence and the benchmark
-        self._transport: UdpTransportTarget | None = None
+        self._transport: Any = None
 
-    def _auth(self) -> CommunityData | UsmUserData:
+    @property
+    def v3(self) -> bool:
+        return self.target.version == "3"
+
+    def _auth(self) -> Any:
         t = self.target
         if t.version == "3":
             if t.v3 is None:
@@ -150,7 +192,18 @@ class SnmpSession:
             return UsmUserData(t.v3.user, authKey=t.v3.auth_key, privKey=t.v3.priv_key,
                                authProtocol=AUTH_PROTOCOLS[t.v3.auth_protocol],
                                privProtocol=PRIV_PROTOCOLS[t.v3.priv_protocol])
-        return CommunityData(t.community, mpModel=0 if t.version == "1" else 1)
+        return v1arch.CommunityData(t.community, mpModel=0 if t.version == "1" else 1)
+
+    async def _cmd_get(self, tgt: Any, *binds: Any) -> Any:
+        if self.v3:
+            return await get_cmd(self.engine.v3, self._auth(), tgt, self._context(), *binds, lookupMib=False)
+        return await v1arch.get_cmd(self.engine.v1, self._auth(), tgt, *binds, lookupMib=False)
+
+    async def _cmd_bulk(self, tgt: Any, reps: int, *binds: Any) -> Any:
+        if self.v3:
+            return await bulk_cmd(self.engine.v3, self._auth(), tgt, self._context(), 0, reps, *binds,
+                                  lookupMib=False)
+        return await v1arch.bulk_cmd(self.engine.v1, self._auth(), tgt, 0, reps, *binds, lookupMib=False)
 
     def _context(self) -> ContextData:
         v3 = self.target.v3
@@ -158,10 +211,11 @@ class SnmpSession:
             return ContextData(contextName=v3.context.encode())
         return ContextData()
 
-    async def _target(self) -> UdpTransportTarget:
+    async def _target(self) -> Any:
         if self._transport is None:
+            cls = UdpTransportTarget if self.v3 else v1arch.UdpTransportTarget
             try:
-                self._transport = await UdpTransportTarget.create(
+                self._transport = await cls.create(
                     (self.target.host, self.target.port), timeout=self.target.timeout,
                     retries=self.target.retries)
             except Exception as exc:  # pysnmp wraps resolver errors in a plain Exception
@@ -184,19 +238,30 @@ class SnmpSession:
             raise SnmpError(f"{what}: agent error {err_status.prettyPrint()} at index {int(err_index)}")
 
     async def get(self, *oids: str) -> dict[str, SnmpValue]:
-        """{oid: value} for each OID (MISSING where the agent has nothing)."""
+        """{oid: value} for each OID (MISSING where the agent has nothing).
+
+        Not cut by a wall-clock bound of our own: pysnmp counts its timeout in timer ticks,
+        which stretch while the event loop is busy reading other printers' answers, so a
+        printer answering late under load still counts (measured: a wall-clock cut at
+        timeout × (retries + 1) turned live printers into dead ones at 200 printers).
+        """
+        if self.get_limiter is None:
+            return await self._get(*oids)
+        async with self.get_limiter:
+            return await self._get(*oids)
+
+    async def _get(self, *oids: str) -> dict[str, SnmpValue]:
         tgt = await self._target()
         self.requests += 1
-        err_ind, err_status, err_index, binds = await get_cmd(
-            self.engine, self._auth(), tgt, self._context(),
-            *(ObjectType(ObjectIdentity(o)) for o in oids), lookupMib=False)
+        err_ind, err_status, err_index, binds = await self._cmd_get(
+            tgt, *(ObjectType(ObjectIdentity(o)) for o in oids))
         if (self.target.version == "1" and not err_ind and err_status and len(oids) > 1
                 and err_status.prettyPrint() == "noSuchName"):
             # v1 fails the whole PDU for one missing OID: ask one by one
             out: dict[str, SnmpValue] = {}
             for oid in oids:
                 try:
-                    out.update(await self.get(oid))
+                    out.update(await self._get(oid))
                 except SnmpError as exc:
                     if "noSuchName" not in str(exc):
                         raise
@@ -209,17 +274,29 @@ class SnmpSession:
 
     async def walk(self, base: str) -> list[tuple[str, SnmpValue]]:
         """Every (oid, value) below `base`, in agent order; [] when the subtree is empty."""
+        if self.limiter is None:
+            return await self._walk(base)
+        async with self.limiter:
+            return await self._walk(base)
+
+    async def _bulk_many(self, bases: tuple[str, ...]) -> dict[str, list[tuple[str, SnmpValue]]]:
+        return await _bulk_rounds(self, bases)
+
+    async def _walk(self, base: str) -> list[tuple[str, SnmpValue]]:
         tgt = await self._target()
         auth = self._auth()
         rows: list[tuple[str, SnmpValue]] = []
         prefix = base + "."
+        start = ObjectType(ObjectIdentity(base))
         if self.target.version == "1":
-            walker = walk_cmd(self.engine, auth, tgt, self._context(), ObjectType(ObjectIdentity(base)),
-                              lexicographicMode=False, lookupMib=False)
+            walker = v1arch.walk_cmd(self.engine.v1, auth, tgt, start, lexicographicMode=False,
+                                     lookupMib=False)
+        elif self.v3:
+            walker = bulk_walk_cmd(self.engine.v3, auth, tgt, self._context(), 0, self.target.max_repetitions,
+                                   start, lexicographicMode=False, lookupMib=False)
         else:
-            walker = bulk_walk_cmd(self.engine, auth, tgt, self._context(), 0, self.target.max_repetitions,
-                                   ObjectType(ObjectIdentity(base)), lexicographicMode=False,
-                                   lookupMib=False)
+            walker = v1arch.bulk_walk_cmd(self.engine.v1, auth, tgt, 0, self.target.max_repetitions, start,
+                                          lexicographicMode=False, lookupMib=False)
         async for err_ind, err_status, err_index, binds in walker:
             self.requests += 1
             if self.target.version == "1" and err_status and err_status.prettyPrint() == "noSuchName":
@@ -234,7 +311,22 @@ class SnmpSession:
         return rows
 
     async def walk_many(self, *bases: str) -> dict[str, list[tuple[str, SnmpValue]] | SnmpError]:
-        """Walk several subtrees at once; a failed walk is its error, the others still count."""
+        """Walk several subtrees; a failed walk is its error, the others still count.
+
+        v2c/v3: one GETBULK carries every unfinished subtree (a printer's tables in one or two
+        PDUs instead of one walk each: on a busy machine the PDU count is the cost, on both
+        sides). An agent that answers tooBig gets fewer repetitions, then one walk per subtree.
+        """
+        if self.target.version != "1":
+            try:
+                if self.limiter is None:
+                    return dict(await self._bulk_many(bases))
+                async with self.limiter:
+                    return dict(await self._bulk_many(bases))
+            except _TooBig:
+                pass
+            except SnmpError as exc:
+                return {b: exc for b in bases}
         results = await asyncio.gather(*(self.walk(b) for b in bases), return_exceptions=True)
         out: dict[str, list[tuple[str, SnmpValue]] | SnmpError] = {}
         for base, res in zip(bases, results, strict=True):
@@ -247,9 +339,49 @@ class SnmpSession:
         return out
 
 
-def new_engine() -> SnmpEngine:
-    return SnmpEngine()
+class _TooBig(Exception):
+    pass
 
 
-def close_engine(engine: SnmpEngine) -> None:
-    engine.close_dispatcher()
+async def _bulk_rounds(session: SnmpSession,
+                       bases: tuple[str, ...]) -> dict[str, list[tuple[str, SnmpValue]]]:
+    tgt = await session._target()
+    rows: dict[str, list[tuple[str, SnmpValue]]] = {b: [] for b in bases}
+    pending = {b: b for b in bases}  # subtree -> last OID read
+    reps = session.target.max_repetitions
+    while pending:
+        names = list(pending)
+        session.requests += 1
+        err_ind, err_status, err_index, binds = await session._cmd_bulk(
+            tgt, reps, *(ObjectType(ObjectIdentity(pending[b])) for b in names))
+        if not err_ind and err_status and err_status.prettyPrint() == "tooBig":
+            if reps <= 2:
+                raise _TooBig
+            reps //= 2
+            continue
+        session._check(err_ind, err_status, err_index, f"GETBULK {' '.join(names)}")
+        done: set[str] = set()
+        seen: set[str] = set()
+        for i, (name, val) in enumerate(binds):
+            base = names[i % len(names)]
+            if base in done:
+                continue
+            oid, value = str(name), _value(val)
+            if not oid.startswith(base + ".") or value is MISSING:
+                done.add(base)
+                continue
+            rows[base].append((oid, value))
+            pending[base] = oid
+            seen.add(base)
+        for base in names:
+            if base in done or base not in seen:  # finished, or no progress (a broken agent)
+                pending.pop(base, None)
+    return rows
+
+
+def new_engine() -> Engines:
+    return Engines()
+
+
+def close_engine(engine: Engines) -> None:
+    engine.close()

@@ -46,6 +46,9 @@ from fleetcheck.core.states import Reachability, State
 
 PROTOCOL_ID = "printer.protocol"
 IPP_TIMEOUT = 5.0  # seconds for one Get-Printer-Attributes (connect + answer)
+# table reads (GETBULK exchanges) in flight over all printers of a scan; the first GET of each
+# printer is not held back, so silent printers wait out their timeout side by side
+WALKS_IN_FLIGHT = 16
 MARGIN = 0.3  # seconds before the host deadline at which we stop and say which protocol ran out
 
 
@@ -54,6 +57,7 @@ class PrinterCollector:
 
     def __init__(self) -> None:
         self._engine: Any = None
+        self._limiter: asyncio.Semaphore | None = None
         self.snmp_requests = 0  # PDUs sent, for the benchmark
 
     @classmethod
@@ -79,7 +83,8 @@ class PrinterCollector:
             return None, f"SNMPv3 password: {exc}", False
         if self._engine is None:
             self._engine = new_engine()
-        session = SnmpSession(self._engine, target)
+            self._limiter = asyncio.Semaphore(WALKS_IN_FLIGHT)
+        session = SnmpSession(self._engine, target, self._limiter)
         try:
             return await asyncio.wait_for(read_snmp(session), budget), None, False
         except TimeoutError:
