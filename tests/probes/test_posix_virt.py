@@ -158,3 +158,14 @@ def test_sv_status_lines():
     assert [name for name, _ in failed] == ["web", "db"] and seen == 2
     with pytest.raises(ValueError):
         parse_sv_status("something: else\n")
+
+
+def test_macos_probe_reads_hv_vmm_present_as_the_virtualization_fact():
+    mac = recorded("macos_healthy.txt")
+    vm = parse(replace_section(mac, "virt", "hv_vmm_present=1\nhw_model=VMware7,1", exit_status=None),
+               kind="macos")
+    assert vm.facts["virtualization"]["text"] == "virtual machine (vmware)"
+    assert "sysctl kern.hv_vmm_present: 1" in vm.facts["virtualization"]["evidence"]
+    metal = parse(replace_section(mac, "virt", "hv_vmm_present=0\nhw_model=Mac14,2", exit_status=None),
+                  kind="macos")
+    assert metal.facts["virtualization"]["kind"] == "none"

@@ -107,6 +107,7 @@ def test_scan_flags_exactly_the_crashing_and_failing_hosts(sshd_fleet, tmp_path)
     assert checks["mac-empfang"]["disk.smart:/dev/disk0"]["state"] == "OK"
     facts = {h["name"]: h["facts"] for h in scan["hosts"]}
     assert facts["mac-empfang"]["os"] == "macOS 14.1"
+    assert facts["mac-empfang"]["virtualization"]["kind"] == "none"  # kern.hv_vmm_present: 0
     assert facts["box-nosystemd"]["systemd"] is False and facts["web-healthy"]["systemd"] is True
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fleetcheck.core.checks import filesystem, load, macos, memory, uptime
+from fleetcheck.core.checks.virt import detect_macos
 from fleetcheck.core.contracts import EventWindows
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.probes.posix.family import Ctx, guarded
@@ -214,6 +215,10 @@ def macos_checks(out: ProbeOutput, host: Host, since: EventWindows, until: datet
         info = dict(line.split(":", 1) for line in vers.lines if ":" in line)
         name = " ".join(v.strip() for k, v in info.items() if k.strip() in ("ProductName", "ProductVersion"))
         facts["os"] = name or "macOS"
+    virt = out.get("virt")
+    if virt is not None:  # kern.hv_vmm_present, hw.model (checks/virt.py)
+        signals = dict(line.partition("=")[::2] for line in virt.lines if "=" in line)
+        facts["virtualization"] = detect_macos(signals).to_fact()
     results: list[CheckResult] = []
     for family in (filesystems, cpu_and_boot, mem, crashes, disks):
         results += family(ctx)
