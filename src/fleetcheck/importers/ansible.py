@@ -41,8 +41,7 @@ IMPLICIT = ("all", "ungrouped")
 
 def _depths(source: Source) -> dict[str, int]:
     depth = {"all": 0}
-    parents = {child: [g.name for g in source.groups.values() if child in g.children]
-               for child in source.groups}
+    parents = _parents(source)
 
     def walk(name: str, trail: tuple[str, ...]) -> int:
         if name in depth:
@@ -58,17 +57,20 @@ def _depths(source: Source) -> dict[str, int]:
     return depth
 
 
-def _ancestors(source: Source, host: str) -> list[str]:
+def _parents(source: Source) -> dict[str, list[str]]:
+    return {child: [g.name for g in source.groups.values() if child in g.children] for child in source.groups}
+
+
+def _ancestors(source: Source, parents: dict[str, list[str]], host: str) -> list[str]:
     """Every group the host is in, directly or through children, in the order first met."""
-    direct = [g.name for g in source.groups.values() if host in g.hosts]
     found: list[str] = []
-    todo = list(direct)
+    todo = list(source.host_groups.get(host, []))
     while todo:
         name = todo.pop(0)
         if name in found:
             continue
         found.append(name)
-        todo += [g.name for g in source.groups.values() if name in g.children]
+        todo += parents.get(name, [])
     return found
 
 
@@ -145,6 +147,7 @@ def import_ansible(label: str, group_as: str = "tag") -> Result:
     source = read(label)
     result = Result(source=label, how=f"fleetcheck inventory import ansible --group-as {group_as}")
     depth = _depths(source)
+    parents = _parents(source)
     bad_groups = {g for g in source.groups if g not in IMPLICIT and not safe_name(g)}
     for name in sorted(bad_groups):
         result.left_out.append(f"{source.groups[name].origin}: group {shown(name)}: not a safe tag or site "
@@ -155,7 +158,7 @@ def import_ansible(label: str, group_as: str = "tag") -> Result:
             result.left_out.append(f"{origin}: host {shown(host)}: rejected, not a safe host name "
                                    "(letters, digits, '.', '_', '-'; no shell characters)")
             continue
-        groups = _ancestors(source, host)
+        groups = _ancestors(source, parents, host)
         imported = Imported(name=host, origin=origin)
         variables = _variables(source, host, groups, depth)
         if not _connection(imported, variables):
@@ -179,7 +182,7 @@ def import_ansible(label: str, group_as: str = "tag") -> Result:
                 group_left.append(item)
         named = [g for g in groups if g not in IMPLICIT and g not in bad_groups]
         named.sort(key=lambda g: (depth.get(g, 1), g))
-        direct = [g for g in named if host in source.groups[g].hosts]
+        direct = [g for g in named if g in source.host_groups.get(host, [])]
         if group_as == "site" and direct:
             imported.site = direct[0]
             if direct[0] not in result.sites:

@@ -45,6 +45,7 @@ class Source:
     groups: dict[str, Group] = field(default_factory=dict)
     host_origin: dict[str, str] = field(default_factory=dict)  # host -> where first seen
     host_vars: dict[str, dict[str, Var]] = field(default_factory=dict)
+    host_groups: dict[str, list[str]] = field(default_factory=dict)  # host -> groups it is listed in
 
     def group(self, name: str, origin: str) -> Group:
         return self.groups.setdefault(name, Group(name, origin))
@@ -52,9 +53,10 @@ class Source:
     def add_host(self, group: str, name: str, origin: str, variables: dict[str, Var]) -> None:
         self.host_origin.setdefault(name, origin)
         self.host_vars.setdefault(name, {}).update(variables)
-        members = self.group(group, origin).hosts
-        if name not in members:
-            members.append(name)
+        groups = self.host_groups.setdefault(name, [])
+        if group not in groups:  # a set per group would cost more: a host is in a few groups
+            groups.append(group)
+            self.group(group, origin).hosts.append(name)
 
 
 def read_text(label: str) -> str:
