@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("fleetcheck", "fleetcheck.core"),  # package roots: the version
     ("fleetcheck.core.states", "fleetcheck.core.ranges", "fleetcheck.core.errors",
      "fleetcheck.core.thresholds", "fleetcheck.core.results", "fleetcheck.core.kinds",
-     "fleetcheck.core.counts", "fleetcheck.core.catalog", "fleetcheck.core.i18n"),
+     "fleetcheck.core.counts", "fleetcheck.core.catalog", "fleetcheck.core.i18n", "fleetcheck.core.frozen"),
     ("fleetcheck.core.inventory", "fleetcheck.core.skips"),
     ("fleetcheck.core.contracts",),
     ("fleetcheck.core.checks",),

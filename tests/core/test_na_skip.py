@@ -222,3 +222,16 @@ def test_inventory_check_lists_skips(tmp_path: Path, capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     assert f"  temp*: virtual machine (from {path}:7) 1 host: a" in out
     assert f"  disk.smart: disks are the SAN's (from {path}:3) 2 hosts: a, b" in out
+
+
+def test_a_built_result_cannot_be_changed() -> None:
+    h = HostResult("h", "linux", "192.0.2.1", Reachability.REACHABLE, (ok(),),
+                   facts={"os": "Debian 12", "ssh": {"fingerprints": ["SHA256:x"]}})
+    with pytest.raises(TypeError, match="read-only"):
+        h.facts["os"] = "Windows"
+    with pytest.raises(TypeError, match="read-only"):
+        h.facts["ssh"]["fingerprints"].append("SHA256:y")
+    with pytest.raises(TypeError, match="read-only"):
+        h.facts.update(more=1)
+    assert isinstance(h.facts, dict) and h.facts == {"os": "Debian 12", "ssh": {"fingerprints": ["SHA256:x"]}}
+    assert json.loads(json.dumps(h.to_dict()))["facts"]["ssh"]["fingerprints"] == ["SHA256:x"]

@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from fleetcheck.core.counts import count
+from fleetcheck.core.frozen import freeze
 from fleetcheck.core.ranges import Range
 from fleetcheck.core.states import SET_ASIDE, Reachability, State, worst
 from fleetcheck.core.text import clean, clean_lines, clean_value
@@ -174,7 +175,7 @@ class HostResult:
     finished: datetime | None = None
     site: str | None = None
     tags: tuple[str, ...] = ()
-    facts: dict[str, Any] = field(default_factory=dict)  # os, boot time, ... as detected
+    facts: dict[str, Any] = field(default_factory=dict)  # os, boot time, ... (read-only once built)
 
     def __post_init__(self) -> None:
         _clean_host(self)
@@ -280,8 +281,8 @@ def _clean_host(h: HostResult) -> None:
     if h.site is not None:
         _set(h, "site", clean(h.site))
     _set(h, "tags", tuple(clean(t) for t in h.tags))
-    if h.facts:
-        _set(h, "facts", clean_value(h.facts))
+    # cleaned, then read-only: no result is changed after it is built (core/frozen.py)
+    _set(h, "facts", freeze(clean_value(h.facts) if h.facts else {}))
 
 
 @dataclass(frozen=True)
