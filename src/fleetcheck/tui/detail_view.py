@@ -176,6 +176,12 @@ def render_detail(entry: HostEntry, history: Sequence[HistoryPoint] | None, styl
             w.line("  no checks ran: there is no evidence, so the host is UNKNOWN, not OK")
         for c in checks:
             w.check(c)
+        printer = result.facts.get("printer") if result.reachability is Reachability.REACHABLE else None
+        if isinstance(printer, dict) and printer.get("supplies"):
+            w.heading("Supplies")
+            for supply in printer["supplies"]:
+                if isinstance(supply, dict):
+                    supply_bar(w, supply)
         if result.reachability is Reachability.REACHABLE and result.facts:
             w.heading("Facts")
             for k, v in result.facts.items():
@@ -192,6 +198,30 @@ def render_detail(entry: HostEntry, history: Sequence[HistoryPoint] | None, styl
             w.line(f"  {stamp_text(p.when, tz)}  ", w.state(p.state, p.reachability),
                    "" if p.reachability is Reachability.REACHABLE else f"  ({p.reachability.value})")
     return w.text
+
+
+BAR_WIDTH = 20
+# the supply's own colour; black drawn grey so it shows on dark themes too
+SUPPLY_COLOURS = {"black": "grey50", "cyan": "cyan", "magenta": "magenta", "yellow": "yellow"}
+SPECIAL_LEVELS = {-1: "no restriction reported", -2: "level unknown", -3: "some remaining"}
+
+
+def supply_bar(w: DetailWriter, supply: dict[str, object]) -> None:
+    """One supply as a level bar in its colour: known percent only, never a made-up one."""
+    name = str(supply.get("name") or "supply")
+    colour = supply.get("colour")
+    style = SUPPLY_COLOURS.get(str(colour), "blue") if colour else "blue"
+    pct = supply.get("percent")
+    receptacle = bool(supply.get("receptacle"))
+    label = f"  {name}" + (f" ({colour})" if colour else "") + (" [waste: space left]" if receptacle else "")
+    if isinstance(pct, int | float):
+        filled = round(BAR_WIDTH * max(0.0, min(100.0, float(pct))) / 100)
+        w.line((f"  {'█' * filled}", style), ("░" * (BAR_WIDTH - filled), "dim"), f" {pct:g} %", label)
+    else:
+        level = supply.get("level")
+        text = SPECIAL_LEVELS.get(level, "no percentage: the printer gives no maximum") if isinstance(
+            level, int) else "level not reported"
+        w.line(("  " + "·" * BAR_WIDTH, "dim"), f" {text}", label)
 
 
 def _connection(w: DetailWriter, entry: HostEntry) -> None:
