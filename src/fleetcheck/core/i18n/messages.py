@@ -246,4 +246,15 @@ MESSAGES: dict[str, str] = {
     "crash.norecorder.fix.debian": "install apport, which records crashes without systemd",
     "fs.used.nodf": "{mount}: df did not report this mount",
     "fs.used.nodf.reason": "mounted (per /proc/mounts) but missing from df's output",
+    # --- Windows (checks/windows/) ---
+    "win.reboot.none": "no reboot pending (CBS, Windows Update, file renames)",
+    "win.reboot.unbounded": "reboot pending ({sources:list}), for how long unknown",
+    "win.reboot.unbounded.reason": "the boot time could not be read, so the pending time has no bound",
+    "win.reboot.pending": "reboot pending ({sources:list}) for at most {days:.1f} days (since boot; Windows keeps no start time) {levels:levels}",
+    "win.updates.unknown": "updates not checked: last successful update unknown: {why}",
+    "win.updates.unknown.reason": "last successful update unknown: {why}",
+    "win.updates.age": "last successful update {days:.0f} days ago ({when}) {levels:levels}",
+    "win.updates.age.failed": "last successful update {days:.0f} days ago ({when}) {levels:levels}; {failed:d} failed install(s) since",
+    "win.disk.none": "no disk or NTFS errors in the System log since {since} UTC",
+    "win.disk.errors": "{count:d} disk/NTFS error event(s) since {since} UTC: {listed}",
 }

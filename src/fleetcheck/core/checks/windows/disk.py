@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 
-from fleetcheck.core.checks import judged
+from fleetcheck.core.checks import judged, msg
 from fleetcheck.core.checks.windows.events import (
     EventBatch,
     WinEvent,
@@ -70,12 +70,12 @@ def check_disk_errors(batch: EventBatch, thresholds: Thresholds, since: datetime
         what = KINDS[(family, event_id)][1]
         label = "disk" if family == "disk" else "Ntfs"
         per_device.setdefault(device, []).append(f"{n}x {what} ({label} {event_id})")
-    since_text = f"since {since:%Y-%m-%d %H:%M} UTC"
+    since_text = f"{since:%Y-%m-%d %H:%M}"
     if not window:
-        summary = f"no disk or NTFS errors in the System log {since_text}"
+        summary = msg("win.disk.none", since=since_text)
     else:
         listed = "; ".join(f"{dev} {', '.join(items)}" for dev, items in per_device.items())
-        summary = f"{len(window)} disk/NTFS error event(s) {since_text}: {listed}"
+        summary = msg("win.disk.errors", count=len(window), since=since_text, listed=listed)
     lines = [f"{e.time:%Y-%m-%d %H:%M} UTC {device_of(e)} {KINDS[k][1]} [{e.label} #{e.record}]"
              + (f": {e.message}" if e.message else "") for e, k in window]
     lines.append(window_note(batch, since, until, lookback_days))

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from fleetcheck.core.checks import judged, levels_note
+from fleetcheck.core.checks import judged, levels_param, msg, unknown
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Evidence, Metric
 from fleetcheck.core.states import State
@@ -40,16 +40,14 @@ def check_pending_reboot(flags: PendingFlags, last_boot: datetime | None, observ
         sources.append(f"PendingFileRenameOperations ({pfro} entries)")
     levels = thresholds.levels("reboot.pending_days")
     if not sources:
-        return [judged(CHECK_ID, State.OK, "no reboot pending (CBS, Windows Update, file renames)", evidence,
+        return [judged(CHECK_ID, State.OK, msg("win.reboot.none"), evidence,
                        metrics=(Metric.of("reboot_pending", 0, "", min=0, max=1),))]
     if last_boot is None:
-        return [CheckResult.unknown(CHECK_ID, f"reboot pending ({', '.join(sources)}), for how long unknown",
-                                    "the boot time could not be read, so the pending time has no bound",
-                                    evidence=(evidence,))]
+        return [unknown(CHECK_ID, msg("win.reboot.unbounded", sources=sources),
+                        msg("win.reboot.unbounded.reason", sources=sources), evidence=(evidence,))]
     bound_days = max(0.0, (observed - last_boot).total_seconds() / 86400)
     state = evaluate(bound_days, levels.warn, levels.crit)
-    summary = (f"reboot pending ({', '.join(sources)}) for at most {bound_days:.1f} days "
-               f"(since boot; Windows keeps no start time) {levels_note(state, levels)}")
+    summary = msg("win.reboot.pending", sources=sources, days=bound_days, levels=levels_param(state, levels))
     sample = "; ".join(flags.pfro_sample)
     details = f"sample of PendingFileRenameOperations: {sample}"
     metrics = (Metric.of("reboot_pending", 1, "", min=0, max=1),

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from fleetcheck.core.checks import judged, levels_note
+from fleetcheck.core.checks import judged, levels_param, msg, unknown
 from fleetcheck.core.checks.windows.errors import SectionError, error_fix
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Evidence, Metric
@@ -77,20 +77,22 @@ def check_updates(d: UpdatesData, thresholds: Thresholds, observed: datetime,
         errors = [e for e in (d.wu_error, d.hotfix_error) if e is not None]
         why = "; ".join(e.describe() for e in errors) or "no successful update installation on record"
         fix = next((f for e in errors if (f := error_fix(e, "updates")) is not None), None)
-        reason = f"last successful update unknown: {why}"
-        return [CheckResult.unknown(CHECK_ID, f"updates not checked: {reason}", reason, fix, (evidence,))]
+        return [unknown(CHECK_ID, msg("win.updates.unknown", why=why),
+                        msg("win.updates.unknown.reason", why=why), fix, (evidence,))]
     when, source = max(candidates)
     age_days = max(0.0, (observed - when).total_seconds() / 86400)
     levels = thresholds.levels("updates.age_days")
     state = evaluate(age_days, levels.warn, levels.crit)
-    summary = (f"last successful update {age_days:.0f} days ago ({when:%Y-%m-%d}) "
-               f"{levels_note(state, levels)}")
+    p: dict[str, object] = {"days": age_days, "when": f"{when:%Y-%m-%d}",
+                            "levels": levels_param(state, levels)}
     failed_after = [h for h in installs if h.result in FAILED and h.time > when]
     lines = [f"source: {source}", *notes]
     lines += [f"failed after it: {h.time:%Y-%m-%d} {h.title} (result {h.result})" for h in failed_after]
     if d.wu_error is not None:
         lines.append(f"Windows Update API: {d.wu_error.describe()}")
     if failed_after:
-        summary += f"; {len(failed_after)} failed install(s) since"
+        summary = msg("win.updates.age.failed", failed=len(failed_after), **p)
+    else:
+        summary = msg("win.updates.age", **p)
     metrics = (Metric.of("update_age_days", round(age_days, 1), "d", levels.warn, levels.crit, 0),)
     return [judged(CHECK_ID, state, summary, evidence, metrics=metrics, details="\n".join(lines))]
