@@ -257,4 +257,13 @@ MESSAGES: dict[str, str] = {
     "win.updates.age.failed": "last successful update {days:.0f} days ago ({when}) {levels:levels}; {failed:d} failed install(s) since",
     "win.disk.none": "no disk or NTFS errors in the System log since {since} UTC",
     "win.disk.errors": "{count:d} disk/NTFS error event(s) since {since} UTC: {listed}",
+    "win.apps.none": "no application crash or hang since {since} UTC {levels:levels}",
+    "win.apps": "{total:d} application crash/hang event(s) since {since} UTC: {shown} (per app: {levels:levels})",
+    "win.apps.more": "{total:d} application crash/hang event(s) since {since} UTC: {shown}; {more:d} more apps (per app: {levels:levels})",
+    "win.services.running": "all automatic services are running {levels:levels}",
+    "win.services.running.except": "all automatic services are running (except {left_out:d} that stop by design, see details) {levels:levels}",
+    "win.services.down": "automatic services not running: {parts:msgs}",
+    "win.services.down.levels": "automatic services not running: {parts:msgs} {levels:levels}",
+    "win.services.parts.failed": "{failed:d} failed: {failed_names:list}",
+    "win.services.parts.stopped": "{stopped:d} stopped: {stopped_names:list}",
 }

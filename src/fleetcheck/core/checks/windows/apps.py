@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from fleetcheck.core.checks import judged, levels_note
+from fleetcheck.core.checks import judged, levels_param, msg
 from fleetcheck.core.checks.windows.events import (
     EventBatch,
     WinEvent,
@@ -69,13 +69,12 @@ def check_app_crashes(batch: EventBatch, thresholds: Thresholds, since: datetime
     total = len(window)
     overall = worst(states, default=State.OK)
     levels = thresholds.levels(CHECK_ID)
-    since_text = f"since {since:%Y-%m-%d %H:%M} UTC"
+    p: dict[str, object] = {"since": f"{since:%Y-%m-%d %H:%M}", "levels": levels_param(overall, levels),
+                            "total": total, "shown": "; ".join(parts[:4]), "more": len(parts) - 4}
     if total == 0:
-        summary = f"no application crash or hang {since_text} {levels_note(overall, levels)}"
+        summary = msg("win.apps.none", **p)
     else:
-        shown = "; ".join(parts[:4]) + (f"; {len(parts) - 4} more apps" if len(parts) > 4 else "")
-        summary = (f"{total} application crash/hang event(s) {since_text}: {shown} "
-                   f"(per app: {levels_note(overall, levels)})")
+        summary = msg("win.apps.more" if len(parts) > 4 else "win.apps", **p)
     lines.append(window_note(batch, since, until, lookback_days))
     metrics.insert(0, Metric.of("app_events", total, "", min=0))
     evidence = [source, *events_evidence(reversed(window))]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fleetcheck.core.checks import judged, levels_note
+from fleetcheck.core.checks import Text, judged, levels_param, msg
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Evidence, Metric
 from fleetcheck.core.states import State, worst
@@ -83,18 +83,14 @@ def check_stopped_services(services: list[StoppedService], thresholds: Threshold
                Metric.of("stopped_auto_services", len(stopped), "", min=0))
     lines = [f"failed: {s.describe()}" for s in failed] + [f"stopped: {s.describe()}" for s in stopped]
     lines += [f"not counted ({why}): {s.describe()}" for s, why in left_out]
+    p: dict[str, object] = {"levels": levels_param(failed_state, levels), "left_out": len(left_out),
+                            "failed": len(failed), "failed_names": [s.name for s in failed[:5]],
+                            "stopped": len(stopped), "stopped_names": [s.name for s in stopped[:5]]}
+    summary: Text
     if not failed and not stopped:
-        summary = "all automatic services are running"
-        if left_out:
-            summary += f" (except {len(left_out)} that stop by design, see details)"
-        summary += f" {levels_note(failed_state, levels)}"
+        summary = msg("win.services.running.except" if left_out else "win.services.running", **p)
     else:
-        parts = []
-        if failed:
-            parts.append(f"{len(failed)} failed: " + ", ".join(s.name for s in failed[:5]))
-        if stopped:
-            parts.append(f"{len(stopped)} stopped: " + ", ".join(s.name for s in stopped[:5]))
-        summary = "automatic services not running: " + "; ".join(parts)
-        if failed:
-            summary += f" {levels_note(failed_state, levels)}"
+        parts = ["win.services.parts.failed"] if failed else []
+        parts += ["win.services.parts.stopped"] if stopped else []
+        summary = msg("win.services.down.levels" if failed else "win.services.down", parts=parts, **p)
     return [judged(CHECK_ID, state, summary, evidence, metrics=metrics, details="\n".join(lines))]
