@@ -147,7 +147,8 @@ PRINT_JOB_TEST = """{
 
 
 class IppEvePrinter:
-    def __init__(self) -> None:
+    def __init__(self, tls: bool = False) -> None:
+        self.tls = tls  # with -K: it makes a self-signed certificate and also answers TLS (ipps://)
         self.port = free_tcp_port()
         self.tmp = Path(tempfile.mkdtemp(prefix="fc-ippeve-"))
         self.dbus: subprocess.Popen[bytes] | None = None
@@ -168,6 +169,7 @@ class IppEvePrinter:
         cmd.chmod(0o755)
         (self.tmp / "print-job.test").write_text(PRINT_JOB_TEST)
         (self.tmp / "spool").mkdir()
+        (self.tmp / "keys").mkdir()
         for _ in range(50):
             if sock.exists():
                 break
@@ -175,8 +177,8 @@ class IppEvePrinter:
         env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=f"unix:path={sock}")
         self.log = open(self.tmp / "log", "wb")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
-            ["ippeveprinter", "-n", "localhost", "-p", str(self.port), "-r", "off", "-M", "ACME",
-             "-m", "LaserJet Test", "-s", "30,0", "-f", "text/plain", "-c", str(cmd),
+            ["ippeveprinter", *self._tls_args(), "-n", "localhost", "-p", str(self.port), "-r", "off",
+             "-M", "ACME", "-m", "LaserJet Test", "-s", "30,0", "-f", "text/plain", "-c", str(cmd),
              "-d", str(self.tmp / "spool"), "fleetcheck-test"],
             stdout=self.log, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + 30
@@ -190,6 +192,9 @@ class IppEvePrinter:
                 time.sleep(0.1)
         self.stop()
         raise RuntimeError("ippeveprinter did not listen within 30 s")
+
+    def _tls_args(self) -> list[str]:
+        return ["-K", str(self.tmp / "keys")] if self.tls else []
 
     def form(self, path_and_query: str) -> None:
         """GET one of ippeveprinter's state forms, e.g. '/supplies?supply0=25&supply1=5'."""

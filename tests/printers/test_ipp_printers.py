@@ -116,3 +116,18 @@ def test_ipps_to_a_plain_ipp_port_fails_with_the_reason(ippeve: IppEvePrinter, t
     host = scan(tmp_path, capsys, ipp_host("tls", ippeve.port, ", tls: true"))["by_name"]["tls"]
     assert host["reachability"] == "unreachable"  # answered, just not with TLS: the printer is on
     assert "IPP:" in host["checks"][0]["summary"]
+
+
+def test_ipps_with_tls(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    printer = IppEvePrinter(tls=True).start()
+    try:
+        printer.form("/supplies?supply0=25&supply1=5")
+        host = scan(tmp_path, capsys, ipp_host("tls", printer.port, ", tls: true"))["by_name"]["tls"]
+        c = checks(host)
+        assert host["reachability"] == "reachable"
+        assert c["printer.supply:Black Toner"]["state"] == "CRIT"
+        src = c["printer.status"]["evidence"][0]["source"]
+        assert src == (f"IPP Get-Printer-Attributes ipps://127.0.0.1:{printer.port}/ipp/print "
+                       "(TLS; certificate not verified)")
+    finally:
+        printer.stop()
