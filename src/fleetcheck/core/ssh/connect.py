@@ -231,7 +231,7 @@ class Connector:
         transport.handshake_timeout = left
         where = f"{target.hostname}:{target.port}"
         try:
-            transport.start_client(timeout=left)
+            _negotiate(transport, deadline, where)
         except IncompatiblePeer as exc:
             transport.close()
             raise Unreachable(Reachability.NOT_CHECKED, SHA1_ONLY,
@@ -301,6 +301,39 @@ class Connector:
 
 class _BannerReset(Exception):
     pass
+
+
+def _negotiate(transport: paramiko.Transport, deadline: float, where: str) -> None:
+    """Run the SSH handshake until it completes, fails or the deadline passes.
+
+    paramiko's own `start_client(timeout=...)` returns without an error when its timeout
+    passes first, leaving a transport that never negotiated ("No existing session" later):
+    here every way of running out of time ends as TIMEOUT, saying what was received.
+    """
+    done = threading.Event()
+    started = time.monotonic()
+    transport.start_client(event=done)  # with an event paramiko returns at once
+    while not done.wait(min(0.05, max(0.0, deadline - time.monotonic()))):
+        if not transport.is_active():
+            break
+        if time.monotonic() >= deadline:
+            waited = time.monotonic() - started
+            banner = str(getattr(transport, "remote_version", "") or "")
+            transport.close()
+            if not banner:
+                raise Unreachable(Reachability.TIMEOUT, f"no SSH banner within {waited:.2g} s (the host "
+                                  "deadline): the TCP connection was accepted, then nothing came",
+                                  "check that an SSH server (not another service or a tarpit) listens on "
+                                  "this port, or raise the host's timeout",
+                                  f"handshake {where}: TCP connected, no SSH banner received "
+                                  f"in {waited:.2g} s") from None
+            raise Unreachable(Reachability.TIMEOUT, f"SSH key exchange did not finish within {waited:.2g} s "
+                              f"(the host deadline) after the banner {banner!r}",
+                              "raise the host's timeout", f"handshake {where}: banner {banner!r} received, "
+                              "key exchange unfinished") from None
+    if not transport.is_active():
+        exc = transport.get_exception()
+        raise exc if exc is not None else paramiko.SSHException("Negotiation failed.")
 
 
 def _unchecked(transport: paramiko.Transport) -> HostKeyCheck:

@@ -1,0 +1,41 @@
+"""A tarpit (accepts TCP, never sends an SSH banner) is a `timeout` at every deadline (#7 §3).
+
+paramiko's start_client(timeout=...) returns silently when its timeout passes first; the host
+used to end as not_checked "collector failed: SSHException: No existing session" whenever the
+host deadline was shorter than the banner timeout. Deadlines below, at and above the banner
+timeout, and with `connect_timeout` set, must all say `timeout` and that no banner came.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from fleetcheck.core.inventory.model import Host
+from fleetcheck.core.ssh.options import ConnectOptions, SshOptions
+from fleetcheck.core.states import Reachability
+
+from .helpers import scan, tiny_collector
+from .test_faults import silent_port  # noqa: F401  (fixture)
+
+BANNER_TIMEOUT = 2.0
+
+
+@pytest.mark.parametrize(("host_timeout", "connect_timeout"), [
+    (1.0, None),  # below the banner timeout
+    (2.0, None),  # at it
+    (3.5, None),  # above it: paramiko's own banner timeout fires first
+    (1.5, 0.5),  # the inventory's connect_timeout (TCP) is shorter than the deadline
+    (3.5, 1.0),
+])
+def test_a_tarpit_is_a_timeout_saying_no_banner_came(silent_port, fleet_keys, host_timeout,  # noqa: F811
+                                                     connect_timeout):
+    address, port = silent_port
+    host = Host(name="tarpit", kind="linux", address=address, port=port, user=fleet_keys.user,
+                identity_file=str(fleet_keys.client_key), connect_timeout=connect_timeout)
+    collector = tiny_collector(SshOptions(use_ssh_config=False, allow_agent=False,
+                                          connect=ConnectOptions(banner_timeout=BANNER_TIMEOUT)))
+    result = scan([host], collector, host_timeout=host_timeout)["tarpit"]
+    check = result.checks[0]
+    assert result.reachability is Reachability.TIMEOUT, check.summary
+    assert "no SSH banner" in check.summary, check.summary
+    assert "banner" in check.evidence[0].raw
