@@ -108,14 +108,23 @@ def authenticate(transport: paramiko.Transport, target: Target, keys: KeyStore,
             ok = attempt(what, offer)
         if ok:
             return what
-    if password is not None and (allowed is None or "password" in allowed):
+    password_tried = False
+    if password is not None and (allowed is None or "password" in allowed
+                                 or "keyboard-interactive" in allowed):
         try:
             secret = resolve_secret(password, target.user)
         except SecretError as exc:
             notes.append(f"password ({password.describe()}): {exc}")
         else:
             what = f"password ({password.describe()})"
-            if attempt(what, lambda: transport.auth_password(target.user, secret, fallback=True)):
+            password_tried = True
+            if allowed is not None and "password" not in allowed:
+                # keyboard-interactive only (PAM): the password answers its one prompt, once
+                login: Callable[[], object] = lambda: transport.auth_interactive(  # noqa: E731
+                    target.user, _answer_once(secret))
+            else:  # paramiko falls back to keyboard-interactive itself when password is refused
+                login = lambda: transport.auth_password(target.user, secret, fallback=True)  # noqa: E731
+            if attempt(what, login):
                 return what
     notes = [n for n in notes if n]
     parts = []
@@ -130,4 +139,22 @@ def authenticate(transport: paramiko.Transport, target: Target, keys: KeyStore,
     reason = f"server refused login as '{target.user}': " + "; ".join(parts)
     fix = ("add the public key to the user's ~/.ssh/authorized_keys on the host, or set identity_file / "
            "user in the inventory")
+    if password_tried and password is not None:  # tried once only: a retry could lock the account
+        fix = f"check the password that {password.describe()} holds for user '{target.user}'"
     raise Unreachable(Reachability.AUTH_FAILED, reason, fix, reason)
+
+
+def _answer_once(secret: str) -> Callable[[str, str, list[tuple[str, bool]]], list[str]]:
+    """A keyboard-interactive handler that gives the password to one prompt in one round only:
+    a second round (a re-prompt after a wrong password) is refused, never answered again."""
+    rounds = 0
+
+    def handler(title: str, instructions: str, prompts: list[tuple[str, bool]]) -> list[str]:
+        nonlocal rounds
+        if not prompts:
+            return []  # an informational round
+        rounds += 1
+        if rounds > 1 or len(prompts) > 1:
+            raise paramiko.AuthenticationException("keyboard-interactive asked more than one password")
+        return [secret]
+    return handler
