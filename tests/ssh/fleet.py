@@ -26,6 +26,7 @@ for exec sessions on OpenSSH 9.2); <host bin> holds a copy of `bin_dir` plus `sc
 symlinks without those names, so e.g. a host "without systemd" has no `systemctl` even though
 this machine has one. `authorized_keys=(...)` adds accepted keys; `sshd_options=(...)` lines
 replace the defaults with the same keyword (e.g. "MaxStartups 4", "PasswordAuthentication yes").
+`host_key_types=("ed25519", "ecdsa")` gives a host several host keys (`FleetHost.host_keys`).
 `fleet.stop_host(name)` stops one host (connection refused afterwards); `fleet.known_hosts_text()`
 / `write_known_hosts(path, names)` give known_hosts lines; `fleet.keys.wrong_key` is a key no
 host accepts.
@@ -55,7 +56,7 @@ from typing import Any
 
 import yaml
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ed25519
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
 SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
 TEST_USER = "fleetcheck-test"
@@ -75,6 +76,7 @@ class HostSpec:
     sshd_options: tuple[str, ...] = ()  # sshd_config lines; replace defaults with the same keyword
     kind: str = "linux"  # inventory kind
     inventory: Mapping[str, Any] = field(default_factory=dict)  # extra inventory fields
+    host_key_types: tuple[str, ...] = ("ed25519",)  # "ed25519", "ecdsa": one host key each
 
 
 @dataclass
@@ -90,19 +92,24 @@ class FleetHost:
     log: Path
     pid: int
     spec: HostSpec
+    host_keys: dict[str, str] = field(default_factory=dict)  # type ("ecdsa") -> "ecdsa-sha2-... AAAA"
 
     @property
     def known_hosts_line(self) -> str:
+        return self.known_hosts_line_for(self.host_key_pub)
+
+    def known_hosts_line_for(self, public: str) -> str:
         target = self.address if self.port == 22 else f"[{self.address}]:{self.port}"
-        return f"{target} {self.host_key_pub}"
+        return f"{target} {public}"
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
 
-def _openssh_ed25519(comment: str) -> tuple[bytes, str]:
-    """A fresh ed25519 key: (private key in OpenSSH format, 'ssh-ed25519 AAAA... comment')."""
-    key = ed25519.Ed25519PrivateKey.generate()
+def _openssh_ed25519(comment: str, key_type: str = "ed25519") -> tuple[bytes, str]:
+    """A fresh ed25519 (or ECDSA P-256) key: (OpenSSH private key, "ssh-ed25519 AAAA... comment")."""
+    key: Any = ec.generate_private_key(ec.SECP256R1()) if key_type == "ecdsa" else \
+        ed25519.Ed25519PrivateKey.generate()
     private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH,
                                 serialization.NoEncryption())
     public = key.public_key().public_bytes(serialization.Encoding.OpenSSH,
@@ -244,9 +251,12 @@ class Fleet:
             if p.is_file():
                 p.chmod(0o755)
         system = [str(_shadow_path_dir(d / "system", spec.hide))] if spec.hide else list(SYSTEM_PATH)
-        priv, pub = _openssh_ed25519(f"host-{name}")
-        (d / "ssh_host_ed25519_key").write_bytes(priv)
-        (d / "ssh_host_ed25519_key").chmod(0o600)
+        host_keys: dict[str, str] = {}
+        for key_type in spec.host_key_types:
+            priv, pub = _openssh_ed25519(f"host-{name}", key_type)
+            (d / f"ssh_host_{key_type}_key").write_bytes(priv)
+            (d / f"ssh_host_{key_type}_key").chmod(0o600)
+            host_keys[key_type] = " ".join(pub.split()[:2])
         accepted = ([self.keys.client_pub] if spec.authorize_client else []) + list(spec.authorized_keys)
         (d / "authorized_keys").write_text("".join(line + "\n" for line in accepted))
         (d / "authorized_keys").chmod(0o644)
@@ -256,7 +266,7 @@ class Fleet:
                **spec.env}
         setenv = " ".join(f'"{k}={v}"' for k, v in env.items())
         config = [
-            f"ListenAddress {address}:{port}", f"HostKey {d / 'ssh_host_ed25519_key'}",
+            f"ListenAddress {address}:{port}", *(f"HostKey {d / f'ssh_host_{t}_key'}" for t in host_keys),
             f"PidFile {d / 'sshd.pid'}", f"AuthorizedKeysFile {d / 'authorized_keys'}",
             "PubkeyAuthentication yes", "PasswordAuthentication no", "KbdInteractiveAuthentication no",
             "UsePAM no", "UseDNS no", "StrictModes no", "PrintMotd no", "PrintLastLog no",
@@ -265,8 +275,8 @@ class Fleet:
         own = {line.split()[0].lower() for line in spec.sshd_options if line.strip()}
         config = [*spec.sshd_options, *(line for line in config if line.split()[0].lower() not in own)]
         (d / "sshd_config").write_text("\n".join(config) + "\n")
-        host = FleetHost(name, address, port, self.keys.user, " ".join(pub.split()[:2]), self.keys.client_key,
-                         d, d / "state", d / "sshd.log", 0, spec)
+        host = FleetHost(name, address, port, self.keys.user, next(iter(host_keys.values())),
+                         self.keys.client_key, d, d / "state", d / "sshd.log", 0, spec, host_keys)
         cmd = [SSHD, "-D", "-f", str(d / "sshd_config"), "-E", str(host.log)]
         return host, cmd
 

@@ -23,7 +23,7 @@ from fleetcheck.core.contracts import Unreachable
 from fleetcheck.core.inventory.model import SecretRef
 from fleetcheck.core.ssh.auth import authenticate
 from fleetcheck.core.ssh.config import Target
-from fleetcheck.core.ssh.hostkey import verify_host_key
+from fleetcheck.core.ssh.hostkey import known_key_types, prefer_known_types, verify_host_key
 from fleetcheck.core.ssh.keys import KeyStore
 from fleetcheck.core.ssh.knownhosts import HostKeyCheck, KnownHostsCache
 from fleetcheck.core.ssh.options import ConnectOptions
@@ -226,6 +226,7 @@ class Connector:
         left = deadline - time.monotonic()
         sock: Any = self._open_path(target, deadline, min(connect_timeout or opts.connect_timeout, left))
         transport = paramiko.Transport(sock)
+        prefer_known_types(transport, known_key_types(target, self.known_hosts))
         left = max(0.05, deadline - time.monotonic())
         transport.banner_timeout = min(opts.banner_timeout, left)
         transport.handshake_timeout = left

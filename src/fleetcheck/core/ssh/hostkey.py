@@ -29,6 +29,34 @@ def check_host_key(target: Target, cache: KnownHostsCache, key_type: str, blob: 
     return checks[0] if checks else HostKeyCheck(Verdict.UNKNOWN, "", key_type)
 
 
+# known_hosts key type -> the host-key algorithms that negotiate it
+_ALGORITHMS = {"ssh-rsa": ("rsa-sha2-512", "rsa-sha2-256")}
+
+
+def known_key_types(target: Target, cache: KnownHostsCache) -> list[str]:
+    """Key types known_hosts holds for the target, in file order (unreadable files: none)."""
+    types: list[str] = []
+    for path in target.known_hosts:
+        try:
+            keys = cache.get(path).lookup(target.hostname, target.port)
+        except KnownHostsError:
+            continue
+        types += [k.key_type for k in keys if k.key_type not in types]
+    return types
+
+
+def prefer_known_types(transport: paramiko.Transport, known_types: list[str]) -> None:
+    """Offer first the host-key algorithms known_hosts has a key for, as OpenSSH does, so a host
+    with several keys shows the one that was recorded."""
+    if not known_types:
+        return
+    options = transport.get_security_options()
+    available = list(options.key_types)
+    first = [a for t in known_types for a in _ALGORITHMS.get(t, (t,)) if a in available]
+    if first:
+        options.key_types = first + [a for a in available if a not in first]
+
+
 def verify_host_key(transport: paramiko.Transport, target: Target, cache: KnownHostsCache,
                     name: str) -> HostKeyCheck:
     key = transport.get_remote_server_key()
@@ -44,8 +72,13 @@ def verify_host_key(transport: paramiko.Transport, target: Target, cache: KnownH
     offered = f"{check.offered_type} {check.offered}"
     facts = {"host_key": offered}
     if check.verdict is Verdict.UNKNOWN:
+        other = ""
+        if check.known:  # keys of other types are recorded; the server did not offer any of them
+            other = ("; known_hosts has only other key types for it ("
+                     + ", ".join(f"{k.key_type} at {k.where}" for k in check.known) + ")")
         raise Unreachable(Reachability.HOST_KEY_UNKNOWN,
-                          f"host key of {who} is not in known_hosts ({files}); the server offers {offered}",
+                          f"host key of {who} is not in known_hosts ({files}); the server offers {offered}"
+                          + other,
                           f"verify the fingerprint with the host's admin, then run: fleetcheck trust {name}",
                           f"handshake {who}: server key {offered}; no entry in {files}", facts)
     known = "; ".join(f"{k.key_type} {k.fingerprint} ({k.where})" for k in check.known)

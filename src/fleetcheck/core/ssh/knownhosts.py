@@ -51,8 +51,8 @@ class KnownKey:
 
 class Verdict(enum.Enum):
     MATCH = "match"
-    UNKNOWN = "unknown"  # no key recorded for this host
-    CHANGED = "changed"  # keys recorded, none matches
+    UNKNOWN = "unknown"  # no key of the offered type recorded (`known` may hold other types)
+    CHANGED = "changed"  # keys of the offered type recorded, none matches
     REVOKED = "revoked"  # the offered key is marked @revoked
 
 
@@ -158,7 +158,11 @@ class KnownHosts:
             return HostKeyCheck(Verdict.UNKNOWN, offered, key_type)
         if any(k.blob == blob for k in known):
             return HostKeyCheck(Verdict.MATCH, offered, key_type, known)
-        return HostKeyCheck(Verdict.CHANGED, offered, key_type, known)
+        # as OpenSSH: only a different key of the same type is a change; a host with an
+        # ed25519 and an ECDSA key, of which only one is recorded, is not an interception
+        if any(k.key_type == key_type for k in known):
+            return HostKeyCheck(Verdict.CHANGED, offered, key_type, known)
+        return HostKeyCheck(Verdict.UNKNOWN, offered, key_type, known)
 
 
 def _pattern_match(names: list[str], token: str) -> bool:
@@ -197,12 +201,38 @@ class KnownHostsCache:
             return index
 
 
+def is_hashed(text: str) -> bool:
+    """Whether a known_hosts file is kept hashed (HashKnownHosts): most host fields are |1|..."""
+    hashed = plain = 0
+    for line in text.splitlines():
+        parts = line.split()
+        if not parts or parts[0].startswith("#"):
+            continue
+        host = parts[1] if parts[0].startswith("@") and len(parts) > 1 else parts[0]
+        if host.startswith("|1|"):
+            hashed += 1
+        else:
+            plain += 1
+    return hashed > plain
+
+
+def hashed_host(token: str, salt: bytes | None = None) -> str:
+    """`|1|salt|hmac` for a host token, as `ssh-keygen -H` writes it."""
+    salt = salt if salt is not None else os.urandom(20)
+    digest = hmac.new(salt, token.encode(), hashlib.sha1).digest()
+    return f"|1|{base64.b64encode(salt).decode()}|{base64.b64encode(digest).decode()}"
+
+
 def append_entry(path: str | os.PathLike[str], host: str, port: int, key_type: str, blob: bytes) -> str:
-    """Append `host key` to a known_hosts file (created 0600 with its directory); returns the line."""
+    """Append `host key` to a known_hosts file (created 0600 with its directory) in the file's
+    style: hashed when the file is hashed. Returns the line."""
     p = Path(path).expanduser()
     p.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    line = f"{host_token(host, port)} {key_type} {base64.b64encode(blob).decode()}\n"
     existing = p.read_bytes() if p.exists() else b""
+    token = host_token(host, port)
+    if is_hashed(existing.decode("utf-8", "replace")):
+        token = hashed_host(token)
+    line = f"{token} {key_type} {base64.b64encode(blob).decode()}\n"
     prefix = "\n" if existing and not existing.endswith(b"\n") else ""
     fd = os.open(p, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     with os.fdopen(fd, "a", encoding="utf-8") as f:
