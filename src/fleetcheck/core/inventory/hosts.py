@@ -12,7 +12,7 @@ from typing import Any
 
 from yaml.nodes import Node
 
-from fleetcheck.core.inventory import fields
+from fleetcheck.core.inventory import fields, names
 from fleetcheck.core.inventory.document import Declared, Document
 from fleetcheck.core.inventory.levels import Layer, Override, parse_thresholds, resolve
 from fleetcheck.core.inventory.model import Host, Skip
@@ -57,7 +57,11 @@ def _address(doc: Document, pairs: dict[str, tuple[Node, Node]], path: str, name
     """The host's address and what its ssh config entry contributes (alias hosts only)."""
     label = doc.label
     if "address" in pairs and not is_null(pairs["address"][1]):
-        return _name(label, pairs["address"][1], f"{path}.address", "an IP address or DNS name"), {}, False
+        address = _name(label, pairs["address"][1], f"{path}.address", "an IP address or DNS name")
+        problem = names.address_problem(address)
+        if problem:
+            fail(label, pairs["address"][1], f"{path}.address", problem)
+        return address, {}, False
     if kind == "local":
         return "localhost", {}, False
     if kind not in SSH_KINDS:
@@ -81,6 +85,11 @@ def build_host(doc: Document, index: int, node: Node, shared: Shared) -> Host:
             hint = f" ({', '.join(HOST_KINDS)})" if required == "kind" else ""
             fail(label, node, path, f"missing required key {required!r}{hint}")
     name = _name(label, pairs["name"][1], f"{path}.name", "a host name")
+    connects = ("address" not in pairs or is_null(pairs["address"][1])) and \
+        fields.text(label, pairs["kind"][1], f"{path}.kind") != "local"
+    problem = names.name_problem(name, connects)
+    if problem:
+        fail(label, pairs["name"][1], f"{path}.name", problem)
     kind_node = pairs["kind"][1]
     kind = fields.text(label, kind_node, f"{path}.kind", "a host kind")
     if kind not in HOST_KINDS:

@@ -10,7 +10,7 @@ from typing import Any
 
 from yaml.nodes import Node, ScalarNode
 
-from fleetcheck.core.inventory import fields
+from fleetcheck.core.inventory import fields, names
 from fleetcheck.core.inventory.model import IppSettings, SnmpSettings
 from fleetcheck.core.inventory.yamlsrc import fail, is_null, mapping
 
@@ -111,8 +111,14 @@ def parse_settings(label: str, pairs: Pairs, path: str) -> dict[str, Any]:
             out[key] = fields.boolean(label, node, here)
         elif key == "user":
             out[key] = fields.text(label, node, here, "a user name")
+            problem = names.user_problem(out[key])
+            if problem:
+                fail(label, node, here, problem)
         else:  # jump_host
             out[key] = fields.text(label, node, here, "a host name, alias or [user@]host[:port]")
+            problem = names.jump_problem(out[key])
+            if problem:
+                fail(label, node, here, problem)
     return out
 
 
