@@ -21,6 +21,10 @@ MERGE_TAG = "tag:yaml.org,2002:merge"
 
 FAST_LOADER: type[yaml.CSafeLoader] | None = getattr(yaml, "CSafeLoader", None)
 
+# Bounds on what a small hostile file can make the loader do (like YAML anchors' "billion laughs"):
+MAX_DEPTH = 64  # nesting of lists/mappings; an inventory needs about 6
+MERGE_LIMIT = 10_000  # mappings visited plus keys produced by '<<' merges for one mapping
+
 # YAML reserves '@' and a trailing ':' ; both occur in Nagios ranges.
 _RANGE_HINT = ' (Nagios ranges such as "20:" or "@10:20" must be quoted in YAML)'
 
@@ -67,6 +71,7 @@ def compose(label: str, text: str) -> Node | None:
         except yaml.YAMLError:
             pass  # re-parse below for the pure-Python parser's clearer, stable messages
     try:
+        _check_depth(label, text)  # the pure-Python composer recurses once per level
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -85,15 +90,35 @@ def compose(label: str, text: str) -> Node | None:
         raise InventoryError(f"{label}: YAML error: {' '.join(str(exc).split())}") from None
 
 
+def _check_depth(label: str, text: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH, at its line (the event parser does not recurse)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                where = f"{mark.line + 1}:{mark.column + 1}" if mark is not None else "1:1"
+                raise InventoryError(f"{label}:{where}: lists and mappings are nested more than "
+                                     f"{MAX_DEPTH} levels deep")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
 def _key_text(label: str, key: Node, path: str) -> str:
     if not isinstance(key, ScalarNode) or key.tag == NULL_TAG:
         fail(label, key, path, f"keys must be plain names, got {describe(key)}")
     return str(key.value)
 
 
-def _merged_pairs(label: str, node: MappingNode, path: str,
-                  outer: tuple[int, ...] = ()) -> list[tuple[Node, Node]]:
-    """Pairs of `node` with YAML merge keys (`<<: *anchor`) applied, explicit keys last (they win)."""
+def _merged_pairs(label: str, node: MappingNode, path: str, outer: tuple[int, ...] = (),
+                  budget: list[int] | None = None) -> list[tuple[Node, Node]]:
+    """Pairs of `node` with YAML merge keys (`<<: *anchor`) applied, explicit keys last (they win).
+
+    Bounded: nested merges (`<<: [*m, *m, ...]` at every level) grow exponentially, so more
+    than MERGE_LIMIT mappings visited or keys produced is an error at the merge key.
+    """
+    budget = budget if budget is not None else [MERGE_LIMIT]
     merged: list[tuple[Node, Node]] = []
     own: list[tuple[Node, Node]] = []
     for key, value in node.value:
@@ -106,7 +131,11 @@ def _merged_pairs(label: str, node: MappingNode, path: str,
                 fail(label, source, path, "'<<' must merge a mapping (an anchor like *defaults)")
             if id(source) in (*outer, id(node)):
                 fail(label, key, path, "'<<' merges a mapping into itself")
-            merged.extend(_merged_pairs(label, source, path, (*outer, id(node))))
+            budget[0] -= 1 + len(source.value)
+            if budget[0] < 0:
+                fail(label, key, path, f"'<<' merges expand to more than {MERGE_LIMIT} keys and mappings "
+                     "(merge keys nested inside merged mappings)")
+            merged.extend(_merged_pairs(label, source, path, (*outer, id(node)), budget))
     return merged + own
 
 
