@@ -40,3 +40,16 @@ def test_a_hostile_inventory_is_one_line_and_exit_2(tmp_path: Path, name: str, t
     assert len(lines) == 1 and "Traceback" not in res.stderr, res.stderr[-500:]
     assert lines[0].startswith(f"fleetcheck: {path}:2:"), lines  # file:line:column of the culprit
     assert message in lines[0]
+
+
+def test_an_oversized_inventory_is_refused_before_parsing(tmp_path: Path) -> None:
+    from fleetcheck.core.inventory.loader import MAX_FILE_BYTES
+
+    path = tmp_path / "huge.yaml"
+    with path.open("w") as f:
+        f.write("customer: x\nhosts:\n")
+        f.write("# padding\n" * (MAX_FILE_BYTES // 10 + 1))
+    res = subprocess.run([sys.executable, "-m", "fleetcheck", "inventory", "check", str(path)],
+                         capture_output=True, text=True, timeout=60)
+    assert res.returncode == 2 and len(res.stderr.strip().splitlines()) == 1, res.stderr[-300:]
+    assert "larger than 16 MiB" in res.stderr and "split the file" in res.stderr

@@ -51,11 +51,21 @@ def inventory_files(paths: Sequence[str | Path]) -> Iterator[tuple[str, Path]]:
                 yield name, file
 
 
+# Supported: 10,000 hosts per load (bench/inventory_size.py: ~9 s, ~105 MB, ~9 KiB per host).
+# A file over MAX_FILE_BYTES (~100,000 such hosts, ~0.9 GB to load) is refused before parsing.
+MAX_FILE_BYTES = 16 * 1024 * 1024
+
+
 def read_document(label: str, path: Path) -> Document:
     try:
-        data = path.read_bytes()
+        with path.open("rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise InventoryError(f"{label}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:
+        mib = MAX_FILE_BYTES // (1024 * 1024)
+        raise InventoryError(f"{label}: larger than {mib} MiB, the most fleetcheck reads (about 100,000 "
+                             "hosts; 10,000 per scan are supported): split the file")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
