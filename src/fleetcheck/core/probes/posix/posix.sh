@@ -24,8 +24,8 @@ main() {
   OS=$(uname -s 2>/dev/null)
   sec meta
   printf 'probe=posix/1\nuname_s=%s\nuname_r=%s\nuname_m=%s\n' "$OS" "$(uname -r)" "$(uname -m)"
-  printf 'uid=%s\nuser=%s\ngroups=%s\nnow=%s\nhostname=%s\n' "$(id -u)" "$(id -un)" "$(id -Gn)" \
-    "$(date +%s)" "$(hostname 2>/dev/null || uname -n)"
+  printf 'uid=%s\nuser=%s\ngroups=%s\nnow=%s\nhostname=%s\n' "$(to 5 id -u)" "$(to 5 id -un)" \
+    "$(to 5 id -Gn)" "$(to 5 date +%s)" "$(to 5 hostname 2>/dev/null || to 5 uname -n)"
   [ -n "$TO" ] || echo '@@notimeout'
   case $OS in
     Darwin) macos ;;
@@ -286,9 +286,9 @@ linux_smart() {
   SMART=smartctl
   # sudo only for members of an admin group: for anyone else a refused sudo can mail the admins
   # an "incident" (sudo's mail_no_user default) on every scan.
-  case " $(id -Gn) " in
+  case " $(to 5 id -Gn) " in
     *" sudo "*|*" wheel "*|*" admin "*)
-      if [ "$(id -u)" != 0 ] && have sudo && sudo -n smartctl --version >/dev/null 2>&1 </dev/null; then
+      if [ "$(id -u)" != 0 ] && have sudo && to 10 sudo -n smartctl --version >/dev/null 2>&1 </dev/null; then
         SMART="sudo -n smartctl"
       fi ;;
   esac
@@ -340,6 +340,48 @@ macos() {
     sec "diskutil:$d"; x 20 diskutil info "$d"
   done
 }
+
+# watchdog SECONDS: the whole probe's time limit. Every process the probe starts is in the
+# session's process group (sshd made the login shell a session and group leader; there is no job
+# control here), so `kill 0` ends them all: after SECONDS, or within a second of the SSH session
+# going away (the client closed the channel at its deadline and sshd's process for it, the group
+# leader's parent, is gone). Nothing is left running on the customer's machine. Its output goes
+# nowhere, so it never holds the channel open; it stops by itself when the probe is done. Without
+# a process group of its own (a local runner without a new session) it ends only the probe's shell.
+proc() {  # proc PID ppid|pgid
+  if [ -r "/proc/$1/stat" ]; then
+    s=$(cat "/proc/$1/stat" 2>/dev/null); s=${s##*) }
+    # shellcheck disable=SC2086  # split the stat fields: state ppid pgrp ...
+    set -- "$2" $s
+    if [ "$1" = ppid ]; then echo "$3"; else echo "$4"; fi
+  else
+    ps -o "$2=" -p "$1" 2>/dev/null | tr -d ' '
+  fi
+}
+watchdog() {
+  probe=$$
+  leader=$(proc "$probe" pgid)
+  session=$(proc "${leader:-$probe}" ppid)
+  own=no
+  [ -n "$leader" ] && [ -n "$session" ] && [ "$leader" != "$(proc "$session" pgid)" ] && own=yes
+  [ -n "$session" ] || session=$PPID
+  (
+    trap '' TERM
+    n=0
+    while [ "$n" -lt "$1" ]; do
+      sleep 1
+      kill -0 "$probe" 2>/dev/null || exit 0
+      kill -0 "$session" 2>/dev/null || break
+      n=$((n + 1))
+    done
+    if [ "$own" = yes ]; then
+      kill -s TERM 0 2>/dev/null; sleep 2; kill -s KILL 0 2>/dev/null
+    else
+      kill -s TERM "$probe" 2>/dev/null
+    fi
+  ) </dev/null >/dev/null 2>&1 &
+}
+watchdog 600
 
 # Hand the output over in a few large writes, not ~180 small ones: every write becomes its own
 # SSH packet, and the client pays per packet (bench/: 9.3 vs 2.6 ms client CPU per host).
