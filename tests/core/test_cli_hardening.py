@@ -51,3 +51,32 @@ def test_ascii_fallback_maps_typography(tmp_path: Path) -> None:
         ascii_fallback(stream)
         stream.write("a — b ✔ … ≥ 3 ü\n")
     assert path.read_text() == "a - b + ... >= 3 \\xfc\n"
+
+
+def test_output_file_is_created_0600(tmp_path: Path) -> None:
+    out = tmp_path / "scan.json"
+    inventory = tmp_path / "inv.yaml"
+    inventory.write_text("customer: T\nhosts:\n  - {name: srv, kind: linux, address: 127.0.0.1, port: 1}\n")
+    res = _run("scan", "--no-history", "--format", "json", "-o", str(out), str(inventory))
+    assert res.returncode in (2, 3), res.stderr.decode()
+    assert out.stat().st_mode & 0o777 == 0o600  # the same evidence as the 0600 history
+    assert out.read_text().startswith("{")
+
+
+def test_readable_secrets_are_warned_about(tmp_path: Path) -> None:
+    key = tmp_path / "id_ed25519"
+    key.write_text("not really a key\n")
+    key.chmod(0o644)
+    inventory = tmp_path / "inv.yaml"
+    inventory.write_text(f"customer: T\ndefaults: {{identity_file: {key}}}\nhosts:\n"
+                         "  - {name: lp, kind: printer, address: 127.0.0.1, snmp: {community: s3cret}}\n")
+    inventory.chmod(0o644)
+    res = _run("inventory", "check", str(inventory))
+    err = res.stderr.decode()
+    assert res.returncode == 0, err
+    assert f"warning: {inventory} holds an SNMP community and is readable by group or others" in err
+    assert f"warning: private key {key} is readable by group or others (mode 0644)" in err
+    assert "s3cret" not in err + res.stdout.decode()
+    inventory.chmod(0o600)
+    key.chmod(0o600)
+    assert "warning" not in _run("inventory", "check", str(inventory)).stderr.decode()

@@ -78,3 +78,12 @@ def test_trust_appends_plain_to_a_plain_file(sshd_fleet, tmp_path):
     inventory = fleet.write_inventory(tmp_path / "office.yaml", known_hosts=known)
     assert main(["trust", "newpc", str(inventory), "--yes"]) == 0
     assert fleet.hosts["newpc"].known_hosts_line in known.read_text().splitlines()
+
+
+def test_the_suggested_trust_command_is_shell_quoted(sshd_fleet, tmp_path):
+    fleet = sshd_fleet({"Büro-PC": HostSpec()})
+    known = tmp_path / "known_hosts"
+    known.write_text("")
+    result = scan(fleet.inventory_hosts(known_hosts=known), tiny_collector())["Büro-PC"]
+    assert result.reachability is Reachability.HOST_KEY_UNKNOWN
+    assert result.checks[0].fix is not None and result.checks[0].fix.endswith("fleetcheck trust 'Büro-PC'")

@@ -8,7 +8,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from fleetcheck.core.inventory.model import Inventory
@@ -122,3 +122,17 @@ def exit_if_threads_hang(code: int) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
+
+
+def warn_exposure(inventory: Inventory) -> None:
+    """One stderr warning per inventory or key file that gives a secret away (never fatal)."""
+    from fleetcheck.core.inventory.exposure import exposure_warnings
+
+    for line in exposure_warnings(inventory):
+        print(f"fleetcheck: warning: {line}", file=sys.stderr)
+
+
+def open_private(path: str) -> TextIO:
+    """A file for scan output, created 0600: it holds the same evidence as the 0600 history."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    return open(fd, "w", encoding="utf-8")

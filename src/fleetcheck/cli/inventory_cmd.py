@@ -38,10 +38,12 @@ def run(args: argparse.Namespace) -> int:
         from fleetcheck.cli import inventory_import
 
         return inventory_import.run(args)
+    from fleetcheck.cli.common import warn_exposure
     from fleetcheck.core.inventory import default_inventory_paths, load_inventory
 
     paths = list(args.files) or default_inventory_paths()
     inventory = load_inventory(paths, ssh_config=args.ssh_config)
+    warn_exposure(inventory)
     print("\n".join(summary(inventory)))
     return 0
 

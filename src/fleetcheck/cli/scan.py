@@ -19,8 +19,10 @@ from fleetcheck.cli.common import (
     duration,
     exit_if_threads_hang,
     open_history,
+    open_private,
     print_notices,
     session_options,
+    warn_exposure,
 )
 from fleetcheck.cli.report_cmd import add_report_arguments
 
@@ -131,14 +133,18 @@ def run(args: argparse.Namespace) -> int:
     session = open_session(session_options(args, scan_timeout=args.scan_timeout, passphrase_prompt=prompt),
                            select=lambda inv: select_hosts(inv, args.host, args.tag), history=open_history)
     inventory, hosts = session.inventory, session.hosts
+    warn_exposure(inventory)
     try:
-        target = args.output or (os.devnull if args.quiet else None)
         if args.format == "prometheus" and args.output:  # node_exporter may read it at any moment
             from fleetcheck.cli.output.prometheus import AtomicTextFile
 
             out: TextIO = AtomicTextFile(args.output)
+        elif args.output:
+            out = open_private(args.output)
+        elif args.quiet:
+            out = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
         else:
-            out = open(target, "w", encoding="utf-8") if target else sys.stdout  # noqa: SIM115
+            out = sys.stdout
     except OSError as exc:
         raise FleetcheckError(f"--output {args.output}: {exc.strerror or exc}") from None
     try:

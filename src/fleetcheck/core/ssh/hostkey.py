@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+
 import paramiko
 
 from fleetcheck.core.contracts import Unreachable
@@ -71,6 +73,7 @@ def verify_host_key(transport: paramiko.Transport, target: Target, cache: KnownH
     who = host_token(target.hostname, target.port)
     offered = f"{check.offered_type} {check.offered}"
     facts = {"host_key": offered}
+    trust = f"fleetcheck trust {shlex.quote(name)}"  # pasted into a shell as it is
     if check.verdict is Verdict.UNKNOWN:
         other = ""
         if check.known:  # keys of other types are recorded; the server did not offer any of them
@@ -79,7 +82,7 @@ def verify_host_key(transport: paramiko.Transport, target: Target, cache: KnownH
         raise Unreachable(Reachability.HOST_KEY_UNKNOWN,
                           f"host key of {who} is not in known_hosts ({files}); the server offers {offered}"
                           + other,
-                          f"verify the fingerprint with the host's admin, then run: fleetcheck trust {name}",
+                          f"verify the fingerprint with the host's admin, then run: {trust}",
                           f"handshake {who}: server key {offered}; no entry in {files}", facts)
     known = "; ".join(f"{k.key_type} {k.fingerprint} ({k.where})" for k in check.known)
     if check.verdict is Verdict.REVOKED:
@@ -92,5 +95,5 @@ def verify_host_key(transport: paramiko.Transport, target: Target, cache: KnownH
                       f"host key changed — possible interception: known_hosts has {known}, "
                       f"the server now offers {offered}",
                       "if the host was reinstalled, verify the new fingerprint with its admin, remove the "
-                      f"old line from known_hosts, then run: fleetcheck trust {name}",
+                      f"old line from known_hosts, then run: {trust}",
                       f"handshake {who}: expected {known}; got {offered}", facts)
