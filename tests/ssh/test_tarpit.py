@@ -39,3 +39,14 @@ def test_a_tarpit_is_a_timeout_saying_no_banner_came(silent_port, fleet_keys, ho
     assert result.reachability is Reachability.TIMEOUT, check.summary
     assert "no SSH banner" in check.summary, check.summary
     assert "banner" in check.evidence[0].raw
+
+
+def test_a_proxy_command_that_exits_at_once_is_reported_as_such(tmp_path, fleet_keys):
+    config = tmp_path / "ssh_config"
+    config.write_text('Host *\n  ProxyCommand sh -c "echo no route to the office >&2; exit 3"\n')
+    host = Host(name="office-pc", kind="linux", address="127.0.0.1", port=22, user=fleet_keys.user,
+                identity_file=str(fleet_keys.client_key))
+    collector = tiny_collector(SshOptions(ssh_config=str(config), allow_agent=False))
+    check = scan([host], collector, host_timeout=10)["office-pc"].checks[0]
+    assert "ProxyCommand exited (status 3)" in check.summary, check.summary
+    assert "no route to the office" in check.summary and "banner" not in check.summary

@@ -232,7 +232,7 @@ class Connector:
         transport.handshake_timeout = left
         where = f"{target.hostname}:{target.port}"
         try:
-            _negotiate(transport, deadline, where)
+            _negotiate(transport, deadline, where, sock, target)
         except IncompatiblePeer as exc:
             transport.close()
             raise Unreachable(Reachability.NOT_CHECKED, SHA1_ONLY,
@@ -240,6 +240,7 @@ class Connector:
                               "key exchange on it", f"handshake {where}: {exc}") from None
         except (paramiko.SSHException, EOFError, OSError) as exc:
             transport.close()
+            _proxy_exited(sock, target, where, exc)
             cause = exc.__context__ or exc
             if "banner" in str(exc):
                 if isinstance(cause, TimeoutError | socket.timeout):
@@ -304,7 +305,29 @@ class _BannerReset(Exception):
     pass
 
 
-def _negotiate(transport: paramiko.Transport, deadline: float, where: str) -> None:
+def _proxy_exited(sock: Any, target: Target, where: str, exc: Exception) -> None:
+    """A ProxyCommand that ended before the handshake is reported as itself, not as 'no banner'."""
+    process = getattr(sock, "process", None)
+    if not target.proxy_command or process is None:
+        return
+    try:
+        status = process.wait(timeout=0.5)
+    except Exception:  # still running: the handshake failed for another reason
+        return
+    err = b""
+    with contextlib.suppress(Exception):
+        err = process.stderr.read(2000) if process.stderr is not None else b""
+    said = " ".join(err.decode("utf-8", "replace").split())
+    raise Unreachable(Reachability.UNREACHABLE,
+                      f"ProxyCommand exited (status {status}) before the SSH handshake"
+                      + (f": {said}" if said else ""),
+                      "check ProxyCommand in the ssh config (run it by hand)",
+                      f"handshake {where} via ProxyCommand {target.proxy_command}: exited with status "
+                      f"{status}; stderr: {said or '(nothing)'}; {exc}") from None
+
+
+def _negotiate(transport: paramiko.Transport, deadline: float, where: str, sock: Any = None,
+               target: Target | None = None) -> None:
     """Run the SSH handshake until it completes, fails or the deadline passes.
 
     paramiko's own `start_client(timeout=...)` returns without an error when its timeout
@@ -317,6 +340,10 @@ def _negotiate(transport: paramiko.Transport, deadline: float, where: str) -> No
     while not done.wait(min(0.05, max(0.0, deadline - time.monotonic()))):
         if not transport.is_active():
             break
+        process = getattr(sock, "process", None)
+        if target is not None and process is not None and process.poll() is not None:
+            transport.close()
+            _proxy_exited(sock, target, where, EOFError("ProxyCommand output ended"))
         if time.monotonic() >= deadline:
             waited = time.monotonic() - started
             banner = str(getattr(transport, "remote_version", "") or "")
