@@ -14,6 +14,7 @@ from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.ssh.options import ConnectOptions, SshOptions
 from fleetcheck.core.states import Reachability
 
+from .fleet import HostSpec
 from .helpers import scan, tiny_collector
 from .test_faults import silent_port  # noqa: F401  (fixture)
 
@@ -50,3 +51,30 @@ def test_a_proxy_command_that_exits_at_once_is_reported_as_such(tmp_path, fleet_
     check = scan([host], collector, host_timeout=10)["office-pc"].checks[0]
     assert "ProxyCommand exited (status 3)" in check.summary, check.summary
     assert "no route to the office" in check.summary and "banner" not in check.summary
+
+
+def test_a_host_cut_off_by_the_scan_deadline_is_told_to_raise_scan_timeout(sshd_fleet, silent_port):  # noqa: F811
+    import asyncio
+
+    from fleetcheck.core.engine import EngineOptions, ScanEngine
+
+    hang = "#!/bin/sh\necho started\nexec sleep 30\n"
+    fleet = sshd_fleet({"slow": HostSpec(scripts={"fleet-probe": hang})})
+    address, port = silent_port
+    tarpit = Host(name="tarpit", kind="linux", address=address, port=port, user=fleet.user,
+                  identity_file=str(fleet.client_key))
+    collector = tiny_collector(SshOptions(use_ssh_config=False, allow_agent=False))
+    engine = ScanEngine({k: collector for k in collector.kinds},
+                        EngineOptions(host_timeout=60, scan_timeout=3))
+
+    async def go():
+        try:
+            return await engine.run([*fleet.inventory_hosts(), tarpit], lambda e: None)
+        finally:
+            await collector.close()
+
+    scan_result = asyncio.run(go())
+    for h in scan_result.hosts:
+        fixes = [c.fix or "" for c in h.checks]
+        assert any("--scan-timeout" in f for f in fixes), (h.name, h.checks[0].summary, fixes)
+        assert not any("or --timeout" in f for f in fixes), (h.name, fixes)

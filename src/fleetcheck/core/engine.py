@@ -16,6 +16,7 @@ Guarantees, whatever a collector does:
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -87,6 +88,17 @@ def _silence_policy(host: Host, exc: Unreachable) -> tuple[Reachability, str, st
     reason = f"{exc.reason}; switched off or away? (a {host.kind} host may be off outside office hours)"
     return (Reachability.SWITCHED_OFF, reason,
             "if this host should always be on, set 'always_on: true' for it in the inventory")
+
+
+SCAN_DEADLINE_FIX = ("raise --scan-timeout (the whole scan's deadline came before this host's own) "
+                     "or scan fewer hosts")
+
+
+def _scan_deadline_fix(check: CheckResult) -> CheckResult:
+    """A host cut off by --scan-timeout is told to raise that, not its own --timeout."""
+    if check.fix and "timeout" in check.fix and "--scan-timeout" not in check.fix:
+        return dataclasses.replace(check, fix=SCAN_DEADLINE_FIX)
+    return check
 
 
 def _emit_host(on_event: EventSink, host: Host, result: HostResult) -> None:
@@ -250,6 +262,8 @@ class ScanEngine:
             collection = task.result()
         except Unreachable as exc:
             reach, reason, fix = _silence_policy(host, exc)
+            if cut_by_scan and reach is Reachability.TIMEOUT:
+                fix = SCAN_DEADLINE_FIX
             return unreachable_result(host, reach, reason, fix, exc.evidence, started, exc.facts)
         except asyncio.CancelledError:
             raise
@@ -265,6 +279,8 @@ class ScanEngine:
                 _forget(task)
         finished = utcnow()
         checks = apply_skips(collection.checks, host.skips, finished)
+        if cut_by_scan:  # the collector's own stage timeouts came from the scan's deadline
+            checks = tuple(_scan_deadline_fix(c) for c in checks)
         return HostResult(host.name, host.kind, host.address, Reachability.REACHABLE,
                           checks, started, finished, host.site, host.tags, dict(collection.facts))
 
