@@ -461,3 +461,20 @@ def test_host_without_systemd_but_with_apport_is_judged():
     text = _apport(recorded("linux_no_systemd.txt"), [(stamp, "/var/crash/_usr_sbin_cupsd.0.crash", "")])
     c = checks(parse(text))["apps.crashes"]
     assert c.state.value == "WARN" and "/usr/sbin/cupsd" in c.summary
+
+
+ALL_LOST = ("services.failed", "clock.sync", "apps.crashes")
+
+
+@pytest.mark.parametrize(("cut_after", "lost"), [
+    ("<<<df>>>\n", ALL_LOST), ("<<<systemd>>>\n", ALL_LOST), ("<<<failed_units>>>\n@@cmd", ALL_LOST),
+    ("<<<timedatectl>>>\n", ("clock.sync",)),  # services were read completely before the cut
+])
+def test_a_cut_off_section_says_it_was_cut_never_none_found(cut_after, lost):
+    """#13 §8: output cut inside a section read as 'no failed units' (OK) or 'systemd is not running'."""
+    cut = HEALTHY[:HEALTHY.index(cut_after) + len(cut_after)]
+    found = checks(parse(cut, truncated=True, exit_status=None))
+    for check_id in lost:
+        c = found[check_id]
+        assert c.state.value == "UNKNOWN", (check_id, c.summary)
+        assert "cut off" in (c.reason or "") or "lacks this part" in c.summary, (check_id, c.reason)

@@ -212,6 +212,11 @@ MESSAGES: dict[str, str] = {
     "probe.lacks": "{what:msg} not checked: the probe output lacks this part",
     "probe.lacks.reason": "probe output incomplete (cut off or interrupted)",
     "probe.lacks.fix": "scan again; if it persists, check the output cap and the host's shell",
+    "probe.cut": "{what:msg} not checked: the probe output was cut off in this part",
+    "probe.cut.reason": "probe output cut off inside section '{section}' (output cap, timeout or "
+                        "interrupted): what it holds is partial",
+    "probe.cut.after": "the probe output was cut off (it ends in section '{section}'), so this part was "
+                       "not read",
     "probe.notchecked": "{what:msg} not checked: {why:msg}",
     "probe.missing": "{tool} is not installed",
     "probe.missing.reason": "command not found: {tool}",

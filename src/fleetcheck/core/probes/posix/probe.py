@@ -17,6 +17,7 @@ mismatch with the declared kind is reported as a fact.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
@@ -25,6 +26,7 @@ from fleetcheck.core.contracts import Collection, EventWindows, ProbeRun
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.probes.posix.sections import ProbeOutput, split_sections
 from fleetcheck.core.results import CheckResult, Evidence, cap_text
+from fleetcheck.core.states import State
 
 COMMAND = "env LC_ALL=C sh -s"
 OUTPUT_CHECK = "probe.output"
@@ -52,6 +54,21 @@ def _evidence(run: ProbeRun) -> Evidence:
 def _target_now(out: ProbeOutput, fallback: datetime) -> datetime:
     now = out.meta.get("now", "")
     return datetime.fromtimestamp(int(now), UTC) if now.isdigit() else fallback
+
+
+def _after_cut(check: CheckResult, last: str) -> CheckResult:
+    """With the output cut off, an UNKNOWN or N/A found from what is *missing* ("systemd is not
+    running", "no crash recorder") is not evidence: it says the output was cut instead."""
+    if check.state not in (State.UNKNOWN, State.NA) or check.id == OUTPUT_CHECK:
+        return check
+    reason = check.reason or ""
+    if "cut off" in reason or "incomplete" in reason:
+        return check
+    return dataclasses.replace(
+        check, state=State.UNKNOWN,
+        reason=f"the probe output was cut off (it ends in section '{last}'), so this part was not read"
+               + (f"; without it the parser would say: {reason}" if reason else ""),
+        fix="scan again; if it persists, check the output cap and the host's shell")
 
 
 class PosixProbe:
@@ -95,6 +112,9 @@ class PosixProbe:
                 "host.os", f"unsupported operating system {detected!r}",
                 f"the POSIX probe reads Linux and macOS, this host says uname -s = {detected}",
                 "scan it with a different kind or not at all", [_evidence(run)]))
+        if not out.complete:
+            last = list(out.sections)[-1]
+            checks = [_after_cut(c, last) for c in checks]
         return Collection(checks, facts)
 
     def _garbage(self, run: ProbeRun) -> CheckResult:

@@ -46,6 +46,7 @@ class Section:
     absent: list[str] = field(default_factory=list)
     denied: list[str] = field(default_factory=list)
     files: list[tuple[str, str]] = field(default_factory=list)  # (@@file argument, following lines)
+    cut: bool = False  # the output ended inside this section: what it holds may be partial
     _evidence: Evidence | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -151,7 +152,10 @@ def split_sections(text: str) -> ProbeOutput:
             key, sep, value = line.partition("=")
             if sep:
                 meta[key.strip()] = value.strip()
-    return ProbeOutput(sections, meta, "end" in sections)
+    complete = "end" in sections
+    if not complete and current is not None:
+        current.cut = True  # output that ends mid-section must not read as "empty" or "none found"
+    return ProbeOutput(sections, meta, complete)
 
 
 def no_section(check_id: str, what: str) -> CheckResult:
@@ -170,6 +174,11 @@ def problem(section: Section | None, check_id: str, what: str, observed: datetim
     """
     if section is None:
         return no_section(check_id, what)
+    if section.cut:  # the output ended inside this section: partial is not "none found"
+        w = what_params(what)
+        cut: Text = msg("probe.cut", **w) if w else f"{what} not checked: the probe output was cut off in this part"
+        return unknown(check_id, cut, msg("probe.cut.reason", section=section.key), msg("probe.lacks.fix"),
+                       [section.evidence(observed)])
     why: str | None = None  # the message code of what went wrong; parameters in p
     p: dict[str, object] = {}
     fix: Text | None = None
