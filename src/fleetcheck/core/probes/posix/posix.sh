@@ -341,21 +341,23 @@ macos() {
   done
 }
 
-# watchdog SECONDS: the whole probe's time limit. Every process the probe starts is in the
-# session's process group (sshd made the login shell a session and group leader; there is no job
-# control here), so `kill 0` ends them all: after SECONDS, or within a second of the SSH session
-# going away (the client closed the channel at its deadline and sshd's process for it, the group
-# leader's parent, is gone). Nothing is left running on the customer's machine. Its output goes
-# nowhere, so it never holds the channel open; it stops by itself when the probe is done. Without
-# a process group of its own (a local runner without a new session) it ends only the probe's shell.
-proc() {  # proc PID ppid|pgid
+# watchdog SECONDS: the whole probe's time limit. Under sshd the login shell is a session and
+# process group leader and there is no job control, so every process the probe starts is in that
+# group and `kill 0` ends them all: after SECONDS, or within a second of the SSH session going
+# away (the client closed the connection at its deadline: sshd's process, the group leader's
+# parent, is gone). Nothing is left running on the customer's machine. Its output goes nowhere,
+# so it never holds the channel open; it stops by itself when the probe is done. The group is
+# only ours when its leader is this shell or its parent and sshd (or dropbear) started that
+# leader; otherwise (run locally, under cron, in a terminal) it ends only the probe's shell.
+proc() {  # proc PID ppid|pgid|comm
   if [ -r "/proc/$1/stat" ]; then
+    if [ "$2" = comm ]; then cat "/proc/$1/comm" 2>/dev/null; return; fi
     s=$(cat "/proc/$1/stat" 2>/dev/null); s=${s##*) }
     # shellcheck disable=SC2086  # split the stat fields: state ppid pgrp ...
     set -- "$2" $s
     if [ "$1" = ppid ]; then echo "$3"; else echo "$4"; fi
   else
-    ps -o "$2=" -p "$1" 2>/dev/null | tr -d ' '
+    v=$(ps -o "$2=" -p "$1" 2>/dev/null); v=${v##*/}; echo "$v" | tr -d ' '
   fi
 }
 watchdog() {
@@ -363,7 +365,9 @@ watchdog() {
   leader=$(proc "$probe" pgid)
   session=$(proc "${leader:-$probe}" ppid)
   own=no
-  [ -n "$leader" ] && [ -n "$session" ] && [ "$leader" != "$(proc "$session" pgid)" ] && own=yes
+  if [ -n "$leader" ] && { [ "$leader" = "$probe" ] || [ "$leader" = "$PPID" ]; }; then
+    case $(proc "${session:-1}" comm) in sshd*|dropbear*) own=yes ;; esac
+  fi
   [ -n "$session" ] || session=$PPID
   (
     trap '' TERM
