@@ -49,3 +49,11 @@ def test_results_are_cleaned_where_they_are_made() -> None:
     assert h.facts == {"hostname": "pc\\x1b]0;T\\x07", "groups": ["a\\u202e"], "n": 3}
     data = json.dumps(h.to_dict(), ensure_ascii=False).encode("utf-8")  # used to raise on a lone surrogate
     assert HostResult.from_dict(json.loads(data)).to_dict() == h.to_dict()
+
+
+def test_message_parameters_are_cleaned_too() -> None:
+    """The German rendering formats host text from `params` into its own template."""
+    c = CheckResult("services.failed", State.CRIT, "1 failed unit", evidence=(Evidence.of("x", "y"),),
+                    params={"units": "a\x1b]0;T\x07.service", "count": 1, "long": "L" * 10_000})
+    assert c.params["units"] == "a\\x1b]0;T\\x07.service" and c.params["count"] == 1
+    assert len(c.params["long"]) <= 500

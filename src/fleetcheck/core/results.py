@@ -273,6 +273,10 @@ def _clean_result(c: CheckResult) -> None:
         value = getattr(c, name)
         if value is not None:
             _set(c, name, clean(value))
+    # parameters of message codes carry host text too (unit names, mount points): the German
+    # rendering formats them into its own template
+    if c.params and any(isinstance(v, str) and clean(v) is not v for v in c.params.values()):
+        _set(c, "params", {k: clean(v) if isinstance(v, str) else v for k, v in c.params.items()})
 
 
 def _clean_host(h: HostResult) -> None:

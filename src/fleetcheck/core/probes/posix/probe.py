@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
+from fleetcheck.core.checks import msg
 from fleetcheck.core.contracts import Collection, EventWindows, ProbeRun
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.probes.posix.sections import ProbeOutput, split_sections
@@ -64,11 +65,10 @@ def _after_cut(check: CheckResult, last: str) -> CheckResult:
     reason = check.reason or ""
     if "cut off" in reason or "incomplete" in reason:
         return check
+    why, fix = msg("probe.cut.after", section=last), msg("probe.lacks.fix")
     return dataclasses.replace(
-        check, state=State.UNKNOWN,
-        reason=f"the probe output was cut off (it ends in section '{last}'), so this part was not read"
-               + (f"; without it the parser would say: {reason}" if reason else ""),
-        fix="scan again; if it persists, check the output cap and the host's shell")
+        check, state=State.UNKNOWN, reason=why.en, reason_code=why.code, fix=fix.en, fix_code=fix.code,
+        params={**check.params, **why.params})
 
 
 class PosixProbe:

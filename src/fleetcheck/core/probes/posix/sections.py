@@ -176,7 +176,8 @@ def problem(section: Section | None, check_id: str, what: str, observed: datetim
         return no_section(check_id, what)
     if section.cut:  # the output ended inside this section: partial is not "none found"
         w = what_params(what)
-        cut: Text = msg("probe.cut", **w) if w else f"{what} not checked: the probe output was cut off in this part"
+        cut: Text = (msg("probe.cut", **w) if w
+                     else f"{what} not checked: the probe output was cut off in this part")
         return unknown(check_id, cut, msg("probe.cut.reason", section=section.key), msg("probe.lacks.fix"),
                        [section.evidence(observed)])
     why: str | None = None  # the message code of what went wrong; parameters in p
