@@ -244,3 +244,15 @@ def test_restart_pages_and_new_alerts_over_time(snmpsim: Snmpsim, tmp_path: Path
     assert "1 printer restart" in second["printer.restarts"]["summary"]
     assert "250 since the previous scan" in second["printer.pages"]["summary"]
     assert second["printer.alerts_new"]["state"] == "OK"
+
+
+def test_findings_carry_message_codes_and_render_in_german(snmpsim: Snmpsim, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from fleetcheck.core.i18n import render_check
+    from fleetcheck.core.results import CheckResult
+
+    host = scan(tmp_path, capsys, snmp_host("lp", "fleetcheck-empty", snmpsim.port))["by_name"]["lp"]
+    tray = checks(host)["printer.tray:Tray 1"]
+    assert (tray["code"], tray["params"]["name"], tray["family"], tray["item"]) == (
+        "printer.tray.empty", "Tray 1", "printer.tray", "Tray 1")
+    assert render_check(CheckResult.from_dict(tray), "de").summary == "Tray 1: leer, Papier einlegen"
