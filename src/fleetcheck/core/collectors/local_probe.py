@@ -10,6 +10,9 @@ the probe. Blocking: run off the event loop.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -38,19 +41,27 @@ def run_probe(script: bytes, timeout: float) -> ProbeRun | CheckResult:
     command = " ".join(ARGV)
     t0 = time.monotonic()
     try:
-        proc = subprocess.run(ARGV, input=script, capture_output=True, timeout=max(1.0, timeout), check=False)
-    except subprocess.TimeoutExpired as exc:
-        reason = f"the local POSIX probe ran past the host's deadline ({time.monotonic() - t0:.0f} s)"
-        raw = (exc.stdout or b"")[-2000:].decode("utf-8", "replace")
-        return CheckResult.unknown("probe.output", "local probe timed out: crash checks not run", reason,
-                                   "raise the host's timeout in the inventory or --timeout",
-                                   (Evidence.of(f"{command} <posix.sh", raw or "(no output)", utcnow()),))
+        # its own session: at the deadline the whole process group goes (subprocess.run would
+        # kill only the shell and leave a hung child of it running on this machine)
+        proc = subprocess.Popen(ARGV, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                start_new_session=True)
     except OSError as exc:
         reason = f"could not start {command}: {exc}"
         return CheckResult.unknown("probe.output", "local probe did not run: crash checks not run", reason,
                                    None, (Evidence.of(command, reason, utcnow()),))
-    out = proc.stdout
-    return ProbeRun(command, out[:OUTPUT_CAP], proc.stderr[:65536], proc.returncode, len(out) > OUTPUT_CAP,
+    with proc:
+        try:
+            out, err = proc.communicate(script, timeout=max(1.0, timeout))
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            partial, _ = proc.communicate()
+            reason = f"the local POSIX probe ran past the host's deadline ({time.monotonic() - t0:.0f} s)"
+            raw = (partial or b"")[-2000:].decode("utf-8", "replace")
+            return CheckResult.unknown("probe.output", "local probe timed out: crash checks not run", reason,
+                                       "raise the host's timeout in the inventory or --timeout",
+                                       (Evidence.of(f"{command} <posix.sh", raw or "(no output)", utcnow()),))
+    return ProbeRun(command, out[:OUTPUT_CAP], err[:65536], proc.returncode, len(out) > OUTPUT_CAP,
                     started, utcnow())
 
 
