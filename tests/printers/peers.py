@@ -90,7 +90,9 @@ class Snmpsim:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"snmpsim exited: {(self.tmp / 'log').read_text()[-2000:]}")
+                log = (self.tmp / "log").read_text()[-2000:]
+                self.stop()
+                raise RuntimeError(f"snmpsim exited: {log}")
             if self._answers(wait_community):
                 return self
             time.sleep(0.2)
@@ -184,7 +186,9 @@ class IppEvePrinter:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"ippeveprinter exited: {(self.tmp / 'log').read_text()[-2000:]}")
+                log = (self.tmp / "log").read_text()[-2000:]
+                self.stop()  # the private dbus-daemon too
+                raise RuntimeError(f"ippeveprinter exited: {log}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), 0.2):
                     return self
