@@ -24,7 +24,7 @@ from typing import Any, ClassVar, TypeVar
 
 import psutil
 
-from fleetcheck.core.checks import judged
+from fleetcheck.core.checks import judged, msg
 from fleetcheck.core.checks.filesystem import (
     FsUsage,
     MountEntry,
@@ -95,7 +95,9 @@ def _api(source: str, raw: str) -> Evidence:
 
 def _failed(check_id: str, what: str, source: str, exc: BaseException) -> CheckResult:
     reason = f"{what} could not be read: {type(exc).__name__}: {exc}"
-    return judged(check_id, State.UNKNOWN, f"{what} not checked", _api(source, reason), reason=reason)
+    p = {"what_item": what, "error": f"{type(exc).__name__}: {exc}"}
+    return judged(check_id, State.UNKNOWN, msg("local.failed", **p), _api(source, reason),
+                  reason=msg("local.failed.reason", **p))
 
 
 def _os_name() -> str:
@@ -192,8 +194,8 @@ class LocalCollector:
         try:
             raw = psutil.sensors_temperatures()  # type: ignore[attr-defined,unused-ignore]
         except AttributeError:
-            reason = f"psutil cannot read temperature sensors on this platform ({sys.platform})"
-            return [judged("temp", State.UNKNOWN, "temperatures not checked", _api(source, reason),
+            reason = msg("local.nosensors.reason", platform=sys.platform)
+            return [judged("temp", State.UNKNOWN, msg("local.nosensors"), _api(source, reason.en),
                            reason=reason)]
         except Exception as exc:
             return [_failed("temp", "temperature sensors", source, exc)]
@@ -215,9 +217,8 @@ class LocalCollector:
         facts["mounts_skipped"] = skipped_summary(skipped)
         if not kept:
             listing = "\n".join(f"{e.device} {e.mount} {e.fstype}: {why}" for e, why in skipped)
-            return [judged("fs.used", State.UNKNOWN, "no real filesystems found to check",
-                           _api(source, listing or "(empty mount table)"),
-                           reason="every mounted filesystem is a pseudo, network or read-only one")]
+            return [judged("fs.used", State.UNKNOWN, msg("local.nofs"),
+                           _api(source, listing or "(empty mount table)"), reason=msg("local.nofs.reason"))]
         checks: list[CheckResult] = []
         rw = [e for e in kept if not e.readonly]
         usages = dict(zip((e.mount for e in rw),
@@ -247,10 +248,10 @@ class LocalCollector:
             du, st = await call_bounded(lambda: self.read_usage(mount), timeout,
                                         name=f"fleetcheck-statvfs:{mount}")
         except TimeoutError:
-            reason = f"statvfs timed out after {timeout:.1f} s (hung network or FUSE mount?)"
+            p = {"mount": mount, "timeout": timeout, "device": entry.device, "fstype": entry.fstype}
             ev = _api(source, f"no answer within {timeout:.1f} s")
-            return [judged(f"fs.used:{mount}", State.UNKNOWN, f"{mount}: statvfs timed out", ev,
-                           reason=reason, fix=f"check what backs {mount} ({entry.device}, {entry.fstype})")]
+            return [judged(f"fs.used:{mount}", State.UNKNOWN, msg("local.statvfs", **p), ev,
+                           reason=msg("local.statvfs.reason", **p), fix=msg("local.statvfs.fix", **p))]
         except Exception as exc:  # one unreadable mount must not cost the others
             return [_failed(f"fs.used:{mount}", f"usage of {mount}", source, exc)]
         inodes = ("no statvfs on this platform" if st is None else

@@ -297,4 +297,14 @@ MESSAGES: dict[str, str] = {
     "printer.restarts.first": "up {uptime} (no previous scan to compare with)",
     "printer.restarts.unknown": "restarts could not be counted",
     "printer.protocol.failed": "{protocol} did not answer; judged on {other} only",
+    # --- the local collector (collectors/local.py) ---
+    "local.failed": "{what_item} not checked",
+    "local.failed.reason": "{what_item} could not be read: {error}",
+    "local.nosensors": "temperatures not checked",
+    "local.nosensors.reason": "psutil cannot read temperature sensors on this platform ({platform})",
+    "local.nofs": "no real filesystems found to check",
+    "local.nofs.reason": "every mounted filesystem is a pseudo, network or read-only one",
+    "local.statvfs": "{mount}: statvfs timed out",
+    "local.statvfs.reason": "statvfs timed out after {timeout:.1f} s (hung network or FUSE mount?)",
+    "local.statvfs.fix": "check what backs {mount} ({device}, {fstype})",
 }
