@@ -307,4 +307,16 @@ MESSAGES: dict[str, str] = {
     "local.statvfs": "{mount}: statvfs timed out",
     "local.statvfs.reason": "statvfs timed out after {timeout:.1f} s (hung network or FUSE mount?)",
     "local.statvfs.fix": "check what backs {mount} ({device}, {fstype})",
+    # --- the Windows probe's sections (probes/windows/sections.py) ---
+    "win.section.notchecked": "{what:msg} not checked: {why:msg}",
+    "win.section.cut": "the probe output was cut off at the size limit before the '{section}' section",
+    "win.section.ended": "the probe output ended before the '{section}' section (script stopped or timed out)",
+    "win.section.none": "the probe printed no section at all",
+    "what.volumes": "volumes",
+    "what.auto_services": "automatic services",
+    "what.win_shutdowns": "unexpected shutdowns (System log)",
+    "what.win_disk": "disk and NTFS errors (System log)",
+    "what.win_apps": "application crashes (Application log)",
+    "what.av": "antivirus status",
+    "what.win_updates": "Windows updates",
 }

@@ -225,6 +225,11 @@ WHAT = {
     "temperatures": "what.temperatures", "unexpected reboots": "what.reboots",
     "unexpected shutdowns": "what.shutdowns", "uptime": "what.uptime", "CPU load": "what.load",
     "read-only mounts": "what.readonly", "OOM kills": "what.oom", "clock sync": "what.clock",
+    "volumes": "what.volumes", "automatic services": "what.auto_services",
+    "unexpected shutdowns (System log)": "what.win_shutdowns",
+    "disk and NTFS errors (System log)": "what.win_disk",
+    "application crashes (Application log)": "what.win_apps", "antivirus status": "what.av",
+    "Windows updates": "what.win_updates",
 }
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from fleetcheck.core.checks import Text, msg, unknown
 from fleetcheck.core.checks.windows.errors import ADMIN_FIX, EVENT_FIX, error_fix, error_reason
+from fleetcheck.core.i18n import what_params
 from fleetcheck.core.probes.windows.psjson import ProbeOutput, Section
 from fleetcheck.core.results import CheckResult, Evidence
 
@@ -62,11 +64,14 @@ def missing_section(check_id: str, what: str, name: str, output: ProbeOutput, ob
                     truncated: bool) -> CheckResult:
     """UNKNOWN for a section that never arrived."""
     if truncated:
-        reason = f"the probe output was cut off at the size limit before the '{name}' section"
+        why = "win.section.cut"
     elif output.sections:
-        reason = f"the probe output ended before the '{name}' section (script stopped or timed out)"
+        why = "win.section.ended"
     else:
-        reason = "the probe printed no section at all"
+        why = "win.section.none"
     tail = output.text[-1500:] if output.text else "(no output)"
-    return CheckResult.unknown(check_id, f"{what} not checked: {reason}", reason,
-                               evidence=(Evidence.of(source_of(name), tail, observed),))
+    w = what_params(what)
+    reason = msg(why, section=name)
+    summary: Text = (msg("win.section.notchecked", why=why, section=name, **w) if w
+                     else f"{what} not checked: {reason.en}")
+    return unknown(check_id, summary, reason, evidence=(Evidence.of(source_of(name), tail, observed),))
