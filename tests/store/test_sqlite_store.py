@@ -29,6 +29,20 @@ def test_round_trip_keeps_every_field(tmp_path: Path) -> None:
     assert store.load_scan(info.id) == s  # times to the millisecond survive exactly here
 
 
+@pytest.mark.parametrize("state", [State.NA, State.SKIPPED])
+def test_set_aside_results_read_back_whole(tmp_path: Path, state: State) -> None:
+    # N/A and skipped results are refused without evidence: reading one back must not build it
+    # evidence-less first (that made every VM's host record "damaged" and deleted it)
+    store = open_store(tmp_path / "h.db")
+    set_aside = CheckResult("temp", state, "temperatures set aside", reason="not applicable: a VM",
+                            evidence=(Evidence.of("systemd-detect-virt --vm", "kvm\n" + "x" * 100, T0),))
+    s = scan(T0, host("a", set_aside, check("fs.used:/")))
+    info = store.save_scan(s)
+    assert store.load_scan(info.id) == s
+    assert store.previous_host_result(host_key(CK, "a", "a.example")) == s.hosts[0]
+    assert not store.notices
+
+
 def test_schema_is_versioned_wal_with_foreign_keys(tmp_path: Path) -> None:
     store = open_store(tmp_path / "h.db")
     store.close()

@@ -156,10 +156,12 @@ class CheckResult:
                 "evidence": [e.to_dict() for e in self.evidence]}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> CheckResult:
+    def from_dict(cls, d: dict[str, Any], evidence: tuple[Evidence, ...] | None = None) -> CheckResult:
+        """`evidence`, when given, replaces the dict's (the history store keeps evidence apart)."""
         return cls(d["id"], State(d["state"]), d["summary"], d.get("details", ""),
                    tuple(Metric.from_dict(m) for m in d.get("metrics", [])),
-                   tuple(Evidence.from_dict(e) for e in d.get("evidence", [])),
+                   evidence if evidence is not None
+                   else tuple(Evidence.from_dict(e) for e in d.get("evidence", [])),
                    d.get("reason"), d.get("fix"), d.get("code"), d.get("reason_code"), d.get("fix_code"),
                    dict(d.get("params") or {}))
 

@@ -122,8 +122,8 @@ def decode_check(content: bytes, observed_ms: int, base_us: int, raws: dict[str,
         assert observed is not None
         evidence.append(Evidence(item["source"], raw, observed, item.get("kind", "command"),
                                  bool(item.get("truncated"))))
-    d["evidence"] = []
-    return replace(CheckResult.from_dict(d), evidence=tuple(evidence))
+    # built with its evidence: N/A and skipped results are refused without any
+    return CheckResult.from_dict(d, evidence=tuple(evidence))
 
 
 def raw_refs(content: bytes) -> list[str]:
