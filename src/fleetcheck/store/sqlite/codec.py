@@ -14,7 +14,7 @@ import hashlib
 import json
 import struct
 import zlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
