@@ -319,4 +319,12 @@ MESSAGES: dict[str, str] = {
     "what.win_apps": "application crashes (Application log)",
     "what.av": "antivirus status",
     "what.win_updates": "Windows updates",
+    "win.power.none": "no unexpected shutdown or blue screen since {since} UTC {levels:levels}",
+    "win.power.none.planned": "no unexpected shutdown or blue screen since {since} UTC; {planned:d} planned restart(s) {levels:levels}",
+    "win.power": "{count:d} {count:s:unexpected shutdown|unexpected shutdowns} since {since} UTC: {listed} {levels:levels}",
+    "win.power.latest": "{count:d} {count:s:unexpected shutdown|unexpected shutdowns} since {since} UTC: latest 3: {listed} {levels:levels}",
+    "win.uptime.caveat": "{base:msg} ({caveat:msg})",
+    "win.faststartup.on": "Fast Startup is on: shutting down and powering on does not reset this boot time",
+    "win.faststartup.off": "Fast Startup is off",
+    "win.faststartup.unknown": "Fast Startup setting not readable: the boot time may be older than the last power-on",
 }

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from fleetcheck.core.checks import judged, levels_note
+from fleetcheck.core.checks import judged, levels_param, msg
 from fleetcheck.core.checks.windows.events import (
     EventBatch,
     WinEvent,
@@ -163,16 +163,13 @@ def check_unexpected_shutdowns(batch: EventBatch, thresholds: Thresholds, since:
     boots = [e for e in window if (e.provider, e.id) == ("EventLog", 6005)]
     lines.append(f"{len(boots)} start(s) of the event log (EventLog 6005, one per boot) in the window")
     lines.append(window_note(batch, since, until, lookback_days))
-    since_text = f"since {since:%Y-%m-%d %H:%M} UTC"
+    p: dict[str, object] = {"since": f"{since:%Y-%m-%d %H:%M}", "levels": levels_param(state, levels),
+                            "planned": len(planned), "count": count,
+                            "listed": "; ".join(i.short() for i in incidents[-3:])}
     if count == 0:
-        extra = f"; {len(planned)} planned restart(s)" if planned else ""
-        summary = f"no unexpected shutdown or blue screen {since_text}{extra} {levels_note(state, levels)}"
+        summary = msg("win.power.none.planned" if planned else "win.power.none", **p)
     else:
-        noun = "unexpected shutdown" if count == 1 else "unexpected shutdowns"
-        listed = "; ".join(i.short() for i in incidents[-3:])
-        if count > 3:
-            listed = f"latest 3: {listed}"
-        summary = f"{count} {noun} {since_text}: {listed} {levels_note(state, levels)}"
+        summary = msg("win.power.latest" if count > 3 else "win.power", **p)
     shown = [e for i in incidents for e in i.events] + planned
     evidence = [source, *events_evidence(shown)]
     return [judged(CHECK_ID, state, summary, evidence, metrics=metrics, details="\n".join(lines))]

@@ -18,6 +18,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 
+from fleetcheck.core.checks import msg, resummarised
 from fleetcheck.core.checks.filesystem import FsUsage, check_fs_usage
 from fleetcheck.core.checks.uptime import BootInfo, check_uptime
 from fleetcheck.core.results import CheckResult, Evidence
@@ -37,17 +38,14 @@ def check_windows_uptime(boot: WindowsBoot, thresholds: Thresholds, observed: da
                          evidence: Evidence) -> list[CheckResult]:
     results = check_uptime(BootInfo(boot.last_boot, observed), thresholds, evidence)
     hiberboot = boot.hiberboot
-    if hiberboot == 1:
-        caveat = "Fast Startup is on: shutting down and powering on does not reset this boot time"
-    elif hiberboot == 0:
-        caveat = "Fast Startup is off"
-    else:
-        caveat = "Fast Startup setting not readable: the boot time may be older than the last power-on"
+    caveat = {1: "win.faststartup.on", 0: "win.faststartup.off"}.get(
+        -1 if hiberboot is None else hiberboot, "win.faststartup.unknown")
+    text = msg(caveat).en
     out = []
     for r in results:
-        summary = f"{r.summary} ({caveat})" if hiberboot != 0 else r.summary
-        out.append(dataclasses.replace(r, summary=summary,
-                                       details=f"{r.details}\n{caveat}; {boot.boot_note}".strip()))
+        if hiberboot != 0 and r.code is not None:
+            r = resummarised(r, msg("win.uptime.caveat", base=r.code, caveat=caveat))
+        out.append(dataclasses.replace(r, details=f"{r.details}\n{text}; {boot.boot_note}".strip()))
     return out
 
 
