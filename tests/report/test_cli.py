@@ -127,3 +127,19 @@ def test_unknown_time_zone_is_one_line(home: Path, capsys: pytest.CaptureFixture
     assert main(["report", "kunde.yaml", "--out", "x.html", "--timezone", "Mars/Olympus"]) == 2
     assert capsys.readouterr().err == ("fleetcheck: --timezone Mars/Olympus: unknown time zone "
                                        "(e.g. Europe/Berlin, UTC)\n")
+
+
+def test_without_inventory_or_customer_the_newest_saved_scan(home: Path) -> None:
+    # `fleetcheck scan` then `fleetcheck report -o r.html`: the scan just made, whoever it was of
+    assert main(["report", "--out", "newest.md", "--lang", "en"]) == 0
+    text = (home / "newest.md").read_text("utf-8")
+    assert "**Worse** · **srv\\-files**" in text  # scan 2, compared with scan 1
+
+
+def test_an_empty_history_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("FLEETCHECK_HOME", str(tmp_path / "empty"))
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", "--out", "x.html"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no saved scan in" in err

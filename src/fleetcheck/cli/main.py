@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -103,6 +104,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("fleetcheck: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `fleetcheck history | head`: the reader has enough; no traceback, and none at exit
+        # when Python flushes stdout again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # as a shell reports a process ended by SIGPIPE
 
 
 if __name__ == "__main__":

@@ -119,9 +119,14 @@ def run(args: argparse.Namespace) -> int:
             print(f"fleetcheck: {notice}", file=sys.stderr)
         if args.scan:
             src = source.from_scan_id(args.scan, store)
-        elif args.customer or inventory is None:
-            who = f"customer {args.customer!r}" if args.customer else "scans without a customer"
-            src = source.latest(customer_key(args.customer, []), who, store)
+        elif args.customer:
+            src = source.latest(customer_key(args.customer, []), f"customer {args.customer!r}", store)
+        elif inventory is None:  # neither said whose: the newest saved scan, whoever it was of
+            newest = store.list_scans(limit=1)
+            if not newest:
+                raise FleetcheckError(f"no saved scan in {store.location}")
+            who = f"customer {newest[0].customer!r}" if newest[0].customer else "its inventory"
+            src = source.latest(newest[0].customer_key, who, store)
         else:
             who = f"customer {inventory.customer!r}" if inventory.customer else ", ".join(inventory.files)
             src = source.latest(customer_key(inventory.customer, inventory.files), who, store)
