@@ -23,10 +23,6 @@ from fleetcheck.core.states import State
 from fleetcheck.core.thresholds import Thresholds
 
 CHECK_ID = "kernel.errors"
-RESTRICT_FIX = "run as root, allow the user to read the journal (group systemd-journal/adm), " \
-               "or set kernel.dmesg_restrict=0"
-# without a journal only dmesg holds the kernel log: a journal group would change nothing
-DMESG_FIX = "run the scan as root, or set kernel.dmesg_restrict=0 so other users may read dmesg"
 _CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("panic", re.compile(r"Kernel panic|\bBUG:|\bOops\b|general protection fault|kernel BUG at")),
     ("lockup", re.compile(r"soft lockup|hard LOCKUP|blocked for more than \d+ seconds|rcu_\w+ detected"

@@ -22,7 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from fleetcheck.core.checks import EvidenceArg, judged, levels_param, msg
+from fleetcheck.core.checks import EvidenceArg, Text, judged, levels_param, msg
+from fleetcheck.core.i18n import Message
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Metric
 from fleetcheck.core.states import State
@@ -40,7 +41,7 @@ class PendingReboot:
 
 
 def check_pending_reboot(pending: PendingReboot, now: datetime, thresholds: Thresholds,
-                         evidence: EvidenceArg, unknown_reason: str = "", fix: str | None = None
+                         evidence: EvidenceArg, unknown_reason: Text = "", fix: Text | None = None
                          ) -> list[CheckResult]:
     if pending.required is None:
         return [judged(CHECK_ID, State.UNKNOWN, msg("reboot.unchecked"),
@@ -69,22 +70,22 @@ def _version_key(name: str) -> tuple[tuple[int, int | str], ...]:
     return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.findall(r"\d+|[a-z]+", name))
 
 
-def kernel_verdict(running: str, installed: Sequence[tuple[str, str]]) -> tuple[PendingReboot | None, str]:
+def kernel_verdict(running: str, installed: Sequence[tuple[str, str]]
+                   ) -> tuple[PendingReboot | None, Message | None]:
     """From `uname -r` and the /boot images [(mtime, 'vmlinuz-<release>')]: the verdict (None: no
-    evidence) and what was seen."""
+    evidence) and, without one, what was seen (a message for the UNKNOWN reason)."""
     releases = {name.split("-", 1)[1]: mtime for mtime, name in installed if "-" in name}
     if not running or not releases:
-        return None, "no kernel images in /boot to compare the running kernel with"
+        return None, msg("reboot.looked.noimages")
     newest = max(releases, key=_version_key)
     if running not in releases:
-        return None, (f"the running kernel {running} is not among the installed images "
-                      f"({', '.join(sorted(releases))})")
+        return None, msg("reboot.looked.notinstalled", running=running, images=sorted(releases))
     if newest == running:
-        return PendingReboot(False, source=f"running kernel {running} is the newest installed"), ""
+        return PendingReboot(False, source=f"running kernel {running} is the newest installed"), None
     mtime = releases[newest]
     since = datetime.fromtimestamp(int(mtime), UTC) if mtime.isdigit() else None
     source = f"kernel {newest} installed, {running} running"
-    return PendingReboot(True, since, (f"kernel {newest}",), source), ""
+    return PendingReboot(True, since, (f"kernel {newest}",), source), None
 
 
 _KSTA = {"1": False, "2": True, "3": True}

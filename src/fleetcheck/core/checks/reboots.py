@@ -44,7 +44,6 @@ _WTMP = re.compile(r"^(reboot|shutdown)\s.*?(\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d 
 _WTMP_KINDS = ("reboot", "shutdown")
 VOLATILE_REASON = "journal is volatile: previous boots are not recorded"
 VOLATILE_FIX = "mkdir /var/log/journal (or set Storage=persistent in journald.conf) and restart journald"
-DENIED_FIX = "add the user to group systemd-journal (or adm): usermod -aG systemd-journal USER"
 
 
 @dataclass(frozen=True, slots=True)

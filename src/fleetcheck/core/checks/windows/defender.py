@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from fleetcheck.core.checks import judged, levels_note
+from fleetcheck.core.checks import judged, levels_param, msg, unknown
 from fleetcheck.core.checks.windows.errors import ADMIN_FIX, SectionError
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Evidence, Metric
@@ -68,22 +68,20 @@ def product_state(state: int) -> tuple[bool, bool]:
 
 def _defender(status: DefenderStatus, thresholds: Thresholds, evidence: Evidence) -> CheckResult:
     levels = thresholds.levels("av.signature_age_days")
-    problems: list[tuple[State, str]] = []
+    problems: list[tuple[State, str]] = []  # (state, message code)
     if status.am_service is False or status.antivirus is False:
-        problems.append((State.CRIT, "antivirus disabled"))
+        problems.append((State.CRIT, "av.defender.disabled"))
     if status.realtime is False:
-        problems.append((State.WARN, "real-time protection off"))
+        problems.append((State.WARN, "av.defender.rtp_off"))
     age = status.signature_age_days
     if age is None:
-        return CheckResult.unknown(CHECK_ID, "Microsoft Defender: signature age not reported",
-                                   "Get-MpComputerStatus returned no AntivirusSignatureAge",
-                                   evidence=(evidence,))
+        return unknown(CHECK_ID, msg("av.defender.noage"), msg("av.defender.noage.reason"),
+                       evidence=(evidence,))
     age_state = evaluate(age, levels.warn, levels.crit)
-    age_text = "signatures never updated" if age >= NEVER_UPDATED else f"signatures {age} day(s) old"
     state = worst([age_state, *(s for s, _ in problems)])
-    healthy = [] if problems else ["antivirus and real-time protection on"]
-    parts = [p for _, p in problems] + healthy + [f"{age_text} {levels_note(age_state, levels)}"]
-    summary = "Microsoft Defender: " + ", ".join(parts)
+    p = {"age": age, "age_text": "av.defender.never" if age >= NEVER_UPDATED else "av.defender.age",
+         "av_problems": [c for _, c in problems], "levels": levels_param(age_state, levels)}
+    summary = msg("av.defender.problems" if problems else "av.defender.ok", **p)
     details = (f"AMRunningMode {status.mode or None}, signature version {status.signature_version}, "
                f"engine {status.engine}, tamper protection {status.tamper}")
     metrics = (Metric.of("signature_age_days", age, "d", levels.warn, levels.crit, 0),)

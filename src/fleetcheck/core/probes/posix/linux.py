@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fleetcheck.core.checks import not_applicable
+from fleetcheck.core.checks import msg, not_applicable
 from fleetcheck.core.checks.virt import detect_init, detect_linux
 from fleetcheck.core.contracts import EventWindows
 from fleetcheck.core.inventory.model import Host
@@ -72,12 +72,9 @@ def linux_checks(out: ProbeOutput, host: Host, since: EventWindows, until: datet
 # What a container cannot know, and why: kept apart from its other UNKNOWNs (denied, timed out),
 # which a fix can change. (check id, what, words of the "nothing recorded" summary, why it is the host's)
 _HOSTS_BUSINESS = (
-    ("boot.unexpected", "unexpected reboots", ("wtmp records no boots", "cause unknown"),
-     "it shares the kernel of the machine it runs on: reboots are that machine's, recorded in its logs"),
-    ("apps.crashes", "application crashes", ("no crash recorder",),
-     "a crash in it goes to the core_pattern of the machine's kernel: any crash recorder runs there"),
-    ("reboot.pending", "pending reboot", ("no evidence either way",),
-     "the running kernel is the machine's it runs on, not the container's to update"),
+    ("boot.unexpected", "what.reboots", ("wtmp records no boots", "cause unknown"), "container.na.reboots"),
+    ("apps.crashes", "what.crashes", ("no crash recorder",), "container.na.crashes"),
+    ("reboot.pending", "what.reboot_pending", ("no evidence either way",), "container.na.kernel"),
 )
 
 
@@ -86,8 +83,8 @@ def _in_container(result: CheckResult, ctx: Ctx) -> CheckResult:
         if result.id != check_id or result.state is not State.UNKNOWN:
             continue
         if any(w in result.summary for w in words):
-            return not_applicable(check_id, f"{what}: not applicable in a container",
-                                  f"not applicable: {ctx.virt.because()}; {why}",
+            p = {**ctx.virt.params(), "what": what, "why": why}
+            return not_applicable(check_id, msg("container.na", **p), msg("container.na.reason", **p),
                                   [*result.evidence, *ctx.virt_evidence()],
                                   details=f"without the container: {result.reason}")
     return result

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from fleetcheck.core.checks import Text, coredumps, kernel, msg, oom, reboots, unknown
 from fleetcheck.core.checks.journal import LogEntry, parse_dmesg, parse_dmesg_raw, parse_journal_json
-from fleetcheck.core.i18n import what_params
+from fleetcheck.core.i18n import Message, what_params
 from fleetcheck.core.probes.posix.family import Ctx, guarded
 from fleetcheck.core.probes.posix.linux_state import meminfo_values
 from fleetcheck.core.probes.posix.sections import Section, no_section, problem, unparsable
@@ -27,11 +27,11 @@ def journal_denied(section: Section | None) -> bool:
     return section is not None and section.stderr_says(*JOURNAL_DENIED)
 
 
-def _journal_fix(ctx: Ctx) -> str:
+def _journal_fix(ctx: Ctx) -> Message:
     """The group hint, naming the scan user the host reported (a fact from the host, not the inventory)."""
     user = ctx.out.meta.get("user", "")
-    return reboots.DENIED_FIX.replace("USER", user) if user.replace("-", "").replace("_", "").isalnum() \
-        else reboots.DENIED_FIX
+    return msg("journal.denied.fix", scan_user=user) if user.replace("-", "").replace("_", "").isalnum() \
+        else msg("journal.denied.fix", scan_user="USER")
 
 
 def _denied_result(check_id: str, what: str, section: Section, ctx: Ctx) -> CheckResult:
@@ -123,8 +123,7 @@ def _kernel_source(ctx: Ctx, systemd: bool) -> tuple[Section | None, list[LogEnt
                   fix_denied=_dmesg_fix(ctx, journal is not None))
     if bad is not None:
         if denied is not None:  # both refused: say both
-            bad = CheckResult.unknown(kernel.CHECK_ID, denied.summary, f"{denied.reason}; and {bad.reason}",
-                                      _dmesg_fix(ctx, True), [*denied.evidence, *bad.evidence])
+            bad = _both_refused(denied, bad, ctx)
         return dmesg, None, "", bad
     try:
         entries, ctx.unplaced = parse_dmesg(dmesg.text)
@@ -133,12 +132,27 @@ def _kernel_source(ctx: Ctx, systemd: bool) -> tuple[Section | None, list[LogEnt
         return dmesg, None, "", unparsable(dmesg, kernel.CHECK_ID, "kernel errors", ctx.observed, str(exc))
 
 
-def _dmesg_fix(ctx: Ctx, journal: bool) -> str | None:
+def _both_refused(denied: CheckResult, bad: CheckResult, ctx: Ctx) -> CheckResult:
+    """Journal and dmesg both refused: the journal's summary, both reasons, the fix for both."""
+    p = {**denied.params, "journal_why": denied.reason_code}
+    if bad.reason_code == "probe.denied.reason":
+        p["dmesg_excerpt"] = bad.params.get("excerpt", "")
+        reason: Text = msg("kernel.denied.both.reason", **p)
+    elif not (set(bad.params) & set(p)) and bad.reason_code is not None:
+        p = {**p, **bad.params, "dmesg_why": bad.reason_code}
+        reason = msg("kernel.denied.and.reason", **p)
+    else:  # the two reasons' parameters collide: English only
+        reason = f"{denied.reason}; and {bad.reason}"
+    summary: Text = msg(denied.code, **p) if denied.code else denied.summary
+    return unknown(kernel.CHECK_ID, summary, reason, _dmesg_fix(ctx, True), [*denied.evidence, *bad.evidence])
+
+
+def _dmesg_fix(ctx: Ctx, journal: bool) -> Message | None:
     """What lets this user read the kernel log: never "run as root" to a scan that already runs as
     root (root refused dmesg: a container without CAP_SYSLOG, which no setting here changes)."""
     if ctx.as_root:
         return None
-    return kernel.RESTRICT_FIX if journal else kernel.DMESG_FIX
+    return msg("kernel.denied.fix.journal" if journal else "kernel.denied.fix.dmesg")
 
 
 def _busybox_dmesg(ctx: Ctx, dmesg: Section) -> tuple[Section | None, list[LogEntry] | None, str,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 from fleetcheck.core.checks import (
     filesystem,
@@ -44,6 +45,7 @@ from fleetcheck.core.checks.pending_reboot import (
     needrestart_verdict,
     packages_from,
 )
+from fleetcheck.core.i18n import Message
 from fleetcheck.core.probes.posix.family import Ctx, guarded
 from fleetcheck.core.probes.posix.sections import Section, no_section, problem, unparsable
 from fleetcheck.core.results import CheckResult, Evidence
@@ -279,7 +281,8 @@ def pending_reboot(ctx: Ctx) -> list[CheckResult]:
     installed = [tuple(line.split("=", 1)[1].split(" ", 1)) for line in sec.lines
                  if line.startswith("kernel_installed=") and " " in line]
     evidence = [sec.evidence(ctx.observed, raw="\n".join(sec.lines) or "no /run/reboot-required")]
-    looked = ["no /run/reboot-required"]
+    looked = ["reboot.looked.nofile"]  # message codes; their parameters in `seen`
+    seen: dict[str, Any] = {}
     if "file" in values:
         mtime = values.get("mtime", "")
         since = datetime.fromtimestamp(int(mtime), UTC) if mtime.isdigit() else None
@@ -287,6 +290,8 @@ def pending_reboot(ctx: Ctx) -> list[CheckResult]:
         return check_pending_reboot(state, ctx.until, ctx.thresholds, evidence)
     tools = (("needs_restarting", "needs-restarting -r", (0, 1), 1),
              ("zypper_reboot", "zypper needs-rebooting", (0, 102), 102))
+    no_answer = {"needs_restarting": "reboot.looked.needs_restarting",
+                 "zypper_reboot": "reboot.looked.zypper"}
     for name, what, answers, needed in tools:
         tool = ctx.sec(name)
         if tool is not None and not tool.missing and tool.exit_status in answers:
@@ -294,30 +299,31 @@ def pending_reboot(ctx: Ctx) -> list[CheckResult]:
             state = PendingReboot(tool.exit_status == needed, None, (), what)
             return check_pending_reboot(state, ctx.until, ctx.thresholds, evidence)
         if tool is not None:
-            looked.append(f"{what} gave no answer (exit {tool.exit_status})")
+            looked.append(no_answer[name])
+            seen[f"{name}_exit"] = tool.exit_status
     nr = ctx.sec("needrestart")
     if nr is not None and not nr.missing and (verdict := needrestart_verdict(nr.text)) is not None:
         evidence.append(nr.evidence(ctx.observed))
         return check_pending_reboot(verdict, ctx.until, ctx.thresholds, evidence)
     if nr is not None:
-        looked.append("needrestart -b did not state the kernel status")
-    kernel, seen = kernel_verdict(values.get("kernel_running", ""), installed)  # type: ignore[arg-type]
+        looked.append("reboot.looked.needrestart")
+    kernel, kernel_seen = kernel_verdict(values.get("kernel_running", ""), installed)  # type: ignore[arg-type]
     if kernel is not None and (kernel.required or not markers):
         return check_pending_reboot(kernel, ctx.until, ctx.thresholds, evidence)
     if markers:
         state = PendingReboot(False, None, (), f"no /run/reboot-required, kept by {', '.join(markers)}")
         return check_pending_reboot(state, ctx.until, ctx.thresholds, evidence)
-    looked.append(seen)
-    fix: str | None
+    if kernel_seen is not None:
+        looked.append(kernel_seen.code)
+        seen.update(kernel_seen.params)
+    fix: Message | None
     if values.get("dpkg") == "yes":
-        looked.append("no package that writes /run/reboot-required is installed (unattended-upgrades, "
-                      "update-notifier-common, reboot-notifier)")
-        fix = "install needrestart (or update-notifier-common) so a pending reboot is recorded"
+        looked.append("reboot.looked.nomarker")
+        fix = msg("reboot.unchecked.fix.deb")
     else:
-        fix = ("install needrestart, or dnf-utils/yum-utils for needs-restarting on RHEL-family hosts"
-               if ctx.sec("zypper_reboot") is None else None)
+        fix = msg("reboot.unchecked.fix.rpm") if ctx.sec("zypper_reboot") is None else None
     return check_pending_reboot(PendingReboot(None), ctx.until, ctx.thresholds, evidence,
-                                "; ".join(looked), fix)
+                                msg("reboot.unchecked.looked", looked=looked, **seen), fix)
 
 
 def clock(ctx: Ctx) -> list[CheckResult]:

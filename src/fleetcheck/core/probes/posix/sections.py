@@ -166,7 +166,7 @@ def no_section(check_id: str, what: str) -> CheckResult:
 
 
 def problem(section: Section | None, check_id: str, what: str, observed: datetime,
-            fix_denied: str | None = None, ok_exits: Sequence[int] = (0,)) -> CheckResult | None:
+            fix_denied: Text | None = None, ok_exits: Sequence[int] = (0,)) -> CheckResult | None:
     """The UNKNOWN for a section that did not deliver (missing tool, denied, timeout, failed), or None.
 
     `what` names the check in words ("unexpected reboots"); `fix_denied` is the
