@@ -19,7 +19,7 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 # Bottom first. A module belongs to the longest prefix that matches it.
 LAYERS: list[tuple[str, ...]] = [
     ("fleetcheck", "fleetcheck.core"),  # package roots: the version
-    ("fleetcheck.core.states", "fleetcheck.core.ranges", "fleetcheck.core.errors",
+    ("fleetcheck.core.states", "fleetcheck.core.family", "fleetcheck.core.ranges", "fleetcheck.core.errors",
      "fleetcheck.core.thresholds", "fleetcheck.core.results", "fleetcheck.core.kinds",
      "fleetcheck.core.counts", "fleetcheck.core.catalog", "fleetcheck.core.i18n", "fleetcheck.core.frozen"),
     ("fleetcheck.core.inventory", "fleetcheck.core.skips"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from fleetcheck.core.catalog import FAMILIES, family_of, id_matches
+from fleetcheck.core.catalog import family_of, id_matches, skippable_ids
 from fleetcheck.core.inventory.model import Skip
 from fleetcheck.core.results import CheckResult, Evidence
 from fleetcheck.core.states import State
@@ -34,7 +34,7 @@ def apply_skips(checks: Sequence[CheckResult], skips: Sequence[Skip],
     used: set[int] = set()
     for check in checks:
         index = None
-        if family_of(check.id) in FAMILIES:  # host-level findings (probe.output, ...) are never skipped
+        if family_of(check.id) in skippable_ids():  # host-level findings (probe.output, ...): never
             index = next((i for i, s in enumerate(skips) if id_matches(s.pattern, check.id)), None)
         if index is None:
             out.append(check)

@@ -1,7 +1,8 @@
 """Default thresholds and their per-host/per-tag overrides.
 
 Threshold names are dotted (`fs.used_pct`); an override may target one item
-with `name:item` (`fs.used_pct:/var`), which wins over the plain name.
+with `name:item` (`fs.used_pct:/var`), which wins over the plain name. The defaults
+are declared by each check family beside its code and collected by core/catalog.py.
 """
 
 from __future__ import annotations
@@ -9,45 +10,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from fleetcheck.core.ranges import Range
+from fleetcheck.core.family import Levels as Levels
 
 
-@dataclass(frozen=True, slots=True)
-class Levels:
-    warn: Range | None
-    crit: Range | None
-    source: str = "default"  # default | inventory | tag:<name> | host
+def defaults() -> Mapping[str, Levels]:
+    """Every default threshold by name, read from the catalog (each family declares its own
+    beside its check). Imported late: the check modules import this module."""
+    from fleetcheck.core.catalog import default_thresholds
+
+    return default_thresholds()
 
 
-def _levels(warn: str | None, crit: str | None) -> Levels:
-    return Levels(
-        Range.parse(warn) if warn is not None else None,
-        Range.parse(crit) if crit is not None else None,
-    )
-
-
-# Calibrated on Checkmk's defaults (see docs/checks.md); percentages are
-# "used", so a range alerts above its end.
-DEFAULTS: dict[str, Levels] = {
-    "fs.used_pct": _levels("80", "90"),
-    "fs.inodes_used_pct": _levels("80", "90"),
-    "fs.free_gib": _levels(None, None),  # opt-in absolute floor, e.g. warn "20:" crit "10:"
-    "cpu.load15_per_core": _levels("5", "10"),
-    "mem.used_pct": _levels("80", "90"),
-    "swap.used_pct": _levels("80", "90"),
-    "temp.celsius": _levels("70", "85"),
-    "services.failed": _levels(None, "0"),
-    "boot.unexpected": _levels(None, "0"),
-    "kernel.errors": _levels("0", None),
-    "oom.kills": _levels("0", None),
-    "apps.crashes": _levels("0", "5"),
-    "reboot.pending_days": _levels("7", None),
-    "av.signature_age_days": _levels("3", "7"),
-    "updates.age_days": _levels("35", "60"),
-    "printer.supply_pct": _levels("20:", "10:"),
-    "printer.restarts": _levels("0", "2"),  # like boot.unexpected: WARN at 1, CRIT at 3 in the window
-    "printer.new_jams": _levels("0", None),
-}
+def __getattr__(name: str) -> Mapping[str, Levels]:
+    # `DEFAULTS` stays importable as before, built from the catalog on first use.
+    if name == "DEFAULTS":
+        return defaults()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -62,7 +40,7 @@ class Thresholds:
         if name in self.overrides:
             return self.overrides[name]
         try:
-            return DEFAULTS[name]
+            return defaults()[name]
         except KeyError:
             raise KeyError(f"no default thresholds for {name!r}") from None
 
@@ -74,4 +52,4 @@ class Thresholds:
 
 def known_threshold(name: str) -> bool:
     """Whether `name` (optionally `name:item`) names a threshold fleetcheck uses."""
-    return name.split(":", 1)[0] in DEFAULTS
+    return name.split(":", 1)[0] in defaults()

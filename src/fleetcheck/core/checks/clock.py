@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fleetcheck.core.checks import EvidenceArg, judged, msg
+from fleetcheck.core.family import POSIX_KINDS, Category, Family
 from fleetcheck.core.results import CheckResult, Metric
 from fleetcheck.core.states import State
 
@@ -103,3 +104,9 @@ def check_clock(clock: ClockState, skew_s: float | None, evidence: EvidenceArg, 
                        metrics=metrics, details=clock.detail)]
     return [judged(CHECK_ID, State.OK, msg("clock.synced", **p), evidence,
                    metrics=metrics, details=clock.detail)]
+
+
+# The catalog's entries for the families this module judges (core/catalog.py collects them).
+FAMILIES: tuple[Family, ...] = (
+    Family("clock.sync", "Time synchronisation", "Zeitsynchronisation", Category.FAILURE, POSIX_KINDS),
+)

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 
 from fleetcheck.core.checks import EvidenceArg
 from fleetcheck.core.checks.crash_events import CrashEvent, from_epoch_us, in_window, judge_events
+from fleetcheck.core.family import LINUX_KINDS, WINDOWS_KINDS, Category, Family, levels
 from fleetcheck.core.results import CheckResult
 from fleetcheck.core.thresholds import Thresholds
 
@@ -109,3 +110,11 @@ def _describe(dump: Coredump) -> str:
     if dump.pid == 0:  # an apport report: no pid or signal in what the probe read
         return f"{dump.exe} crashed (apport report {dump.corefile})"
     return f"{dump.exe} (pid {dump.pid}) crashed with {dump.signal}"
+
+
+# The catalog's entries for the families this module judges (core/catalog.py collects them).
+FAMILIES: tuple[Family, ...] = (
+    Family("apps.crashes", "Application crashes", "Programmabstürze",
+           Category.CRASH, LINUX_KINDS | WINDOWS_KINDS,
+           thresholds={"apps.crashes": levels("0", "5")}),
+)

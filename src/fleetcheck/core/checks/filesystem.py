@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from fleetcheck.core.checks import EvidenceArg, human_bytes, judged, levels_param, msg
+from fleetcheck.core.family import COMPUTER_KINDS, POSIX_KINDS, Category, Family, levels
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Metric
 from fleetcheck.core.states import State, worst
@@ -260,3 +261,14 @@ def parse_fstab(text: str) -> dict[str, tuple[str, ...]]:
             mount = fields[1].replace("\\040", " ")
             out[mount] = parse_options(fields[3])
     return out
+
+
+# The catalog's entries for the families this module judges (core/catalog.py collects them).
+FAMILIES: tuple[Family, ...] = (
+    Family("fs.used", "File system usage", "Dateisystem-Belegung", Category.CAPACITY, COMPUTER_KINDS,
+           thresholds={"fs.used_pct": levels("80", "90"), "fs.free_gib": levels(None, None)}),
+    Family("fs.inodes", "File system inodes", "Dateisystem-Inodes", Category.CAPACITY, POSIX_KINDS,
+           thresholds={"fs.inodes_used_pct": levels("80", "90")}),
+    Family("fs.readonly", "File system read-only", "Dateisystem schreibgeschützt",
+           Category.FAILURE, POSIX_KINDS),
+)

@@ -18,6 +18,7 @@ from fleetcheck.core.checks import EvidenceArg, msg, resummarised
 from fleetcheck.core.checks.crash_events import CrashEvent, in_window, judge_events
 from fleetcheck.core.checks.journal import LogEntry
 from fleetcheck.core.checks.oom import is_oom_line
+from fleetcheck.core.family import POSIX_KINDS, Category, Family, levels
 from fleetcheck.core.results import CheckResult
 from fleetcheck.core.states import State
 from fleetcheck.core.thresholds import Thresholds
@@ -97,3 +98,10 @@ def check_kernel(entries: Sequence[LogEntry], since: datetime, until: datetime, 
     if hardware_corrupted_kb and not events:
         result = resummarised(result, msg("kernel.hwcorrupt", kb=hardware_corrupted_kb), State.CRIT)
     return [result]
+
+
+# The catalog's entries for the families this module judges (core/catalog.py collects them).
+FAMILIES: tuple[Family, ...] = (
+    Family("kernel.errors", "Kernel errors", "Kernel-Fehler", Category.CRASH, POSIX_KINDS,
+           thresholds={"kernel.errors": levels("0", None)}),
+)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fleetcheck.core.checks import EvidenceArg, judged, levels_param, msg
+from fleetcheck.core.family import POSIX_KINDS, Category, Family, levels
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Metric
 from fleetcheck.core.states import State
@@ -42,3 +43,10 @@ def check_load(load: LoadAvg, thresholds: Thresholds, evidence: EvidenceArg) -> 
                *raw, Metric.of("cores", load.cores, "", min=1))
     details = f"load average 1/5/15 min: {load.one:.2f} {load.five:.2f} {load.fifteen:.2f}"
     return [judged(check_id, state, summary, evidence, metrics=metrics, details=details)]
+
+
+# The catalog's entries for the families this module judges (core/catalog.py collects them).
+FAMILIES: tuple[Family, ...] = (
+    Family("cpu.load", "Processor load", "Prozessorauslastung", Category.CAPACITY, POSIX_KINDS,
+           thresholds={"cpu.load15_per_core": levels("5", "10")}),
+)

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 
 from fleetcheck.core.checks import EvidenceArg, judged, msg
 from fleetcheck.core.checks.crash_events import CrashEvent, in_window, judge_events
+from fleetcheck.core.family import MACOS_KINDS, Category, Family
 from fleetcheck.core.results import CheckResult
 from fleetcheck.core.states import State
 from fleetcheck.core.thresholds import Thresholds
@@ -124,3 +125,9 @@ def check_pressure(level: int, evidence: EvidenceArg, detail: str = "") -> list[
         reason = msg("mem.pressure.unknown.reason", level=level)
         return [judged("mem.pressure", state, summary, evidence, reason=reason)]
     return [judged("mem.pressure", state, summary, evidence, details=detail)]
+
+
+# The catalog's entries for the families this module judges (core/catalog.py collects them).
+FAMILIES: tuple[Family, ...] = (
+    Family("mem.pressure", "Memory pressure", "Speicherdruck", Category.CAPACITY, MACOS_KINDS),
+)

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from fleetcheck.core.checks import EvidenceArg, judged, msg, not_applicable
+from fleetcheck.core.family import LINUX_KINDS, Category, Family
 from fleetcheck.core.results import CheckResult
 from fleetcheck.core.states import State
 
@@ -71,3 +72,9 @@ def no_arrays(evidence: EvidenceArg, mdstat_absent: bool) -> list[CheckResult]:
     """No md array exists: software RAID does not apply (hardware RAID controllers are not read)."""
     why = "raid.none.absent" if mdstat_absent else "raid.none.empty"
     return [not_applicable("disk.raid", msg("raid.none"), msg("raid.none.reason", why=why), evidence)]
+
+
+# The catalog's entries for the families this module judges (core/catalog.py collects them).
+FAMILIES: tuple[Family, ...] = (
+    Family("disk.raid", "Software RAID", "Software-RAID", Category.FAILURE, LINUX_KINDS),
+)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fleetcheck.core.checks import EvidenceArg, judged, levels_param, msg
+from fleetcheck.core.family import COMPUTER_KINDS, Category, Family, levels
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Metric
 from fleetcheck.core.states import State
@@ -64,3 +65,12 @@ def _swap(mem: MemInfo, thresholds: Thresholds, evidence: EvidenceArg) -> CheckR
                Metric.of("swap_used", used, "B", min=0, max=mem.swap_total),
                Metric.of("swap_total", mem.swap_total, "B", min=0))
     return judged(check_id, state, summary, evidence, metrics=metrics)
+
+
+# The catalog's entries for the families this module judges (core/catalog.py collects them).
+FAMILIES: tuple[Family, ...] = (
+    Family("mem.used", "Memory usage", "Arbeitsspeicher-Belegung", Category.CAPACITY, COMPUTER_KINDS,
+           thresholds={"mem.used_pct": levels("80", "90")}),
+    Family("swap.used", "Swap usage", "Auslagerungsspeicher-Belegung", Category.CAPACITY, COMPUTER_KINDS,
+           thresholds={"swap.used_pct": levels("80", "90")}),
+)

@@ -15,6 +15,7 @@ from datetime import datetime
 from fleetcheck.core.checks import EvidenceArg, judged, levels_param, msg
 from fleetcheck.core.checks.crash_events import CrashEvent, in_window, judge_events
 from fleetcheck.core.checks.journal import LogEntry
+from fleetcheck.core.family import LINUX_KINDS, Category, Family, levels
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Metric
 from fleetcheck.core.thresholds import Thresholds
@@ -69,3 +70,10 @@ def check_oom_counter(counter: int, boot: datetime, since: datetime, thresholds:
                f"the killed processes, was not read: {log_problem}")
     metric = Metric.of("oom_kills", counter, "", levels.warn, levels.crit, 0)
     return judged(CHECK_ID, state, summary, evidence, metrics=(metric,), details=details)
+
+
+# The catalog's entries for the families this module judges (core/catalog.py collects them).
+FAMILIES: tuple[Family, ...] = (
+    Family("oom.kills", "Out-of-memory kills", "Speichermangel-Abbrüche (OOM)", Category.CRASH, LINUX_KINDS,
+           thresholds={"oom.kills": levels("0", None)}),
+)

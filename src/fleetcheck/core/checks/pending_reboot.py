@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from fleetcheck.core.checks import EvidenceArg, Text, judged, levels_param, msg
+from fleetcheck.core.family import LINUX_KINDS, WINDOWS_KINDS, Category, Family, levels
 from fleetcheck.core.i18n import Message
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Metric
@@ -100,3 +101,11 @@ def needrestart_verdict(text: str) -> PendingReboot | None:
     expected = values.get("NEEDRESTART-KEXP", "").strip()
     return PendingReboot(required, None, (f"kernel {expected}",) if required and expected else (),
                          "needrestart -b")
+
+
+# The catalog's entries for the families this module judges (core/catalog.py collects them).
+FAMILIES: tuple[Family, ...] = (
+    Family("reboot.pending", "Pending restart", "Ausstehender Neustart",
+           Category.FAILURE, LINUX_KINDS | WINDOWS_KINDS,
+           thresholds={"reboot.pending_days": levels("7", None)}),
+)

@@ -24,6 +24,7 @@ from itertools import pairwise
 from fleetcheck.core.checks import EvidenceArg, judged, msg
 from fleetcheck.core.checks.crash_events import CrashEvent, from_epoch_us, in_window, judge_events
 from fleetcheck.core.checks.journal import LogEntry
+from fleetcheck.core.family import COMPUTER_KINDS, Category, Family, levels
 from fleetcheck.core.results import CheckResult
 from fleetcheck.core.states import State
 from fleetcheck.core.thresholds import Thresholds
@@ -170,3 +171,10 @@ def check_uptime_only(boot: datetime, since: datetime, evidence: EvidenceArg, wh
     summary = f"unexpected reboots not checked: rebooted {boot:%Y-%m-%d %H:%M} UTC, cause unknown"
     reason = f"booted inside the window, and no log says whether it shut down cleanly: {why_no_log}"
     return judged(CHECK_ID, State.UNKNOWN, summary, evidence, fix=fix, reason=reason)
+
+
+# The catalog's entries for the families this module judges (core/catalog.py collects them).
+FAMILIES: tuple[Family, ...] = (
+    Family("boot.unexpected", "Unexpected restarts", "Unerwartete Neustarts", Category.CRASH, COMPUTER_KINDS,
+           thresholds={"boot.unexpected": levels(None, "0")}),
+)

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from fleetcheck.core.checks import EvidenceArg, Message, Text, judged, levels_param, msg
+from fleetcheck.core.family import COMPUTER_KINDS, Category, Family, levels
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Metric
 from fleetcheck.core.states import State
@@ -114,3 +115,10 @@ def units_unreadable(reason: Text, evidence: EvidenceArg, fix: Text | None = Non
     else:
         summary = f"failed services not checked: {reason}"
     return [judged(CHECK_ID, State.UNKNOWN, summary, evidence, reason=reason, fix=fix)]
+
+
+# The catalog's entries for the families this module judges (core/catalog.py collects them).
+FAMILIES: tuple[Family, ...] = (
+    Family("services.failed", "Failed services", "Ausgefallene Dienste", Category.FAILURE, COMPUTER_KINDS,
+           thresholds={"services.failed": levels(None, "0")}),
+)

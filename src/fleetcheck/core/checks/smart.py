@@ -18,6 +18,7 @@ from typing import Any
 
 from fleetcheck.core.checks import EvidenceArg, judged, msg, not_applicable
 from fleetcheck.core.checks.virt import BlockDevice, Virt
+from fleetcheck.core.family import POSIX_KINDS, Category, Family
 from fleetcheck.core.results import CheckResult, Metric
 from fleetcheck.core.states import State, worst
 
@@ -176,3 +177,9 @@ def no_devices(evidence: EvidenceArg, as_root: bool, virt: Virt | None = None,
     return [judged(CHECK_ID, State.UNKNOWN, msg("smart.scan.nonroot"), evidence,
                    reason=msg("smart.scan.user.disks" if real else "smart.scan.user", disks=shown),
                    fix=msg("smart.root.fix"))]
+
+
+# The catalog's entries for the families this module judges (core/catalog.py collects them).
+FAMILIES: tuple[Family, ...] = (
+    Family("disk.smart", "Disk health (SMART)", "Festplattenzustand (SMART)", Category.FAILURE, POSIX_KINDS),
+)

@@ -24,6 +24,7 @@ from fleetcheck.core.checks import (
     num,
 )
 from fleetcheck.core.checks.virt import Virt
+from fleetcheck.core.family import POSIX_KINDS, Category, Family, levels
 from fleetcheck.core.ranges import Range, evaluate
 from fleetcheck.core.results import CheckResult, Metric
 from fleetcheck.core.states import State
@@ -101,3 +102,10 @@ def _one(sensor: Sensor, thresholds: Thresholds, evidence: EvidenceArg) -> Check
         summary = msg("temp", **p)
     metric = Metric.of("temperature", sensor.current, "°C", levels.warn, levels.crit)
     return judged(check_id, state, summary, evidence, metrics=(metric,))
+
+
+# The catalog's entries for the families this module judges (core/catalog.py collects them).
+FAMILIES: tuple[Family, ...] = (
+    Family("temp", "Temperature", "Temperatur", Category.FAILURE, POSIX_KINDS,
+           thresholds={"temp.celsius": levels("70", "85")}),
+)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from fleetcheck.core.checks import EvidenceArg, judged, msg
+from fleetcheck.core.family import COMPUTER_KINDS, Category, Family
 from fleetcheck.core.results import CheckResult, Metric, iso
 from fleetcheck.core.states import State
 from fleetcheck.core.thresholds import Thresholds
@@ -46,3 +47,9 @@ def check_uptime(boot: BootInfo, thresholds: Thresholds, evidence: EvidenceArg) 
                Metric.of("boot_time", round(boot.boot_time.timestamp()), "s"))
     return [judged(check_id, State.OK, summary, evidence, metrics=metrics,
                    details=f"boot time {iso(boot.boot_time)}")]
+
+
+# The catalog's entries for the families this module judges (core/catalog.py collects them).
+FAMILIES: tuple[Family, ...] = (
+    Family("system.uptime", "Uptime", "Betriebszeit", Category.FAILURE, COMPUTER_KINDS),
+)

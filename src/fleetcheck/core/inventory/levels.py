@@ -1,6 +1,6 @@
 """Threshold overrides from an inventory, and their resolution per host.
 
-Layers apply in order (lowest first): built-in DEFAULTS, then the
+Layers apply in order (lowest first): built-in defaults (the catalog), then the
 inventory's top-level `thresholds`, `defaults.thresholds`, each of the
 host's tags in the host's tag order, and finally the host's own
 `thresholds`. A layer may set only `warn` or only `crit`; the other side
@@ -18,7 +18,7 @@ from yaml.nodes import Node, ScalarNode
 from fleetcheck.core.inventory.fields import FLOAT_TAG, INT_TAG, STR_TAG
 from fleetcheck.core.inventory.yamlsrc import describe, did_you_mean, fail, free_mapping, mapping
 from fleetcheck.core.ranges import Range, RangeError
-from fleetcheck.core.thresholds import DEFAULTS, Levels, Thresholds
+from fleetcheck.core.thresholds import Levels, Thresholds, defaults
 
 RANGE_WHAT = "a Nagios range like 80, \"20:\", \"~:5\" or \"@10:20\""
 
@@ -46,9 +46,9 @@ def parse_range(label: str, node: Node, path: str) -> Range:
 
 def _check_name(label: str, key: Node, path: str, name: str) -> None:
     base, _, item = name.partition(":")
-    if base not in DEFAULTS:
-        fail(label, key, path, f"unknown threshold {base!r}{did_you_mean(base, DEFAULTS)}; "
-             f"known thresholds: {', '.join(sorted(DEFAULTS))}")
+    if base not in defaults():
+        fail(label, key, path, f"unknown threshold {base!r}{did_you_mean(base, defaults())}; "
+             f"known thresholds: {', '.join(sorted(defaults()))}")
     if ":" in name and not item.strip():
         fail(label, key, path, f"empty item after ':' in {name!r} (write {base}:ITEM, e.g. fs.used_pct:/var)")
 
@@ -90,12 +90,12 @@ def resolve(layers: Sequence[Layer]) -> Thresholds:
     names = sorted({name for _, overrides in layers for name in overrides})
     resolved: dict[str, Levels] = {}
     for name in (n for n in names if ":" not in n):
-        folded = _fold(DEFAULTS[name], name, layers)
+        folded = _fold(defaults()[name], name, layers)
         if folded is not None:
             resolved[name] = folded
     for name in (n for n in names if ":" in n):
         base = name.split(":", 1)[0]
-        folded = _fold(resolved.get(base, DEFAULTS[base]), name, layers)
+        folded = _fold(resolved.get(base, defaults()[base]), name, layers)
         if folded is not None:
             resolved[name] = folded
     return Thresholds(resolved)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from yaml.nodes import Node
 
-from fleetcheck.core.catalog import FAMILIES, family_of, pattern_known
+from fleetcheck.core.catalog import family_of, pattern_known, skippable_ids
 from fleetcheck.core.inventory import fields
 from fleetcheck.core.inventory.model import Skip
 from fleetcheck.core.inventory.yamlsrc import did_you_mean, fail, is_null, mapping, position, sequence
@@ -31,8 +31,8 @@ def parse_skips(label: str, node: Node, path: str) -> tuple[Skip, ...]:
         if not pattern_known(pattern):
             family = family_of(pattern).strip("*?[]")
             fail(label, check_node, f"{here}.check",
-                 f"{pattern!r} matches no known check{did_you_mean(family, FAMILIES)}; "
-                 f"known checks: {', '.join(FAMILIES)}")
+                 f"{pattern!r} matches no known check{did_you_mean(family, skippable_ids())}; "
+                 f"known checks: {', '.join(skippable_ids())}")
         if "reason" not in pairs or is_null(pairs["reason"][1]):
             fail(label, item, here, "missing required key 'reason': say why this check is skipped "
                  "(it is shown with every scan)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from fleetcheck.core.checks.printer import result
 from fleetcheck.core.checks.printer.model import Alert, PrinterData
+from fleetcheck.core.family import PRINTER_KINDS, Category, Family
 from fleetcheck.core.results import CheckResult, Evidence
 from fleetcheck.core.states import State, worst
 
@@ -77,3 +78,9 @@ def check_alerts(data: PrinterData) -> CheckResult:
     listed = "; ".join(describe(a) for a in ranked)
     return result(ALERTS_ID, state, "printer.alerts.found", {"alerts": listed},
                   ev, details="\n".join(f"{states[id(a)].value}: {describe(a)}" for a in ranked))
+
+
+# The catalog's entries for the families this module judges (core/catalog.py collects them).
+FAMILIES: tuple[Family, ...] = (
+    Family("printer.alerts", "Printer alerts", "Druckermeldungen", Category.FAILURE, PRINTER_KINDS),
+)

@@ -17,6 +17,7 @@ from fleetcheck.core.checks.crash_events import CrashEvent, in_window, judge_eve
 from fleetcheck.core.checks.printer import result
 from fleetcheck.core.checks.printer.alerts import alert_key, alert_state, describe
 from fleetcheck.core.checks.printer.model import Alert, PrinterData
+from fleetcheck.core.family import PRINTER_KINDS, Category, Family, levels
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Evidence, Metric, iso, parse_iso
 from fleetcheck.core.states import State
@@ -127,3 +128,15 @@ def history_facts(data: PrinterData, now: datetime, restarts: list[str], alerts:
     if alerts_answered:
         out["alerts"] = sorted({alert_key(a) for a in alerts})
     return out
+
+
+# The catalog's entries for the families this module judges (core/catalog.py collects them).
+FAMILIES: tuple[Family, ...] = (
+    Family("printer.alerts_new", "New printer alerts", "Neue Druckermeldungen",
+           Category.FAILURE, PRINTER_KINDS),
+    Family("printer.new_jams", "Paper jams", "Papierstaus", Category.FAILURE, PRINTER_KINDS,
+           thresholds={"printer.new_jams": levels("0", None)}),
+    Family("printer.pages", "Page counter", "Seitenzähler", Category.CAPACITY, PRINTER_KINDS),
+    Family("printer.restarts", "Printer restarts", "Drucker-Neustarts", Category.CRASH, PRINTER_KINDS,
+           thresholds={"printer.restarts": levels("0", "2")}),
+)

@@ -14,6 +14,7 @@ from fleetcheck.core.checks.printer.model import (
     PrinterData,
     enum_text,
 )
+from fleetcheck.core.family import PRINTER_KINDS, Category, Family
 from fleetcheck.core.results import CheckResult, Evidence
 from fleetcheck.core.states import State, worst
 
@@ -177,3 +178,10 @@ def check_conditions(data: PrinterData) -> CheckResult:
                       details=details)
     return result(CONDITIONS_ID, state, "printer.conditions.found", {"conditions": "; ".join(parts)}, ev,
                   details=details)
+
+
+# The catalog's entries for the families this module judges (core/catalog.py collects them).
+FAMILIES: tuple[Family, ...] = (
+    Family("printer.status", "Printer status", "Druckerstatus", Category.FAILURE, PRINTER_KINDS),
+    Family("printer.conditions", "Printer faults", "Druckerstörungen", Category.FAILURE, PRINTER_KINDS),
+)

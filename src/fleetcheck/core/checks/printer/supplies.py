@@ -18,6 +18,7 @@ from fleetcheck.core.checks.printer.model import (
     PrinterData,
     Supply,
 )
+from fleetcheck.core.family import PRINTER_KINDS, Category, Family, levels
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Metric
 from fleetcheck.core.states import State
@@ -104,3 +105,11 @@ def check_supplies(data: PrinterData, thresholds: Thresholds) -> list[CheckResul
         return [result(SUPPLIES_ID, State.UNKNOWN, "printer.supplies.unknown", {}, ev,
                        reason="; ".join(whys) or "no protocol answered")]
     return [check_supply(s, item, thresholds) for s, item in zip(supplies, _items(supplies), strict=True)]
+
+
+# The catalog's entries for the families this module judges (core/catalog.py collects them).
+FAMILIES: tuple[Family, ...] = (
+    Family("printer.supply", "Supply level", "Tonerstand", Category.CAPACITY, PRINTER_KINDS,
+           thresholds={"printer.supply_pct": levels("20:", "10:")}),
+    Family("printer.supplies", "Supplies", "Verbrauchsmaterial", Category.CAPACITY, PRINTER_KINDS),
+)

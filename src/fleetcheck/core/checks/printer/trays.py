@@ -11,6 +11,7 @@ from fleetcheck.core.checks.printer.model import (
     PrinterData,
     Tray,
 )
+from fleetcheck.core.family import PRINTER_KINDS, Category, Family
 from fleetcheck.core.results import CheckResult
 from fleetcheck.core.states import State
 
@@ -72,3 +73,10 @@ def check_trays(data: PrinterData) -> list[CheckResult]:
         seen[t.name] = seen.get(t.name, 0) + 1
         out.append(check_tray(t, t.name if seen[t.name] == 1 else f"{t.name} #{seen[t.name]}"))
     return out
+
+
+# The catalog's entries for the families this module judges (core/catalog.py collects them).
+FAMILIES: tuple[Family, ...] = (
+    Family("printer.tray", "Paper tray", "Papierfach", Category.CAPACITY, PRINTER_KINDS),
+    Family("printer.trays", "Paper trays", "Papierfächer", Category.CAPACITY, PRINTER_KINDS),
+)

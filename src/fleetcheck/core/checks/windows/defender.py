@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from fleetcheck.core.checks import judged, levels_param, msg, unknown
 from fleetcheck.core.checks.windows.errors import ADMIN_FIX, SectionError
+from fleetcheck.core.family import WINDOWS_KINDS, Category, Family, levels
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Evidence, Metric
 from fleetcheck.core.states import State, worst
@@ -149,3 +150,10 @@ def check_antivirus(d: AntivirusData, thresholds: Thresholds, evidence: Evidence
     else:
         why = f"Defender status could not be read: {err.describe()}"
     return [_security_center(d, why, evidence)]
+
+
+# The catalog's entries for the families this module judges (core/catalog.py collects them).
+FAMILIES: tuple[Family, ...] = (
+    Family("av.status", "Virus protection", "Virenschutz", Category.FAILURE, WINDOWS_KINDS,
+           thresholds={"av.signature_age_days": levels("3", "7")}),
+)

@@ -26,6 +26,7 @@ from fleetcheck.core.checks.windows.events import (
     in_window,
     window_note,
 )
+from fleetcheck.core.family import WINDOWS_KINDS, Category, Family
 from fleetcheck.core.results import CheckResult, Evidence, Metric
 from fleetcheck.core.states import State, worst
 from fleetcheck.core.thresholds import Thresholds
@@ -86,3 +87,9 @@ def check_disk_errors(batch: EventBatch, thresholds: Thresholds, since: datetime
     worst_first = sorted(window, key=lambda ek: (-KINDS[ek[1]][0].rank, -ek[0].time.timestamp()))
     evidence = [source, *events_evidence((e for e, _ in worst_first))]
     return [judged(CHECK_ID, state, summary, evidence, metrics=metrics, details="\n".join(lines))]
+
+
+# The catalog's entries for the families this module judges (core/catalog.py collects them).
+FAMILIES: tuple[Family, ...] = (
+    Family("disk.errors", "Disk errors", "Datenträgerfehler", Category.CRASH, WINDOWS_KINDS),
+)

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from fleetcheck.core.checks import judged, levels_param, msg, unknown
 from fleetcheck.core.checks.windows.errors import SectionError, error_fix
+from fleetcheck.core.family import WINDOWS_KINDS, Category, Family, levels
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Evidence, Metric
 from fleetcheck.core.thresholds import Thresholds
@@ -96,3 +97,10 @@ def check_updates(d: UpdatesData, thresholds: Thresholds, observed: datetime,
         summary = msg("win.updates.age", **p)
     metrics = (Metric.of("update_age_days", round(age_days, 1), "d", levels.warn, levels.crit, 0),)
     return [judged(CHECK_ID, state, summary, evidence, metrics=metrics, details="\n".join(lines))]
+
+
+# The catalog's entries for the families this module judges (core/catalog.py collects them).
+FAMILIES: tuple[Family, ...] = (
+    Family("updates.age", "Updates", "Updates", Category.FAILURE, WINDOWS_KINDS,
+           thresholds={"updates.age_days": levels("35", "60")}),
+)
