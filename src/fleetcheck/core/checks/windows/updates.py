@@ -101,6 +101,6 @@ def check_updates(d: UpdatesData, thresholds: Thresholds, observed: datetime,
 
 # The catalog's entries for the families this module judges (core/catalog.py collects them).
 FAMILIES: tuple[Family, ...] = (
-    Family("updates.age", "Updates", "Updates", Category.FAILURE, WINDOWS_KINDS,
+    Family("updates.age", "Windows updates", "Windows-Updates", Category.FAILURE, WINDOWS_KINDS,
            thresholds={"updates.age_days": levels("35", "60")}),
 )
