@@ -10,7 +10,7 @@ from pathlib import Path
 from fleetcheck.core.contracts import Collection, EventWindows, ProbeRun
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.probes.posix.probe import PROBE
-from fleetcheck.core.results import CheckResult
+from fleetcheck.core.results import CheckResult, HostResult
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "posix"
 
@@ -26,11 +26,12 @@ def target_now(text: str) -> datetime:
 
 
 def parse(text: str, kind: str = "linux", since: timedelta | datetime | EventWindows = timedelta(days=7),
-          exit_status: int | None = 0, truncated: bool = False, host: Host | None = None) -> Collection:
+          exit_status: int | None = 0, truncated: bool = False, host: Host | None = None,
+          previous: HostResult | None = None) -> Collection:
     now = target_now(text) if "now=" in text else datetime(2026, 11, 27, 4, 27, tzinfo=UTC)
     start = since if isinstance(since, (datetime, EventWindows)) else now - since
     run = ProbeRun(PROBE.command(), text.encode(), b"", exit_status, truncated, now, now)
-    return PROBE.parse(run, host or Host("h1", kind, "192.0.2.10"), start)
+    return PROBE.parse(run, host or Host("h1", kind, "192.0.2.10"), start, previous)
 
 
 def checks(collection: Collection) -> dict[str, CheckResult]:

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from fleetcheck.core.inventory.model import Host
-from fleetcheck.core.results import CheckResult
+from fleetcheck.core.results import CheckResult, HostResult
 from fleetcheck.core.states import Reachability
 
 DEFAULT_EVENT_WINDOW = timedelta(days=7)  # crash events looked at on a machine never read before
@@ -123,6 +123,8 @@ class Probe(Protocol):
         """The script fed on standard input, if any."""
         ...
 
-    def parse(self, run: ProbeRun, host: Host, since: datetime | EventWindows) -> Collection:
-        """Checks from the probe's output; `since` starts the crash-event windows (per family)."""
+    def parse(self, run: ProbeRun, host: Host, since: datetime | EventWindows,
+              previous: HostResult | None = None) -> Collection:
+        """Checks from the probe's output; `since` starts the crash-event windows (per family);
+        `previous` is the host's newest saved result in which it was reached (stored counters)."""
         ...

@@ -72,6 +72,23 @@ def check_oom_counter(counter: int, boot: datetime, since: datetime, thresholds:
     return judged(CHECK_ID, state, summary, evidence, metrics=(metric,), details=details)
 
 
+def check_oom_delta(now: int, then: int, then_read: datetime, boot_id: str, thresholds: Thresholds,
+                    evidence: EvidenceArg, log_problem: str) -> CheckResult:
+    """`oom.kills` from two readings of /proc/vmstat's oom_kill in the same boot (same boot id): the
+    previous scan's, where the window starts, and this one's. The counter only grows within a boot."""
+    count = now - then
+    levels = thresholds.levels("oom.kills")
+    state = evaluate(count, levels.warn, levels.crit)
+    summary = msg("oom.delta.none" if count == 0 else "oom.delta", count=count,
+                  then=f"{then_read:%Y-%m-%d %H:%M}", levels=levels_param(state, levels))
+    details = (f"/proc/vmstat oom_kill = {now} now, {then} at the previous scan "
+               f"({then_read:%Y-%m-%d %H:%M:%S} UTC), same boot id {boot_id}: {count} since then; "
+               f"the kernel log, which would name the "
+               f"killed processes, was not read: {log_problem}")
+    metric = Metric.of("oom_kills", count, "", levels.warn, levels.crit, 0)
+    return judged(CHECK_ID, state, summary, evidence, metrics=(metric,), details=details)
+
+
 # The catalog's entries for the families this module judges (core/catalog.py collects them).
 FAMILIES: tuple[Family, ...] = (
     Family("oom.kills", "Out-of-memory kills", "Speichermangel-Abbrüche (OOM)", Category.CRASH, LINUX_KINDS,

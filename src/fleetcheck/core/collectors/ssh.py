@@ -24,7 +24,7 @@ from fleetcheck.core.errors import FleetcheckError
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.kinds import ssh_kinds
 from fleetcheck.core.probes.base import probe_for_kind
-from fleetcheck.core.results import CheckResult, Evidence
+from fleetcheck.core.results import CheckResult, Evidence, HostResult
 from fleetcheck.core.ssh.config import SshConfig, Target
 from fleetcheck.core.ssh.connect import Connection, Connector
 from fleetcheck.core.ssh.exec import ChannelRefused, ProbeDropped, ProbeTimeout, run_probe
@@ -68,7 +68,8 @@ class SshCollector:
         windows = (ctx.windows or CrashWindows(), ctx.scan_started)
         budget = ctx.remaining()
         deadline = ctx.deadline - min(self.options.stage_margin, budget * 0.1)
-        return await ctx.run_blocking(self._collect, host, probe, windows, deadline, budget, ctx.cancel_event)
+        return await ctx.run_blocking(self._collect, host, probe, windows, deadline, budget, ctx.cancel_event,
+                                      ctx.previous)
 
     async def close(self) -> None:
         await asyncio.to_thread(self.close_now)
@@ -85,8 +86,7 @@ class SshCollector:
     # --- blocking part (engine thread pool) ----------------------------------------------
 
     def _collect(self, host: Host, probe: Probe, windows: tuple[CrashWindows, datetime], deadline: float,
-                 budget: float,
-                 cancel: threading.Event) -> Collection:
+                 budget: float, cancel: threading.Event, previous: HostResult | None = None) -> Collection:
         try:
             target = self.config.resolve(host)
         except FleetcheckError as exc:
@@ -124,7 +124,7 @@ class SshCollector:
                 self._checkin(key, conn)
             else:
                 conn.close()
-        return self._parse(probe, run, host, windows, conn)
+        return self._parse(probe, run, host, windows, conn, previous)
 
     def _connect(self, host: Host, target: Target, deadline: float, cancel: threading.Event) -> Connection:
         conn = self.connector.connect(target, deadline, host.name, host.password, cancel,
@@ -159,12 +159,12 @@ class SshCollector:
             old.close()
 
     def _parse(self, probe: Probe, run: ProbeRun, host: Host, windows: tuple[CrashWindows, datetime],
-               conn: Connection) -> Collection:
+               conn: Connection, previous: HostResult | None) -> Collection:
         ssh_facts = _ssh_facts(conn)
         # the windows are this machine's only if it still answers with the key they were read under
         since = windows[0].for_scan(windows[1], ssh_facts["host_key"])
         try:
-            collection = probe.parse(run, host, since)
+            collection = probe.parse(run, host, since, previous)
         except Exception as exc:  # the parser's bug or garbage output: never escapes, never OK
             reason = f"could not parse probe output: {type(exc).__name__}: {exc}"
             check = CheckResult.unknown(PROBE_CHECK, f"{probe.name} probe output unreadable", reason,

@@ -113,6 +113,8 @@ MESSAGES: dict[str, str] = {
     "kernel.hwcorrupt": "{kb:d} kB of RAM marked HardwareCorrupted (memory errors)",
     "oom.counter.none": "no OOM kills since boot {boot} UTC (/proc/vmstat oom_kill) {levels:levels}",
     "oom.counter": "{count:d} {count:s:OOM kill|OOM kills} since boot {boot} UTC (/proc/vmstat oom_kill) {levels:levels}",
+    "oom.delta.none": "no OOM kills since the previous scan at {then} UTC (/proc/vmstat oom_kill, same boot) {levels:levels}",
+    "oom.delta": "{count:d} {count:s:OOM kill|OOM kills} since the previous scan at {then} UTC (/proc/vmstat oom_kill, same boot) {levels:levels}",
     # --- SMART (checks/smart.py) ---
     "smart.root.fix": "smartctl needs root: scan as root, or allow `sudo -n smartctl` (a NOPASSWD rule for smartctl; the user must be in group sudo, wheel or admin)",
     "smart.denied": "{device}: SMART not read: permission denied",

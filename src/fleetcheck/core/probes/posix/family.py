@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from fleetcheck.core.checks.virt import BlockDevice, Init, Virt, parse_block
 from fleetcheck.core.contracts import EventWindows
@@ -29,6 +29,8 @@ class Ctx:
         self.scanner_now = scanner_now
         self.virt = Virt(None)  # set from the `virt` section once systemd is known (linux.py)
         self.init = Init(None, None)
+        self.previous: Mapping[str, Any] = {}  # facts of the host's previous reached result
+        self.oom_counter: dict[str, Any] | None = None  # /proc/vmstat oom_kill as a fact, set by the family
         self.unplaced: list[str] = []  # kernel log lines the parser could not place (shown as evidence)
         block = out.get("block")
         self.disks: list[BlockDevice] | None = None if block is None else parse_block(block.lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -38,8 +39,9 @@ def systemd_running(out: ProbeOutput) -> bool:
 
 
 def linux_checks(out: ProbeOutput, host: Host, since: EventWindows, until: datetime, observed: datetime,
-                 facts: dict[str, Any]) -> list[CheckResult]:
+                 facts: dict[str, Any], previous: Mapping[str, Any] | None = None) -> list[CheckResult]:
     ctx = Ctx(out, host.thresholds, since, until, observed, observed)
+    ctx.previous = previous or {}
     systemd = systemd_running(out)
     state = out.get("systemd")
     facts.update({"os": _os_name(out) or "Linux", "systemd": systemd,
@@ -60,6 +62,8 @@ def linux_checks(out: ProbeOutput, host: Host, since: EventWindows, until: datet
     results += sysfam.failed_units(ctx, systemd)
     results += events.boots(ctx, systemd)
     results += events.kernel_and_oom(ctx, systemd)
+    if ctx.oom_counter is not None:  # the next scan's "since the previous scan" (same boot id only)
+        facts["oom_kill_counter"] = ctx.oom_counter
     results += events.app_crashes(ctx, systemd)
     results += sysfam.disks(ctx)
     results += sysfam.pending_reboot(ctx)

@@ -9,6 +9,7 @@ kernel lines then come from dmesg if that is allowed. Without systemd, dmesg
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from fleetcheck.core.checks import Text, coredumps, kernel, msg, oom, reboots, unknown
 from fleetcheck.core.checks.journal import LogEntry, parse_dmesg, parse_dmesg_raw, parse_journal_json
@@ -16,7 +17,7 @@ from fleetcheck.core.i18n import Message, what_params
 from fleetcheck.core.probes.posix.family import Ctx, guarded
 from fleetcheck.core.probes.posix.linux_state import meminfo_values
 from fleetcheck.core.probes.posix.sections import Section, no_section, problem, unparsable
-from fleetcheck.core.results import CheckResult
+from fleetcheck.core.results import CheckResult, Evidence
 
 JOURNAL_DENIED = ("insufficient permissions", "not seeing messages from other users")
 DMESG_ONLY = "kernel log read with dmesg: it covers the current boot only"
@@ -184,6 +185,10 @@ def kernel_and_oom(ctx: Ctx, systemd: bool) -> list[CheckResult]:
     counter = None
     if vm is not None and vm.text.startswith("oom_kill ") and vm.text.split()[1].isdigit():
         counter = int(vm.text.split()[1])
+        boot_id = ctx.sec("boot_id")
+        if boot_id is not None and boot_id.text.strip():
+            ctx.oom_counter = {"count": counter, "boot_id": boot_id.text.strip(),
+                               "read": ctx.observed.isoformat()}
     if entries is None or sec is None:
         assert bad is not None
         return [bad, _oom_without_log(ctx, bad, counter, vm)]
@@ -215,6 +220,10 @@ def _oom_without_log(ctx: Ctx, bad: CheckResult, counter: int | None, vm: Sectio
     """The kernel log is unreadable: /proc/vmstat's counter answers when it can, else UNKNOWN."""
     reason = bad.reason or "kernel log unreadable"
     boot, up = ctx.boot_time(), ctx.sec("uptime")
+    if counter is not None and vm is not None:
+        since_last = _oom_since_previous(ctx, counter, vm, reason)
+        if since_last is not None:
+            return since_last
     if counter is not None and vm is not None and up is not None and boot is not None:
         found = oom.check_oom_counter(counter, boot, ctx.since(oom.CHECK_ID), ctx.thresholds,
                                       [vm.evidence(ctx.observed), up.evidence(ctx.observed)], reason)
@@ -225,6 +234,27 @@ def _oom_without_log(ctx: Ctx, bad: CheckResult, counter: int | None, vm: Sectio
     evidence = bad.evidence + ((vm.evidence(ctx.observed),) if vm is not None else ())
     summary = bad.summary.replace("kernel errors", "OOM kills")
     return CheckResult.unknown(oom.CHECK_ID, summary, reason, bad.fix, evidence)
+
+
+def _oom_since_previous(ctx: Ctx, counter: int, vm: Section, reason: str) -> CheckResult | None:
+    """The previous scan's stored counter answers when it was read in this boot (same boot id) and
+    the window starts at that reading (it read oom.kills; an UNKNOWN leaves the window earlier)."""
+    then, now = ctx.previous.get("oom_kill_counter"), ctx.oom_counter
+    if not isinstance(then, dict) or now is None or then.get("boot_id") != now["boot_id"]:
+        return None
+    count, read = then.get("count"), then.get("read")
+    try:
+        read_at = datetime.fromisoformat(read) if isinstance(read, str) else None
+    except ValueError:
+        return None
+    if not isinstance(count, int) or read_at is None or read_at.tzinfo is None or not 0 <= count <= counter \
+            or read_at > ctx.since(oom.CHECK_ID):
+        return None
+    boot_id = ctx.sec("boot_id")
+    evidence = [vm.evidence(ctx.observed), *([boot_id.evidence(ctx.observed)] if boot_id else []),
+                Evidence.of("previous scan's stored /proc/vmstat reading (history)",
+                            f"oom_kill {count}\nboot_id {then['boot_id']}", read_at)]
+    return oom.check_oom_delta(counter, count, read_at, now["boot_id"], ctx.thresholds, evidence, reason)
 
 
 def _excerpt(entries: Sequence[LogEntry], unplaced: Sequence[str] = ()) -> str:

@@ -26,8 +26,8 @@ from fleetcheck.core.checks import msg
 from fleetcheck.core.contracts import Collection, EventWindows, ProbeRun
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.probes.posix.sections import ProbeOutput, split_sections
-from fleetcheck.core.results import CheckResult, Evidence, cap_text
-from fleetcheck.core.states import State
+from fleetcheck.core.results import CheckResult, Evidence, HostResult, cap_text
+from fleetcheck.core.states import Reachability, State
 
 COMMAND = "env LC_ALL=C sh -s"
 OUTPUT_CHECK = "probe.output"
@@ -71,6 +71,13 @@ def _after_cut(check: CheckResult, last: str) -> CheckResult:
         params={**check.params, **why.params})
 
 
+def _reached_facts(previous: HostResult | None) -> dict[str, Any]:
+    """The facts of the previous result, only if the host was reached then (stored counters)."""
+    if previous is None or previous.reachability is not Reachability.REACHABLE:
+        return {}
+    return previous.facts
+
+
 class PosixProbe:
     name = "posix"
 
@@ -80,7 +87,8 @@ class PosixProbe:
     def stdin(self) -> bytes | None:
         return script_bytes()
 
-    def parse(self, run: ProbeRun, host: Host, since: datetime | EventWindows) -> Collection:
+    def parse(self, run: ProbeRun, host: Host, since: datetime | EventWindows,
+              previous: HostResult | None = None) -> Collection:
         windows = EventWindows.of(since)
         text = run.stdout.decode("utf-8", "replace")
         out = split_sections(text)
@@ -103,7 +111,7 @@ class PosixProbe:
             checks.append(self._incomplete(run, out))
         if detected == "Linux":
             from fleetcheck.core.probes.posix.linux import linux_checks
-            checks += linux_checks(out, host, windows, until, observed, facts)
+            checks += linux_checks(out, host, windows, until, observed, facts, _reached_facts(previous))
         elif detected == "Darwin":
             from fleetcheck.core.probes.posix.macos import macos_checks
             checks += macos_checks(out, host, windows, until, observed, facts)

@@ -52,7 +52,7 @@ from fleetcheck.core.probes.windows.sections import (
     section_unknown,
     source_of,
 )
-from fleetcheck.core.results import CheckResult, Evidence, cap_text
+from fleetcheck.core.results import CheckResult, Evidence, HostResult, cap_text
 from fleetcheck.core.thresholds import Thresholds
 
 OUTPUT_CHECK = "probe.output"
@@ -250,7 +250,8 @@ class WindowsProbe:
     def stdin(self) -> bytes | None:
         return script_bytes()
 
-    def parse(self, run: ProbeRun, host: Host, since: datetime | EventWindows) -> Collection:
+    def parse(self, run: ProbeRun, host: Host, since: datetime | EventWindows,
+              previous: HostResult | None = None) -> Collection:
         out = split_sections(decode_stdout(run.stdout))
         meta = out.sections.get("meta")
         if meta is None or meta.error is not None or not isinstance(meta.data, dict):
