@@ -20,10 +20,12 @@ def tiny_collector(options: SshOptions | None = None, probe: TinyProbe | None = 
 
 
 def scan(hosts: Sequence[Host], collector: SshCollector, host_timeout: float = 8.0,
-         close: bool = True, windows: dict[str, CrashWindows] | None = None) -> dict[str, HostResult]:
+         close: bool = True, windows: dict[str, CrashWindows] | None = None,
+         previous: dict[str, HostResult] | None = None) -> dict[str, HostResult]:
     engine = ScanEngine({k: collector for k in collector.kinds},
                         EngineOptions(concurrency=16, host_timeout=host_timeout),
-                        windows=(lambda h: windows.get(h.name)) if windows else None)
+                        windows=(lambda h: windows.get(h.name)) if windows else None,
+                        previous=(lambda h: previous.get(h.name)) if previous else None)
 
     async def go() -> dict[str, HostResult]:
         try:

@@ -174,6 +174,17 @@ def test_windows_read_under_the_same_host_key_carry_over(sshd_fleet):
     assert probe.parsed[-1][1].since("oom.kills") == oom
 
 
+def test_the_previous_reached_result_reaches_the_probe(sshd_fleet):
+    # stored counters (oom.kills' /proc/vmstat oom_kill, printer pages) are read back from it
+    fleet = sshd_fleet({"a": HostSpec()})
+    probe = TinyProbe()
+    hosts = fleet.inventory_hosts()
+    first = scan(hosts, tiny_collector(probe=probe))
+    assert probe.previous["a"] is None
+    scan(hosts, tiny_collector(probe=probe), previous=first)
+    assert probe.previous["a"] is first["a"]
+
+
 def test_handshakes_per_address_are_limited(sshd_fleet, tmp_path):
     # a server that drops unauthenticated connections beyond 4 (a busy server's MaxStartups)
     fleet = sshd_fleet({"busy": HostSpec(sshd_options=("MaxStartups 4",))})

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from fleetcheck.core.contracts import Collection, EventWindows, ProbeRun
 from fleetcheck.core.inventory.model import Host
-from fleetcheck.core.results import CheckResult, Evidence
+from fleetcheck.core.results import CheckResult, Evidence, HostResult
 from fleetcheck.core.states import State
 
 SCRIPT = b"""if command -v fleet-probe >/dev/null 2>&1; then exec fleet-probe; fi
@@ -25,6 +25,7 @@ class TinyProbe:
 
     def __init__(self) -> None:
         self.parsed: list[tuple[str, EventWindows]] = []
+        self.previous: dict[str, HostResult | None] = {}  # host name -> the previous result it was given
 
     def command(self) -> str:
         return "sh -s"
@@ -32,11 +33,13 @@ class TinyProbe:
     def stdin(self) -> bytes | None:
         return SCRIPT
 
-    def parse(self, run: ProbeRun, host: Host, since: datetime | EventWindows) -> Collection:
+    def parse(self, run: ProbeRun, host: Host, since: datetime | EventWindows,
+              previous: HostResult | None = None) -> Collection:
         first = run.stdout.split(b"\n", 1)[0].decode("ascii")  # garbage raises here
         if not first.startswith("hello from "):
             raise ValueError(f"unexpected first line {first[:40]!r}")
         self.parsed.append((host.name, EventWindows.of(since)))
+        self.previous[host.name] = previous
         ev = Evidence.of(f"ssh: {run.command}", first, run.finished)
         return Collection([CheckResult("tiny.hello", State.OK, first, evidence=(ev,))],
                           {"greeting": first[len("hello from "):]})
