@@ -3,10 +3,14 @@ thresholds and skip patterns read from it."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from fleetcheck.cli.main import main
 from fleetcheck.core import catalog
 from fleetcheck.core.family import Category
 from fleetcheck.core.kinds import HOST_KINDS
@@ -65,3 +69,31 @@ def test_importing_the_catalog_imports_no_check_until_asked():
             "print(sorted(m for m in sys.modules if m.startswith(('fleetcheck.core.checks', 'paramiko'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def _cli(capsys, *argv: str) -> tuple[int, str]:
+    code = main(["checks", *argv])
+    return code, capsys.readouterr().out
+
+
+def test_fleetcheck_checks_lists_the_catalog_for_one_kind_in_german(capsys):
+    code, out = _cli(capsys, "--kind", "printer", "--lang", "de")
+    assert code == 0
+    ids = [line.split()[0] for line in out.splitlines()]
+    assert ids == [f.id for f in catalog.families().values() if "printer" in f.kinds]
+    assert "Tonerstand  [printer.supply_pct 20: / 10:]" in out and "fs.used" not in ids
+
+
+def test_fleetcheck_checks_json_carries_thresholds(capsys):
+    code, out = _cli(capsys, "--json")
+    rows = {r["id"]: r for r in json.loads(out)}
+    assert code == 0 and set(rows) == set(catalog.families())
+    assert rows["fs.used"]["thresholds"]["fs.used_pct"] == {"warn": "80", "crit": "90"}
+    assert rows["host.reachability"]["skippable"] is False
+    assert rows["boot.unexpected"]["title"]["de"] == "Unerwartete Neustarts"
+
+
+def test_fleetcheck_checks_rejects_an_unknown_kind(capsys):
+    with pytest.raises(SystemExit) as exc:
+        _cli(capsys, "--kind", "toaster")
+    assert exc.value.code == 2

@@ -28,6 +28,7 @@ COMMANDS = {
     "history": ("fleetcheck.cli.history_cmd", "list saved scans and what changed; prune old ones"),
     "ack": ("fleetcheck.cli.ack_cmd", "acknowledge a known problem (annotates it, never hides it)"),
     "unack": ("fleetcheck.cli.ack_cmd", "remove an acknowledgement"),
+    "checks": ("fleetcheck.cli.checks_cmd", "list every check family: title, host kinds, default thresholds"),
     "schedule": ("fleetcheck.cli.schedule", "print a systemd timer or crontab line for a nightly scan"),
 }
 
