@@ -85,3 +85,46 @@ def test_in_a_container_the_reboots_crash_recorder_and_kernel_are_the_hosts():
         assert c.state.value == "NA" and c.reason.startswith("not applicable: container (docker)"), check_id
         assert why in c.reason and c.details.startswith("without the container: ")
         assert any("dockerenv=yes" in e.raw for e in c.evidence)
+
+
+# dmesg refused (kernel.dmesg_restrict=1, not root): Alpine's syslogd file answers instead
+KLOGCTL = "dmesg: klogctl: Operation not permitted"
+SYSLOG = ("+0100\n"
+          "Dec  4 14:00:00 nas kern.err kernel: [ 1234.567890] BUG: unable to handle page fault\n"
+          "Dec  3 10:00:00 nas kern.err kernel: Out of memory: Killed process 4242 (java) total-vm:1kB\n"
+          "Dec  4 14:05:00 nas kern.info kernel: eth0: link up\n"
+          "Dec 31 23:00:00 nas kern.err kernel: Out of memory: Killed process 7 (old) total-vm:1kB\n")
+
+
+def _restricted(messages: str | None) -> str:
+    text = replace_section(BUSYBOX, "dmesg_raw", f"@@stderr {KLOGCTL}\n@@denied dmesg {KLOGCTL}",
+                           exit_status=1, command="sh -c dmesg -r | tail -n 4000")
+    text = text.replace("uid=0\n", "uid=1000\n")
+    if messages is not None:
+        text = replace_section(text, "messages", messages,
+                               command="sh -c date +%z; grep \" kernel: \" /var/log/messages | tail -n 4000")
+    return text
+
+
+def test_refused_dmesg_falls_back_to_var_log_messages():
+    found = checks(parse(_restricted(SYSLOG), since=timedelta(days=7)))
+    k, o = found["kernel.errors"], found["oom.kills"]
+    assert k.state.value == "CRIT" and "BUG:" in k.summary
+    assert o.state.value == "WARN" and "killed: java" in o.details and "old" not in o.details  # last year's
+    for c in (k, o):
+        assert "/var/log/messages" in c.details and "dmesg was refused" in c.details
+        assert any("/var/log/messages" in e.source for e in c.evidence)
+
+
+def test_syslog_times_are_the_hosts_local_time_and_year():
+    from fleetcheck.core.checks.journal import parse_syslog_kernel
+    entries, unplaced = parse_syslog_kernel(SYSLOG, datetime(2026, 12, 4, 14, 30, tzinfo=UTC))
+    assert unplaced == []
+    assert [e.time for e in entries] == [datetime(2026, 12, 4, 13, 0, tzinfo=UTC),
+                                         datetime(2026, 12, 3, 9, 0, tzinfo=UTC),
+                                         datetime(2025, 12, 31, 22, 0, tzinfo=UTC)]  # info line dropped
+
+
+def test_refused_dmesg_without_a_messages_file_stays_unknown():
+    found = checks(parse(_restricted(None)))
+    assert found["kernel.errors"].state.value == "UNKNOWN" and KLOGCTL in found["kernel.errors"].reason

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from fleetcheck.core.checks.crash_events import from_epoch_us
 
@@ -122,4 +122,49 @@ def parse_dmesg_raw(text: str, boot: datetime, max_priority: int = 4) -> tuple[l
             out.append(LogEntry(when, message, priority, "kernel"))
     if unplaced and not read:
         raise ValueError(f"no line is a dmesg -r line: {unplaced[0][:80]!r}")
+    return out, unplaced
+
+
+_SYSLOG = re.compile(r"^([A-Z][a-z]{2}) +(\d{1,2}) (\d\d):(\d\d):(\d\d) \S+ (?:\w+\.(\w+) )?kernel: "
+                     r"(?:\[ *\d+\.\d+\] )?(.*)$")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_LEVELS = ("emerg", "alert", "crit", "err", "warn", "notice", "info", "debug")
+
+
+def parse_syslog_kernel(text: str, now: datetime, max_priority: int = 4) -> tuple[list[LogEntry], list[str]]:
+    """Kernel lines of a BusyBox syslogd file (Alpine's /var/log/messages): "Mon DD HH:MM:SS host
+    [facility.level] kernel: msg". The first line is the host's `date +%z` (syslogd writes local
+    time). No year is written: the host clock's year, one back for a date in the future."""
+    lines = text.splitlines()
+    offset = lines[0].strip() if lines else ""
+    if not re.fullmatch(r"[+-]\d{4}", offset):
+        raise ValueError(f"no UTC offset (date +%z) before the log lines: {offset[:40]!r}")
+    tz = timedelta(hours=int(offset[1:3]), minutes=int(offset[3:])) * (-1 if offset[0] == "-" else 1)
+    local_now = now + tz
+    out: list[LogEntry] = []
+    unplaced: list[str] = []
+    for line in lines[1:]:
+        m = _SYSLOG.match(line)
+        if m is None:
+            if line.strip():
+                unplaced.append(line)
+            continue
+        mon, day, hh, mm, ss, level, message = m.groups()
+        if mon not in _MONTHS:
+            unplaced.append(line)
+            continue
+        priority = _LEVELS.index(level) if level in _LEVELS else None
+        if priority is not None and priority > max_priority:
+            continue
+        try:
+            when = datetime(local_now.year, _MONTHS.index(mon) + 1, int(day), int(hh), int(mm), int(ss),
+                            tzinfo=UTC)
+            if when > local_now + timedelta(days=1):
+                when = when.replace(year=when.year - 1)
+        except ValueError:  # Feb 29 in another year, a torn line
+            unplaced.append(line)
+            continue
+        out.append(LogEntry(when - tz, message, priority, "kernel"))
+    if unplaced and len(unplaced) == sum(1 for line in lines[1:] if line.strip()):
+        raise ValueError(f"no line is a syslog kernel line: {unplaced[0][:80]!r}")
     return out, unplaced

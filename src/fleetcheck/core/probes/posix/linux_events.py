@@ -12,7 +12,13 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from fleetcheck.core.checks import Text, coredumps, kernel, msg, oom, reboots, unknown
-from fleetcheck.core.checks.journal import LogEntry, parse_dmesg, parse_dmesg_raw, parse_journal_json
+from fleetcheck.core.checks.journal import (
+    LogEntry,
+    parse_dmesg,
+    parse_dmesg_raw,
+    parse_journal_json,
+    parse_syslog_kernel,
+)
 from fleetcheck.core.i18n import Message, what_params
 from fleetcheck.core.probes.posix.family import Ctx, guarded
 from fleetcheck.core.probes.posix.linux_state import meminfo_values
@@ -21,6 +27,7 @@ from fleetcheck.core.results import CheckResult, Evidence
 
 JOURNAL_DENIED = ("insufficient permissions", "not seeing messages from other users")
 DMESG_ONLY = "kernel log read with dmesg: it covers the current boot only"
+MESSAGES = "kernel log read from /var/log/messages (BusyBox syslogd)"
 KERNEL_LINES = 3000  # the script's `journalctl -n` for the kernel log
 
 
@@ -163,6 +170,15 @@ def _busybox_dmesg(ctx: Ctx, dmesg: Section) -> tuple[Section | None, list[LogEn
     if raw is None:
         return None
     bad = problem(raw, kernel.CHECK_ID, "kernel errors", ctx.observed, fix_denied=_dmesg_fix(ctx, False))
+    messages = ctx.sec("messages")
+    if bad is not None and messages is not None and problem(messages, kernel.CHECK_ID, "kernel errors",
+                                                            ctx.observed) is None:
+        try:  # dmesg refused: Alpine's syslogd file answers (it also covers earlier boots)
+            entries, ctx.unplaced = parse_syslog_kernel(messages.text, ctx.until)
+        except ValueError as exc:
+            return messages, None, "", unparsable(messages, kernel.CHECK_ID, "kernel errors", ctx.observed,
+                                                  str(exc))
+        return messages, entries, f"{MESSAGES}; dmesg was refused: {bad.reason}", None
     boot = ctx.boot_time()
     if bad is None and boot is None:
         bad = unparsable(raw, kernel.CHECK_ID, "kernel errors", ctx.observed,

@@ -211,7 +211,14 @@ linux_dmesg() {
   sec dmesg; x 15 dmesg -x --time-format iso --level=emerg,alert,crit,err,warn
   case $XERR in
     *nrecognized*|*"invalid option"*|*"unknown option"*|*sage:*)
-      sec dmesg_raw; x 15 sh -c 'dmesg -r | tail -n 4000' ;;
+      sec dmesg_raw; x 15 sh -c 'dmesg -r | tail -n 4000'
+      # refused (dmesg_restrict): Alpine's syslogd file, with the UTC offset of its local times
+      case $XERR in
+        *"not permitted"*|*"ermission denied"*)
+          if [ -r /var/log/messages ]; then
+            sec messages; x 15 sh -c 'date +%z; grep " kernel: " /var/log/messages | tail -n 4000'
+          fi ;;
+      esac ;;
   esac
 }
 
