@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from windows_helpers import NOW, check, data_of, make_run, parse, replace, sections
 
+from fleetcheck.core.i18n import render_check
 from fleetcheck.core.probes.windows.sections import ADMIN_FIX
 from fleetcheck.core.states import State
 
@@ -329,3 +330,19 @@ def test_garbled_wu_line_is_unknown() -> None:
     up = check(_with("updates", {"wu": ["hello"]}), "updates.age")
     assert up.state is State.UNKNOWN and "unexpected Windows Update line" in up.reason
     assert json.loads(up.evidence[0].raw)["section"] == "updates"
+
+
+@pytest.mark.parametrize("data", [
+    {"status_error": NOT_RUNNING, "products": [{"name": "ESET Security", "state": 266256},
+                                               {"name": "Sophos", "state": None}]},
+    {"status_error": NOT_INSTALLED, "products": []},
+    {"status_error": {"fqid": "X", "message": "Access denied", "category": "PermissionDenied",
+                      "hresult": -2147024891}, "products": []},
+])
+def test_antivirus_results_beside_defender_are_coded_and_german(data: dict) -> None:
+    av = check(_with("defender", data), "av.status")
+    german = render_check(av, "de")
+    assert av.code and (av.reason_code or not av.reason) and (av.fix_code or not av.fix)
+    assert german.summary != av.summary
+    assert german.reason != av.reason or av.reason is None
+    assert german.fix != av.fix or av.fix is None

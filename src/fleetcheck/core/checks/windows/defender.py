@@ -15,10 +15,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from fleetcheck.core.checks import judged, levels_param, msg, unknown
-from fleetcheck.core.checks.windows.errors import ADMIN_FIX, SectionError
+from fleetcheck.core.checks.windows.errors import SectionError
 from fleetcheck.core.family import WINDOWS_KINDS, Category, Family, levels
+from fleetcheck.core.i18n import Message
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Evidence, Metric
 from fleetcheck.core.states import State, worst
@@ -89,42 +91,36 @@ def _defender(status: DefenderStatus, thresholds: Thresholds, evidence: Evidence
     return judged(CHECK_ID, state, summary, evidence, metrics=metrics, details=details)
 
 
-def _security_center(d: AntivirusData, why_not_defender: str, evidence: Evidence) -> CheckResult:
+def _security_center(d: AntivirusData, why_not: Message, evidence: Evidence) -> CheckResult:
+    """Defender is not the antivirus here: the products Security Center lists, judged by productState."""
     products = d.products
     third = [p for p in products if not _is_defender(p.name)]
     judged_products = third or products
+    p: dict[str, Any] = {**why_not.params, "why_not": why_not.code}
     if not judged_products:
         sc_error = d.products_error
-        why = sc_error.describe() if sc_error is not None else "Security Center lists no antivirus"
-        reason = f"{why_not_defender}; no other antivirus readable ({why})"
-        return CheckResult.unknown(CHECK_ID, f"antivirus not checked: {reason}", reason,
-                                   "check this host's antivirus in its own console (Windows Security Center "
-                                   "exists only on client editions)", (evidence,))
+        p.update(sc_why="av.sc.error" if sc_error is not None else "av.sc.empty",
+                 sc_error=sc_error.describe() if sc_error is not None else "")
+        return unknown(CHECK_ID, msg("av.none", **p), msg("av.none.reason", **p), msg("av.none.fix", **p),
+                       (evidence,))
     states = []
-    parts = []
-    for p in judged_products:
-        name = p.name or "?"
-        raw_state = p.state
-        if raw_state is None:
+    groups: dict[str, list[str]] = {"av_off": [], "av_outdated": [], "av_current": [], "av_unreported": []}
+    for product in judged_products:
+        name = product.name or "?"
+        if product.state is None:
             states.append(State.UNKNOWN)
-            parts.append(f"{name}: state not reported")
+            groups["av_unreported"].append(name)
             continue
-        enabled, current = product_state(raw_state)
-        if not enabled:
-            states.append(State.CRIT)
-            parts.append(f"{name} disabled")
-        elif not current:
-            states.append(State.WARN)
-            parts.append(f"{name} enabled, signatures out of date")
-        else:
-            states.append(State.OK)
-            parts.append(f"{name} enabled, signatures up to date")
+        enabled, current = product_state(product.state)
+        state, group = ((State.CRIT, "av_off") if not enabled else (State.WARN, "av_outdated") if not current
+                        else (State.OK, "av_current"))
+        states.append(state)
+        groups[group].append(name)
+    p.update(groups, av_parts=[f"av.sc.{g.removeprefix('av_')}" for g, names in groups.items() if names])
     state = worst(states)
-    summary = "; ".join(parts) + f" (per Windows Security Center; {why_not_defender})"
     if state is State.UNKNOWN:
-        return CheckResult.unknown(CHECK_ID, summary, "Security Center gave no product state",
-                                   evidence=(evidence,))
-    return judged(CHECK_ID, state, summary, evidence,
+        return unknown(CHECK_ID, msg("av.sc", **p), msg("av.sc.nostate.reason", **p), evidence=(evidence,))
+    return judged(CHECK_ID, state, msg("av.sc", **p), evidence,
                   details="productState decoded from its undocumented bit layout")
 
 
@@ -133,22 +129,22 @@ def check_antivirus(d: AntivirusData, thresholds: Thresholds, evidence: Evidence
     if status is not None:
         mode = status.mode.strip()
         if mode.lower() in PASSIVE_MODES:
-            return [_security_center(d, f"Defender is in {mode} (another antivirus is primary)", evidence)]
+            return [_security_center(d, msg("av.why.passive", av_mode=mode), evidence)]
         if mode.lower() == "not running":
-            return [_security_center(d, "Defender is not running", evidence)]
+            return [_security_center(d, msg("av.why.stopped"), evidence)]
         return [_defender(status, thresholds, evidence)]
     err = d.status_error or SectionError("", "no Defender status")
     if err.access_denied:
-        reason = f"permission denied reading Defender status: {err.describe()}"
-        return [CheckResult.unknown(CHECK_ID, f"antivirus not checked: {reason}", reason, ADMIN_FIX,
-                                    (evidence,))]
+        p = {"av_error": err.describe()}
+        return [unknown(CHECK_ID, msg("av.denied", **p), msg("av.denied.reason", **p), msg("win.fix.admin"),
+                        (evidence,))]
     if err.command_missing:
-        why = "Microsoft Defender is not installed (Get-MpComputerStatus missing)"
+        why = msg("av.why.notinstalled")
     elif ((err.hresult or 0) & 0xFFFFFFFF == DEFENDER_NOT_RUNNING
           or "800106ba" in f"{err.fqid} {err.message}".lower()):
-        why = "Microsoft Defender is not running (usually replaced by another antivirus)"
+        why = msg("av.why.notrunning")
     else:
-        why = f"Defender status could not be read: {err.describe()}"
+        why = msg("av.why.unreadable", av_error=err.describe())
     return [_security_center(d, why, evidence)]
 
 
