@@ -149,8 +149,7 @@ PRINT_JOB_TEST = """{
 
 
 class IppEvePrinter:
-    def __init__(self, tls: bool = False) -> None:
-        self.tls = tls  # with -K: it makes a self-signed certificate and also answers TLS (ipps://)
+    def __init__(self) -> None:
         self.port = free_tcp_port()
         self.tmp = Path(tempfile.mkdtemp(prefix="fc-ippeve-"))
         self.dbus: subprocess.Popen[bytes] | None = None
@@ -198,7 +197,9 @@ class IppEvePrinter:
         raise RuntimeError("ippeveprinter did not listen within 30 s")
 
     def _tls_args(self) -> list[str]:
-        return ["-K", str(self.tmp / "keys")] if self.tls else []
+        # always a private key folder: without -K it writes a certificate into /etc/cups/ssl (and
+        # then answers TLS on its port whatever `tls` says); with it, ipps:// works on the port
+        return ["-K", str(self.tmp / "keys")]
 
     def form(self, path_and_query: str) -> None:
         """GET one of ippeveprinter's state forms, e.g. '/supplies?supply0=25&supply1=5'."""

@@ -3,6 +3,8 @@ driven into media-empty, toner-low and media-jam; and merged with SNMP."""
 
 from __future__ import annotations
 
+import http.server
+import threading
 import time
 from pathlib import Path
 
@@ -111,15 +113,26 @@ def test_one_protocol_down_is_reported_and_the_other_judges(ippeve: IppEvePrinte
     assert "printer.protocol:ipp" not in c and "printer.protocol:snmp" not in c
 
 
-def test_ipps_to_a_plain_ipp_port_fails_with_the_reason(ippeve: IppEvePrinter, tmp_path: Path,
+def test_ipps_to_a_plain_ipp_port_fails_with_the_reason(tmp_path: Path,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
-    host = scan(tmp_path, capsys, ipp_host("tls", ippeve.port, ", tls: true"))["by_name"]["tls"]
+    # a plain HTTP server that can never speak TLS: ippeveprinter itself answers TLS on its plain
+    # port as soon as it finds or can make a certificate (/etc/cups/ssl once cups is installed)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    serving.start()
+    try:
+        port = server.server_address[1]
+        host = scan(tmp_path, capsys, ipp_host("tls", port, ", tls: true"))["by_name"]["tls"]
+    finally:
+        server.shutdown()
+        server.server_close()
+        serving.join(5)
     assert host["reachability"] == "unreachable"  # answered, just not with TLS: the printer is on
     assert "IPP:" in host["checks"][0]["summary"]
 
 
 def test_ipps_with_tls(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    printer = IppEvePrinter(tls=True).start()
+    printer = IppEvePrinter().start()  # answers ipps:// on the same port (-K)
     try:
         printer.form("/supplies?supply0=25&supply1=5")
         host = scan(tmp_path, capsys, ipp_host("tls", printer.port, ", tls: true"))["by_name"]["tls"]
