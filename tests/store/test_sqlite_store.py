@@ -43,6 +43,27 @@ def test_set_aside_results_read_back_whole(tmp_path: Path, state: State) -> None
     assert not store.notices
 
 
+def test_a_record_this_version_refuses_is_kept_not_deleted(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # intact content the result model refuses (a rule or state a newer/older version has) is no
+    # damage: deleting it turned a fleetcheck bug into lost customer history
+    from fleetcheck.store.sqlite import codec
+
+    store = open_store(tmp_path / "h.db")
+    s = scan(T0, host("a", check("fs.used:/")))
+    store.save_scan(s)
+    real = codec.CheckResult.from_dict
+
+    def refuse(d: dict[str, object], evidence: object = None) -> CheckResult:
+        raise ValueError("OK result fs.used:/ needs something this version demands")
+
+    monkeypatch.setattr(codec.CheckResult, "from_dict", refuse)
+    assert store.previous_host_result(host_key(CK, "a", "a.example")) is None
+    assert any("kept, not deleted" in n for n in store.notices)
+    monkeypatch.setattr(codec.CheckResult, "from_dict", real)
+    assert store.previous_host_result(host_key(CK, "a", "a.example")) == s.hosts[0]
+
+
 def test_schema_is_versioned_wal_with_foreign_keys(tmp_path: Path) -> None:
     store = open_store(tmp_path / "h.db")
     store.close()

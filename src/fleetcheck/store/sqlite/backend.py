@@ -40,6 +40,7 @@ from fleetcheck.store.model import (
 from fleetcheck.store.sqlite import blobs, schema
 from fleetcheck.store.sqlite.codec import (
     REF,
+    Refused,
     decode_check,
     digest,
     dumps,
@@ -293,6 +294,7 @@ class SqliteStore:
                 for d, c in blobs.fetch_by_digest(self._conn, raw_digests).items()}
         out: list[HostResult] = []
         damaged: list[int] = []
+        refused = 0
         for row in rows:
             try:
                 rs, fs = refs[row[0]], facts[row[0]]
@@ -303,8 +305,13 @@ class SqliteStore:
                 out.append(HostResult(row[2], row[4], row[3], Reachability(row[5]), checks, from_us(row[6]),
                                       from_us(row[7]), row[8], tuple(json.loads(row[9])),
                                       {k: parsed[v] for k, v in fs.items()}))
+            except Refused:
+                refused += 1
             except (KeyError, ValueError, TypeError, AttributeError, AssertionError):
                 damaged.append(row[0])
+        if refused:
+            self.notices.append(f"history: {refused} host record{'s' if refused != 1 else ''} in {self.path} "
+                                "could not be read by this version of fleetcheck; kept, not deleted")
         if damaged:
             self._repair(damaged)
         return out

@@ -110,8 +110,13 @@ def encode_check(check: CheckResult, base_us: int) -> EncodedCheck:
                         SPLIT if split else (only or 0))
 
 
+class Refused(Exception):
+    """The stored content is intact, but this version's result model refuses it (a state or rule
+    it does not know): the record is kept for a version that reads it, never deleted as damaged."""
+
+
 def decode_check(content: bytes, observed_ms: int, base_us: int, raws: dict[str, str]) -> CheckResult:
-    """Raises ValueError/KeyError/TypeError on damaged content."""
+    """Raises ValueError/KeyError/TypeError on damaged content, Refused on content this model refuses."""
     d = loads(content)
     evidence = []
     for item in d.get("evidence", []):
@@ -122,8 +127,12 @@ def decode_check(content: bytes, observed_ms: int, base_us: int, raws: dict[str,
         assert observed is not None
         evidence.append(Evidence(item["source"], raw, observed, item.get("kind", "command"),
                                  bool(item.get("truncated"))))
-    # built with its evidence: N/A and skipped results are refused without any
-    return CheckResult.from_dict(d, evidence=tuple(evidence))
+    if not isinstance(d.get("id"), str) or not isinstance(d.get("summary"), str):
+        raise ValueError("damaged check: no id or summary")
+    try:  # built with its evidence: N/A and skipped results are refused without any
+        return CheckResult.from_dict(d, evidence=tuple(evidence))
+    except ValueError as exc:
+        raise Refused(str(exc)) from None
 
 
 def raw_refs(content: bytes) -> list[str]:
