@@ -21,6 +21,7 @@ from dataclasses import replace
 from typing import Any
 
 from fleetcheck.core.i18n import Message, msg
+from fleetcheck.core.i18n.render import human_duration as render_duration
 from fleetcheck.core.ranges import Range
 from fleetcheck.core.results import CheckResult, Evidence, Metric
 from fleetcheck.core.states import State
@@ -174,6 +175,8 @@ _UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
 
 def human_bytes(n: float) -> str:
     """Bytes in binary units with one decimal: '37.4 GiB'."""
+    # not the renderer's: Babel rounds half-even on the decimal value, which would change
+    # English summaries printed before message codes existed (0.35 -> 0.4 instead of 0.3)
     value = float(n)
     for unit in _UNITS:
         if abs(value) < 1024 or unit == _UNITS[-1]:
@@ -183,18 +186,8 @@ def human_bytes(n: float) -> str:
 
 
 def human_duration(seconds: float) -> str:
-    """'3 d 4 h', '5 h 12 min', '42 min', '17 s'."""
-    s = max(0, int(seconds))
-    days, rest = divmod(s, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        return f"{days} d {hours} h"
-    if hours:
-        return f"{hours} h {minutes} min"
-    if minutes:
-        return f"{minutes} min"
-    return f"{secs} s"
+    """'3 d 4 h', '5 h 12 min', '42 min', '17 s' (the renderer's English, one definition)."""
+    return render_duration(seconds, "en")
 
 
 __all__ = ["EvidenceArg", "Message", "Text", "coded", "describe_range", "evidence_tuple",
