@@ -219,7 +219,7 @@ class FleetcheckApp(App[int]):
             self.state.progress.done += len(msg.finished)
         self.main_screen.apply(changed)
         self._notify_crit(turned_crit)
-        names = {e.name for e in changed}
+        names = {e.key for e in changed}
         for screen in self.screen_stack:
             if isinstance(screen, DetailScreen) and screen.host_name in names:
                 screen.refresh_body()

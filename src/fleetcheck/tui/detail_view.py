@@ -155,6 +155,8 @@ def render_detail(entry: HostEntry, history: Sequence[HistoryPoint] | None, styl
     if host.tags:
         where.append("tags " + ", ".join(host.tags))
     w.line((host.name, "bold"), "  " + " · ".join(where))
+    if entry.customer is not None:  # central view: whose host this is
+        w.line(("customer ", "dim"), entry.customer)
     if host.source:
         w.line(("defined at ", "dim"), (host.source, "dim"))
     if result is None:

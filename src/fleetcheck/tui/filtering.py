@@ -4,7 +4,7 @@
   the host's name, address, site or one of its tags.
 - `field:value` narrows by one field: `state:` (ok, warn, crit, unknown,
   pending), `kind:` (exact kind; `printer` also covers print servers),
-  `site:`, `tag:`, `name:`, `addr:` (substring).
+  `site:`, `tag:`, `name:`, `addr:`, `customer:` (substring).
 - `field:a,b` matches either value; a leading `!` negates a term.
 - All terms must match (AND). Quote a phrase with spaces: `"front desk"`.
 - Words with a colon whose prefix is no field (IPv6 `fe80::1`) are free text.
@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 from fleetcheck.tui.fleet import PRINTER_KINDS, HostEntry
 
-FIELDS = ("state", "kind", "site", "tag", "name", "addr")
+FIELDS = ("state", "kind", "site", "tag", "name", "addr", "customer")
 STATE_WORDS = {"ok", "warn", "crit", "unknown", "pending"}
-_ALIASES = {"address": "addr", "ip": "addr", "status": "state", "tags": "tag"}
+_ALIASES = {"address": "addr", "ip": "addr", "status": "state", "tags": "tag", "cust": "customer"}
 
 
 class FilterError(ValueError):
@@ -45,7 +45,7 @@ def _contains(needle: str, haystack: Iterable[str | None]) -> bool:
 def _match_one(field: str | None, value: str, entry: HostEntry) -> bool:
     host = entry.host
     if field is None:
-        return _contains(value, (host.name, host.address, host.site, *host.tags))
+        return _contains(value, (host.name, host.address, host.site, *host.tags, entry.customer))
     if field == "state":
         state = entry.state
         return value == ("pending" if state is None else state.value.lower())
@@ -57,6 +57,8 @@ def _match_one(field: str | None, value: str, entry: HostEntry) -> bool:
         return _contains(value, host.tags)
     if field == "name":
         return _contains(value, (host.name,))
+    if field == "customer":  # the central view's hosts carry one; the scanning dashboard's none
+        return _contains(value, (entry.customer, entry.customer_key))
     return _contains(value, (host.address,))  # addr
 
 

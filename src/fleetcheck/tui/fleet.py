@@ -27,8 +27,18 @@ PRINTER_KINDS = printer_kinds()
 class HostEntry:
     host: Host
     result: HostResult | None = None
-    checked_at: datetime | None = None  # when the result arrived
+    checked_at: datetime | None = None  # when the result arrived (central view: when it was taken)
     scanning: bool = False
+    # The central view shows many customers' hosts, and two customers may both have a "pc-01":
+    # there a row is the customer's key plus the host's name. Elsewhere the key is the name.
+    customer: str | None = None  # shown in the customer column (central view only)
+    customer_key: str | None = None
+    key: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            self.key = self.host.name if self.customer_key is None else row_key(self.customer_key,
+                                                                                self.host.name)
 
     @property
     def name(self) -> str:
@@ -73,6 +83,11 @@ class HostEntry:
         if more > 0:  # "could not check" must not hide behind the worst finding
             text += f" (+{more} UNKNOWN)"
         return text
+
+
+def row_key(customer_key: str, host: str) -> str:
+    """A row's identity in the central view (customer keys and host names hold no NUL)."""
+    return f"{customer_key}\0{host}"
 
 
 class QuickView(Enum):
@@ -140,6 +155,21 @@ class Fleet:
     @classmethod
     def of(cls, hosts: Iterable[Host]) -> Fleet:
         return cls({h.name: HostEntry(h) for h in hosts})
+
+    def put(self, entry: HostEntry) -> HostEntry | None:
+        """Add or replace a whole entry (central view: a customer's newer scan); returns the old one."""
+        old = self.entries.get(entry.key)
+        if old is not None:
+            self._totals = _combine(self._totals, self._one(old), -1)
+        self.entries[entry.key] = entry
+        self._totals = _combine(self._totals, self._one(entry), +1)
+        return old
+
+    def remove(self, key: str) -> HostEntry | None:
+        old = self.entries.pop(key, None)
+        if old is not None:
+            self._totals = _combine(self._totals, self._one(old), -1)
+        return old
 
     def __len__(self) -> int:
         return len(self.entries)

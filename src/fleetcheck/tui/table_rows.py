@@ -47,7 +47,7 @@ class RowStore:
         if sort_key is not None:
             self.sort_key = sort_key
         key = self.sort_key
-        self.entries = {e.name: e for e in entries}
+        self.entries = {e.key: e for e in entries}
         self._keys = {name: key(e) for name, e in self.entries.items()}
         self.order = list(self.entries)
         self._unsorted = self._resized = True
@@ -55,7 +55,7 @@ class RowStore:
 
     def put(self, entry: HostEntry) -> None:
         """Add the host, or note that its result changed."""
-        name = entry.name
+        name = entry.key
         key = self.sort_key(entry)
         if name not in self.entries:
             self.entries[name] = entry

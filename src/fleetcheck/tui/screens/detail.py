@@ -46,7 +46,10 @@ class DetailScreen(Screen[None]):
     def __init__(self, state: DashboardState, host_name: str) -> None:
         super().__init__(id="detail")
         self.state = state
-        self.host_name = host_name
+        self.host_name = host_name  # the row's key: the host's name, or customer and name (central view)
+        entry = state.fleet.get(host_name)
+        self.display_name = host_name if entry is None else (
+            entry.host.name if entry.customer is None else f"{entry.customer} · {entry.host.name}")
         self.history: list[HistoryPoint] | None = None  # None: not read yet
         self.history_error: str | None = None
 
@@ -56,7 +59,7 @@ class DetailScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.title = f"fleetcheck · {self.host_name}"
+        self.title = f"fleetcheck · {self.display_name}"
         self.refresh_body()
         self.load_history()
 
@@ -68,12 +71,14 @@ class DetailScreen(Screen[None]):
             self.refresh_body()
             return
         self.run_worker(lambda: self._read(source), thread=True, exclusive=True, group="history",
-                        exit_on_error=False, description=f"history of {self.host_name}")
+                        exit_on_error=False, description=f"history of {self.display_name}")
 
     def _read(self, source: HistorySource) -> None:
         """Runs in a worker thread; post_message is thread-safe."""
         try:
-            points = history_points(source(self.host_name), self.host_name)
+            entry = self.state.fleet.get(self.host_name)
+            name = self.host_name if entry is None else entry.host.name
+            points = history_points(source(self.host_name), name)
         except Exception as exc:  # unreadable history must not break the detail screen
             self.post_message(HistoryRead([], f"{type(exc).__name__}: {exc}"))
         else:

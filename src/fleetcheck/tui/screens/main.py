@@ -93,11 +93,12 @@ class MainScreen(Screen[None]):
         state = self.state
         return in_view(entry, self.view, state.now(), state.stale_after) and self.filter_query.matches(entry)
 
-    def rebuild(self) -> None:
-        """Full rebuild: used when the view, filter or theme changes, not per result."""
+    def rebuild(self, relayout: bool = False) -> None:
+        """Full rebuild: used when the view, filter or theme changes, not per result
+        (`relayout`: hosts came or went, as when the central view reads the store)."""
         fleet = self.state.fleet
         table = self.table
-        table.build_columns(list(fleet.entries.values()), self.size.width or 80)
+        table.build_columns(list(fleet.entries.values()), self.size.width or 80, force=relayout)
         table.show([e for e in fleet.entries.values() if self.keep(e)], self.state.now(),
                    SORTS[self.sort_name][1])
         self.update_summary()
@@ -113,7 +114,7 @@ class MainScreen(Screen[None]):
             return
         table = self.table
         keep = self.keep
-        table.drop([e.name for e in changed if table.has(e.name) and not keep(e)])
+        table.drop([e.key for e in changed if table.has(e.key) and not keep(e)])
         table.put([e for e in changed if keep(e)], self.state.now())
         table.flush()
         self.update_summary()

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -51,8 +51,8 @@ SCROLLBAR_W = 2
 LINE_CACHE = 512  # finished lines kept; a screen shows ~50
 
 Cell = tuple[str, Style | None]
-LABELS = {"state": "State", "name": "Host", "kind": "Kind", "site": "Site", "address": "Address",
-          "finding": "Worst finding", "checked": "Checked", "age": "Age"}
+LABELS = {"state": "State", "customer": "Customer", "name": "Host", "kind": "Kind", "site": "Site",
+          "address": "Address", "finding": "Worst finding", "checked": "Checked", "age": "Age"}
 
 
 @dataclass(frozen=True)
@@ -143,20 +143,26 @@ class HostTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._style_gen = 0  # bumped when colours or layout change: cached lines are stale
         self._line_styles: tuple[Style, Style, Style] | None = None
         self._kept_anchor: tuple[str | None, int] | None = None  # where the cursor was before drop()
+        # central view: a result older than this is shown stale (muted, never green, and said)
+        self.stale_after: timedelta | None = None
 
     # ----- layout and styles ------------------------------------------------------------------
     @property
     def columns(self) -> tuple[Column, ...]:
         return self._columns
 
-    def build_columns(self, entries: Sequence[HostEntry], width: int) -> bool:
-        """Choose the columns for this terminal width; True when they changed."""
+    def build_columns(self, entries: Sequence[HostEntry], width: int, force: bool = False) -> bool:
+        """Choose the columns for this terminal width; True when they changed. `force`: the
+        hosts changed (the central view's first scans arrived), measure them again."""
         wide = width >= WIDE_MIN
-        if self._layout_for == (width, wide) and self._columns:
+        if self._layout_for == (width, wide) and self._columns and not force:
             return False
         hosts = [e.host for e in entries]
-        widths: dict[str, int] = {
-            "state": STATE_W,
+        widths: dict[str, int] = {"state": STATE_W}
+        customers = [e.customer for e in entries if e.customer is not None]
+        if customers:  # the central view: several customers' hosts in one table
+            widths["customer"] = _cap(customers, 8, 20 if wide else 12)
+        widths |= {
             "name": _cap((h.name for h in hosts), 8, 24),
             "kind": _cap((h.kind for h in hosts), 4, 11),
         }
@@ -234,6 +240,10 @@ class HostTable(ScrollView, can_focus=True, inherit_bindings=False):
     def tick(self, now: datetime) -> None:
         """Time moved on: only ages change; only rows whose age text changed repaint."""
         self.now = now
+        if self.stale_after is not None:  # a row may turn stale: compare every rendered row (flush does)
+            self.rows.touch(list(self._cells))
+            self.flush()
+            return
         aged = [name for name, cells in self._cells.items()
                 if "age" in cells and cells["age"][0] != age_text(self.rows.entries[name].checked_at, now)]
         self.rows.touch(aged)
@@ -284,18 +294,28 @@ class HostTable(ScrollView, can_focus=True, inherit_bindings=False):
         if entry.result is not None and not entry.reachable and self.down is not None:
             state_style = self.down
         pending = self.styles_by_state.get(None)
+        finding = entry.finding()
+        finding_style = pending if entry.result is None else None
+        if self.is_stale(entry, now):  # an old result is no current verdict: never green, and it says so
+            state_style = finding_style = pending
+            finding = f"STALE, last scan {age_text(entry.checked_at, now)} ago: {finding}"
         full: dict[str, Cell] = {
             "state": (state_label(entry.state, entry.reachability), state_style),
+            "customer": (entry.customer or "", None),
             "name": (host.name, None),
             "kind": (host.kind, None),
             "site": (host.site or "", None),
             "address": (host.address, None),
-            "finding": (entry.finding(), pending if entry.result is None else None),
+            "finding": (finding, finding_style),
             "checked": (SCANNING if entry.scanning else clock_text(entry.checked_at, self.tz),
                         pending if entry.scanning else None),
             "age": (age_text(entry.checked_at, now), None),
         }
         return {c.key: (one_line(full[c.key][0]), full[c.key][1]) for c in self._columns}
+
+    def is_stale(self, entry: HostEntry, now: datetime) -> bool:
+        return (self.stale_after is not None and entry.checked_at is not None
+                and now - entry.checked_at > self.stale_after)
 
     def _row_cells(self, name: str) -> dict[str, Cell]:
         cells = self._cells.get(name)
