@@ -19,6 +19,7 @@ from rich.text import Text
 from fleetcheck.core.inventory.model import Inventory
 from fleetcheck.core.results import ScanResult
 from fleetcheck.core.states import State
+from fleetcheck.tui.central import CentralStatus
 from fleetcheck.tui.fleet import Fleet
 from fleetcheck.tui.formatting import clock_text, duration_text, interval_text
 from fleetcheck.tui.widgets.summary import Summary, render_summary
@@ -50,12 +51,15 @@ class DashboardState:
     progress: ScanProgress = field(default_factory=ScanProgress)
     state_styles: dict[State | None, Style] = field(default_factory=dict)
     down_style: Style | None = None
+    central: CentralStatus | None = None  # the central view (store, no scanning); None: scanning dashboard
 
     def now(self) -> datetime:
         return self.clock()
 
     @property
     def stale_after(self) -> timedelta:
+        if self.central is not None:
+            return self.central.stale_after
         return timedelta(seconds=max(2 * self.interval, 600) if self.interval > 0 else 900)
 
     @property
@@ -64,6 +68,10 @@ class DashboardState:
 
     def header(self, view: str, sort: str, filter_text: str, error: str) -> Text:
         """The main screen's three header lines."""
+        if self.central is not None:
+            first = self.central.first_line(self.now(), self.tz, self.state_styles.get(State.CRIT))
+            s = Summary("", "", "", self.fleet.counts(), view, sort, filter_text, error, first)
+            return render_summary(s, self.state_styles, self.down_style)
         p = self.progress
         if self.full_scan_running:
             progress = f"scanning {p.done}/{p.total}"

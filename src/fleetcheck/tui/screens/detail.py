@@ -112,6 +112,11 @@ class DetailScreen(Screen[None]):
         else:
             scroller.scroll_home(animate=False)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.state.central is not None and action == "rescan":
+            return None  # the central view does not scan (footer: dimmed)
+        return True
+
     def action_rescan(self) -> None:
         self.post_message(RescanRequested((self.host_name,)))
 

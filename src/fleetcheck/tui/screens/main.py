@@ -29,6 +29,9 @@ from fleetcheck.tui.widgets.summary import SummaryBar
 
 FILTER_DEBOUNCE = 0.15  # seconds; re-filtering 2000 rows costs ~50 ms, not per keystroke
 
+# what the central view (no inventory, rows from the store) does not do: shown disabled
+SCAN_ACTIONS = frozenset({"rescan_host", "rescan_all", "pause", "interval", "export"})
+
 VIEW_KEYS = {"1": QuickView.ALL, "2": QuickView.PROBLEMS, "3": QuickView.UNREACHABLE,
              "4": QuickView.PRINTERS, "5": QuickView.STALE}
 
@@ -135,6 +138,11 @@ class MainScreen(Screen[None]):
                                                           self.filter_query.text, self.filter_error))
 
     # ----- actions -------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.state.central is not None and action in SCAN_ACTIONS:
+            return None  # the footer shows them dimmed; `?` help says why
+        return True
+
     def action_cursor_down(self) -> None:
         self.table.action_cursor_down()
 

@@ -26,12 +26,17 @@ class Summary:
     sort: str
     filter: str
     error: str = ""  # a filter that could not be read
+    first_line: Text | None = None  # the central view's own first line (customers, database)
 
 
 def render_summary(s: Summary, styles: dict[State | None, Style], down: Style | None) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
-    text.append(s.customer, style="bold")
-    text.append(f" │ {s.progress} │ {s.rescan}\n")
+    if s.first_line is not None:
+        text.append_text(s.first_line)
+        text.append("\n")
+    else:
+        text.append(s.customer, style="bold")
+        text.append(f" │ {s.progress} │ {s.rescan}\n")
     c = s.counts
     parts: list[tuple[str, Style | None]] = [
         (f"{GLYPHS[State.CRIT]} CRIT {c.crit}", styles.get(State.CRIT)),
