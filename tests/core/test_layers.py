@@ -34,7 +34,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("fleetcheck.importers",),  # Ansible / ssh config → inventory text, checked by core.inventory
     ("fleetcheck.report",),  # reports: a front end over results and the store, used by the CLI and TUI
     ("fleetcheck.tui",),  # the dashboard's state, screens and widgets: never import the app (#7 §6)
-    ("fleetcheck.tui.app", "fleetcheck.tui.keys"),  # the app wires the screens; keys lists all bindings
+    ("fleetcheck.tui.app", "fleetcheck.tui.central_app",  # the apps wire the screens (central: on the store)
+     "fleetcheck.tui.keys"),  # keys lists all bindings
     ("fleetcheck.cli", "fleetcheck.__main__"),
 ]
 # (importer prefix, imported prefix): same layer, but must not depend on each other.
