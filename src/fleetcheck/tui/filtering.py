@@ -1,7 +1,7 @@
 """The `/` filter: what a query means (pure, no Textual).
 
 - Words are free text: a word matches when it occurs (case-insensitively) in
-  the host's name, address, site or one of its tags.
+  the host's name, address, site, one of its tags or its customer (central view).
 - `field:value` narrows by one field: `state:` (ok, warn, crit, unknown,
   pending), `kind:` (exact kind; `printer` also covers print servers),
   `site:`, `tag:`, `name:`, `addr:`, `customer:` (substring).
