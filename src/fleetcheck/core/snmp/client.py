@@ -1,44 +1,36 @@
-"""A small asyncio SNMP client on pysnmp 7's v3arch hlapi.
+"""A small asyncio SNMP client: GET and subtree walks for v1, v2c and v3.
 
-- v1 walks with GETNEXT, v2c/v3 with GETBULK (v1 has no GETBULK);
-- `lookupMib=False` everywhere: numeric OIDs, no MIB compiler (faster, no warnings);
-- walks stay inside their subtree (`lexicographicMode=False`; pysnmp's default walks
-  past it to the end of the agent's MIB);
-- values come back as plain Python: int, bytes (OCTET STRING, raw: printers send
-  NUL padding and non-UTF-8), str (OBJECT IDENTIFIER, dotted) or MISSING
+- v1 walks with GETNEXT, v2c/v3 with GETBULK (v1 has no GETBULK); every unfinished
+  subtree of a walk travels in the same PDU (a printer's ten tables in two or three
+  exchanges instead of ten walks: on a busy machine the PDU count is the cost, both sides);
+- v1/v2c go over one shared UDP socket (`wire.Endpoint`, pysnmp's message layer); v3
+  needs USM and stays on pysnmp's v3arch engine (`lookupMib=False`, numeric OIDs);
+- walks stay inside their subtree, stop where the agent's OIDs stop increasing (a broken
+  agent would loop forever) and after MAX_ROWS rows;
+- values come back as plain Python (`values.plain`): int, bytes, dotted str or MISSING
   (noSuchObject / noSuchInstance / endOfMibView are values in SNMP, not errors);
-- a timeout raises SnmpTimeout: pysnmp reports a dead host, a wrong community and
-  a closed port the same way (no answer), so the message says all three.
-
-v1/v2c go through pysnmp's v1arch (a bare dispatcher): the v3arch engine configures its
-SNMP-TARGET/COMMUNITY tables for every new target, which cost ~30 ms per printer here and,
-with 50 printers in flight, left answers unread until every request timed out (measured with
-bench/scan_printers.py; v1arch answered 200 concurrent printers in 2.5 s). v3 needs the
-engine (USM). One `Engines` serves every host of a scan.
+- silence raises SnmpTimeout: a dead host, a wrong community and a closed port look the
+  same (no answer), so the message says all three.
 """
 
 from __future__ import annotations
 
 import asyncio
+import socket
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any
 
-from pysnmp.hlapi.v1arch import asyncio as v1arch
 from pysnmp.hlapi.v3arch.asyncio import (
     ContextData,
-    EndOfMibView,
-    NoSuchInstance,
-    NoSuchObject,
-    ObjectIdentifier,
     ObjectIdentity,
     ObjectType,
-    OctetString,
     SnmpEngine,
     UdpTransportTarget,
     UsmUserData,
     bulk_cmd,
-    bulk_walk_cmd,
     get_cmd,
+    next_cmd,
     usm3DESEDEPrivProtocol,
     usmAesCfb128Protocol,
     usmAesCfb192Protocol,
@@ -54,27 +46,12 @@ from pysnmp.hlapi.v3arch.asyncio import (
     usmNoPrivProtocol,
 )
 
+from fleetcheck.core.snmp.values import MISSING, SnmpError, SnmpTimeout, SnmpValue, plain
+from fleetcheck.core.snmp.wire import Endpoint, NoAnswer, Response, Row
 
-class _Missing:
-    """No value at this OID (noSuchObject, noSuchInstance, endOfMibView)."""
+__all__ = ["MISSING", "SnmpError", "SnmpSession", "SnmpTarget", "SnmpTimeout", "SnmpV3", "SnmpValue"]
 
-    _instance: _Missing | None = None
-
-    def __new__(cls) -> _Missing:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "MISSING"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-MISSING: Final = _Missing()
-SnmpValue = int | bytes | str | _Missing
-
+MAX_ROWS = 5000  # per subtree: no printer table is near this; a hostile agent could go on forever
 AUTH_PROTOCOLS: dict[str, Any] = {
     "none": usmNoAuthProtocol, "md5": usmHMACMD5AuthProtocol, "sha": usmHMACSHAAuthProtocol,
     "sha224": usmHMAC128SHA224AuthProtocol, "sha256": usmHMAC192SHA256AuthProtocol,
@@ -85,14 +62,6 @@ PRIV_PROTOCOLS: dict[str, Any] = {
     "aes": usmAesCfb128Protocol, "aes128": usmAesCfb128Protocol, "aes192": usmAesCfb192Protocol,
     "aes256": usmAesCfb256Protocol,
 }
-
-
-class SnmpError(Exception):
-    """The agent answered with an error, or the request could not be made."""
-
-
-class SnmpTimeout(SnmpError):
-    """No answer within timeout × (retries + 1)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,31 +93,31 @@ class SnmpTarget:
         return f"snmp v{self.version}{who} udp:{self.host}:{self.port}"
 
 
-def _value(v: Any) -> SnmpValue:
-    if isinstance(v, (NoSuchObject, NoSuchInstance, EndOfMibView)):
-        return MISSING
-    if isinstance(v, OctetString):
-        return bytes(v)
-    if isinstance(v, ObjectIdentifier):
-        return ".".join(str(x) for x in v)
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return bytes(str(v), "utf-8", "replace")
+
+
+Walked = dict[str, list[tuple[str, SnmpValue]] | SnmpError]
+
+
+def _oid(dotted: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in dotted.strip(".").split("."))
+
+
+def _dotted(oid: tuple[int, ...]) -> str:
+    return ".".join(map(str, oid))
 
 
 class Engines:
-    """pysnmp's v1arch dispatcher (v1, v2c) and v3arch engine (v3), each made on first use."""
+    """The v1/v2c endpoint and pysnmp's v3arch engine (v3), each made on first use; one per scan."""
 
     def __init__(self) -> None:
-        self._v1: Any = None
+        self._wire: Endpoint | None = None
         self._v3: SnmpEngine | None = None
 
     @property
-    def v1(self) -> Any:
-        if self._v1 is None:
-            self._v1 = v1arch.SnmpDispatcher()
-        return self._v1
+    def wire(self) -> Endpoint:
+        if self._wire is None:
+            self._wire = Endpoint()
+        return self._wire
 
     @property
     def v3(self) -> SnmpEngine:
@@ -157,9 +126,9 @@ class Engines:
         return self._v3
 
     def close(self) -> None:
-        if self._v1 is not None:
-            self._v1.transport_dispatcher.close_dispatcher()
-            self._v1 = None
+        if self._wire is not None:
+            self._wire.close()
+            self._wire = None
         if self._v3 is not None:
             self._v3.close_dispatcher()
             self._v3 = None
@@ -178,205 +147,198 @@ class SnmpSession:
         self.limiter = limiter
         self.get_limiter = get_limiter
         self.requests = 0  # PDUs sent (retries not counted), for evidence and the benchmark
-        self._transport: Any = None
+        self._addr: tuple[int, tuple[str, int]] | None = None
+        self._v3_transport: Any = None
 
     @property
     def v3(self) -> bool:
         return self.target.version == "3"
 
-    def _auth(self) -> Any:
-        t = self.target
-        if t.version == "3":
-            if t.v3 is None:
-                raise SnmpError("SNMPv3 needs a user")
-            return UsmUserData(t.v3.user, authKey=t.v3.auth_key, privKey=t.v3.priv_key,
-                               authProtocol=AUTH_PROTOCOLS[t.v3.auth_protocol],
-                               privProtocol=PRIV_PROTOCOLS[t.v3.priv_protocol])
-        return v1arch.CommunityData(t.community, mpModel=0 if t.version == "1" else 1)
+    # --- one exchange -------------------------------------------------------------------
 
-    async def _cmd_get(self, tgt: Any, *binds: Any) -> Any:
-        if self.v3:
-            return await get_cmd(self.engine.v3, self._auth(), tgt, self._context(), *binds, lookupMib=False)
-        return await v1arch.get_cmd(self.engine.v1, self._auth(), tgt, *binds, lookupMib=False)
-
-    async def _cmd_bulk(self, tgt: Any, reps: int, *binds: Any) -> Any:
-        if self.v3:
-            return await bulk_cmd(self.engine.v3, self._auth(), tgt, self._context(), 0, reps, *binds,
-                                  lookupMib=False)
-        return await v1arch.bulk_cmd(self.engine.v1, self._auth(), tgt, 0, reps, *binds, lookupMib=False)
-
-    def _context(self) -> ContextData:
-        v3 = self.target.v3
-        if v3 is not None and v3.context:
-            return ContextData(contextName=v3.context.encode())
-        return ContextData()
-
-    async def _target(self) -> Any:
-        if self._transport is None:
-            cls = UdpTransportTarget if self.v3 else v1arch.UdpTransportTarget
+    async def _resolve(self) -> tuple[int, tuple[str, int]]:
+        if self._addr is None:
+            t = self.target
             try:
-                self._transport = await cls.create(
-                    (self.target.host, self.target.port), timeout=self.target.timeout,
-                    retries=self.target.retries)
-            except Exception as exc:  # pysnmp wraps resolver errors in a plain Exception
-                raise SnmpError(f"cannot resolve {self.target.host}: {exc}") from exc
-        return self._transport
+                infos = await asyncio.get_running_loop().getaddrinfo(t.host, t.port, type=socket.SOCK_DGRAM)
+            except (OSError, UnicodeError) as exc:
+                raise SnmpError(f"cannot resolve {t.host}: {exc}") from exc
+            if not infos:
+                raise SnmpError(f"cannot resolve {t.host}: no address")
+            family, _type, _proto, _name, sockaddr = infos[0]
+            self._addr = (int(family), (str(sockaddr[0]), int(sockaddr[1])))
+        return self._addr
+
+    async def _exchange(self, kind: str, oids: Sequence[str], what: str, reps: int = 0) -> Response:
+        self.requests += 1
+        if self.v3:
+            return await self._v3_exchange(kind, oids, what, reps)
+        family, addr = await self._resolve()
+        t = self.target
+        try:
+            return await self.engine.wire.request(addr, family, 0 if t.version == "1" else 1, t.community,
+                                                  kind, oids, t.timeout, t.retries, reps)
+        except NoAnswer as exc:
+            if exc.garbled:
+                raise SnmpError(f"{what}: no usable answer within {self._tries()}: {exc.garbled}") from None
+            raise self._no_answer(what) from None
+
+    def _tries(self) -> str:
+        tries = self.target.retries + 1
+        return f"{self.target.timeout:g} s × {tries} {'try' if tries == 1 else 'tries'}"
 
     def _no_answer(self, what: str) -> SnmpTimeout:
-        t = self.target
-        tries = t.retries + 1
-        return SnmpTimeout(f"no SNMP answer to {what} within {t.timeout:g} s × {tries} "
-                           f"{'try' if tries == 1 else 'tries'} (host down, SNMP off, or wrong "
-                           f"{'credentials' if t.version == '3' else 'community'})")
+        return SnmpTimeout(f"no SNMP answer to {what} within {self._tries()} (host down, SNMP off, or wrong "
+                           f"{'credentials' if self.v3 else 'community'})")
 
-    def _check(self, err_ind: Any, err_status: Any, err_index: Any, what: str) -> None:
+    async def _v3_exchange(self, kind: str, oids: Sequence[str], what: str, reps: int) -> Response:
+        t = self.target
+        if t.v3 is None:
+            raise SnmpError("SNMPv3 needs a user")
+        if self._v3_transport is None:
+            try:
+                self._v3_transport = await UdpTransportTarget.create((t.host, t.port), timeout=t.timeout,
+                                                                     retries=t.retries)
+            except Exception as exc:  # pysnmp wraps resolver errors in a plain Exception
+                raise SnmpError(f"cannot resolve {t.host}: {exc}") from exc
+        auth = UsmUserData(t.v3.user, authKey=t.v3.auth_key, privKey=t.v3.priv_key,
+                           authProtocol=AUTH_PROTOCOLS[t.v3.auth_protocol],
+                           privProtocol=PRIV_PROTOCOLS[t.v3.priv_protocol])
+        ctx = ContextData(contextName=t.v3.context.encode()) if t.v3.context else ContextData()
+        binds = [ObjectType(ObjectIdentity(o)) for o in oids]
+        eng, tgt = self.engine.v3, self._v3_transport
+        if kind == "get":
+            res = await get_cmd(eng, auth, tgt, ctx, *binds, lookupMib=False)
+        elif kind == "next":
+            res = await next_cmd(eng, auth, tgt, ctx, *binds, lookupMib=False)
+        else:
+            res = await bulk_cmd(eng, auth, tgt, ctx, 0, reps, *binds, lookupMib=False)
+        err_ind, err_status, err_index, rows = res
         if err_ind:
             if "timeout" in str(err_ind).lower() or "no snmp response" in str(err_ind).lower():
                 raise self._no_answer(what)
             raise SnmpError(f"{what}: {err_ind}")
-        if err_status and int(err_status):
-            raise SnmpError(f"{what}: agent error {err_status.prettyPrint()} at index {int(err_index)}")
+        status = int(err_status or 0)
+        return Response(status, err_status.prettyPrint() if status else "noError", int(err_index or 0),
+                        [(tuple(name), plain(val)) for name, val in rows])
+
+    # --- GET ------------------------------------------------------------------------------
 
     async def get(self, *oids: str) -> dict[str, SnmpValue]:
-        """{oid: value} for each OID (MISSING where the agent has nothing).
-
-        Not cut by a wall-clock bound of our own: pysnmp counts its timeout in timer ticks,
-        which stretch while the event loop is busy reading other printers' answers, so a
-        printer answering late under load still counts (measured: a wall-clock cut at
-        timeout × (retries + 1) turned live printers into dead ones at 200 printers).
-        """
+        """{oid: value} for each OID (MISSING where the agent has nothing)."""
         if self.get_limiter is None:
             return await self._get(*oids)
         async with self.get_limiter:
             return await self._get(*oids)
 
     async def _get(self, *oids: str) -> dict[str, SnmpValue]:
-        tgt = await self._target()
-        self.requests += 1
-        err_ind, err_status, err_index, binds = await self._cmd_get(
-            tgt, *(ObjectType(ObjectIdentity(o)) for o in oids))
-        if (self.target.version == "1" and not err_ind and err_status and len(oids) > 1
-                and err_status.prettyPrint() == "noSuchName"):
+        what = f"GET {oids[0]}" + (" ..." if len(oids) > 1 else "")
+        r = await self._exchange("get", oids, what)
+        if r.status_name == "noSuchName":
+            if len(oids) == 1:
+                return {oids[0]: MISSING}
             # v1 fails the whole PDU for one missing OID: ask one by one
             out: dict[str, SnmpValue] = {}
             for oid in oids:
-                try:
-                    out.update(await self._get(oid))
-                except SnmpError as exc:
-                    if "noSuchName" not in str(exc):
-                        raise
-                    out[oid] = MISSING
+                out.update(await self._get(oid))
             return out
-        if not err_ind and err_status and err_status.prettyPrint() == "noSuchName" and len(oids) == 1:
-            return {oids[0]: MISSING}
-        self._check(err_ind, err_status, err_index, f"GET {oids[0]}" + (" ..." if len(oids) > 1 else ""))
-        return {str(name): _value(val) for name, val in binds}
+        if r.status:
+            raise SnmpError(f"{what}: agent error {r.status_name} at index {r.index}")
+        return {_dotted(oid): value for oid, value in r.rows}
+
+    # --- walks ----------------------------------------------------------------------------
 
     async def walk(self, base: str) -> list[tuple[str, SnmpValue]]:
         """Every (oid, value) below `base`, in agent order; [] when the subtree is empty."""
+        res = (await self.walk_many(base))[base]
+        if isinstance(res, SnmpError):
+            raise res
+        return res
+
+    async def walk_many(self, *bases: str) -> Walked:
+        """Walk several subtrees; a failed walk is its error, the others still count."""
         if self.limiter is None:
-            return await self._walk(base)
+            return await self._walk_many(bases)
         async with self.limiter:
-            return await self._walk(base)
+            return await self._walk_many(bases)
 
-    async def _bulk_many(self, bases: tuple[str, ...]) -> dict[str, list[tuple[str, SnmpValue]]]:
-        return await _bulk_rounds(self, bases)
-
-    async def _walk(self, base: str) -> list[tuple[str, SnmpValue]]:
-        tgt = await self._target()
-        auth = self._auth()
-        rows: list[tuple[str, SnmpValue]] = []
-        prefix = base + "."
-        start = ObjectType(ObjectIdentity(base))
-        if self.target.version == "1":
-            walker = v1arch.walk_cmd(self.engine.v1, auth, tgt, start, lexicographicMode=False,
-                                     lookupMib=False)
-        elif self.v3:
-            walker = bulk_walk_cmd(self.engine.v3, auth, tgt, self._context(), 0, self.target.max_repetitions,
-                                   start, lexicographicMode=False, lookupMib=False)
-        else:
-            walker = v1arch.bulk_walk_cmd(self.engine.v1, auth, tgt, 0, self.target.max_repetitions, start,
-                                          lexicographicMode=False, lookupMib=False)
-        async for err_ind, err_status, err_index, binds in walker:
-            self.requests += 1
-            if self.target.version == "1" and err_status and err_status.prettyPrint() == "noSuchName":
-                break  # v1's end of MIB
-            self._check(err_ind, err_status, err_index, f"walk {base}")
-            for name, val in binds:
-                oid = str(name)
-                value = _value(val)
-                if not oid.startswith(prefix) or value is MISSING:
-                    return rows
-                rows.append((oid, value))
-        return rows
-
-    async def walk_many(self, *bases: str) -> dict[str, list[tuple[str, SnmpValue]] | SnmpError]:
-        """Walk several subtrees; a failed walk is its error, the others still count.
-
-        v2c/v3: one GETBULK carries every unfinished subtree (a printer's tables in one or two
-        PDUs instead of one walk each: on a busy machine the PDU count is the cost, on both
-        sides). An agent that answers tooBig gets fewer repetitions, then one walk per subtree.
-        """
-        if self.target.version != "1":
+    async def _walk_many(self, bases: Sequence[str]) -> Walked:
+        v1 = self.target.version == "1"
+        out: Walked = {}
+        rows: dict[str, list[tuple[str, SnmpValue]]] = {b: [] for b in bases}
+        roots = {b: _oid(b) for b in bases}
+        last = dict(roots)  # unfinished subtree -> last OID read
+        reps = self.target.max_repetitions
+        width = len(bases)  # subtrees per PDU: halved when even one repetition is tooBig
+        while last:
+            sent = list(last)[:width]
+            what = f"{'GETNEXT' if v1 else 'GETBULK'} {' '.join(sent)}"
             try:
-                if self.limiter is None:
-                    return dict(await self._bulk_many(bases))
-                async with self.limiter:
-                    return dict(await self._bulk_many(bases))
-            except _TooBig:
-                pass
+                r = await self._exchange("next" if v1 else "bulk", [_dotted(last[b]) for b in sent], what,
+                                         reps)
             except SnmpError as exc:
-                return {b: exc for b in bases}
-        results = await asyncio.gather(*(self.walk(b) for b in bases), return_exceptions=True)
-        out: dict[str, list[tuple[str, SnmpValue]] | SnmpError] = {}
-        for base, res in zip(bases, results, strict=True):
-            if isinstance(res, SnmpError):
-                out[base] = res
-            elif isinstance(res, BaseException):
-                raise res
+                for b in sent:
+                    out[b] = exc
+                    del last[b]
+                continue
+            if r.status_name == "tooBig":
+                if not v1 and reps > 1:
+                    reps = max(1, reps // 2)
+                elif width > 1:
+                    width = max(1, width // 2)
+                else:
+                    out[sent[0]] = SnmpError(f"{what}: the agent says even one row is tooBig")
+                    del last[sent[0]]
+                continue
+            if v1 and r.status_name == "noSuchName":
+                # v1's end of the MIB view: the error index names the subtree that ran out
+                ended = sent[r.index - 1:r.index] if 0 < r.index <= len(sent) else sent
+                for b in ended:
+                    out[b] = rows[b]
+                    del last[b]
+                continue
+            if r.status:
+                for b in sent:
+                    out[b] = SnmpError(f"{what}: agent error {r.status_name} at index {r.index}")
+                    del last[b]
+                continue
+            moved = self._take(sent, r.rows, roots, last, rows, out)
+            if not moved:  # an empty answer: a broken agent; what was read so far is all there is
+                for b in sent:
+                    if b in last:
+                        out[b] = SnmpError(f"{what}: the agent answered without any variable bindings")
+                        del last[b]
+        return {b: out[b] for b in bases}
+
+    @staticmethod
+    def _take(sent: list[str], answer: list[Row], roots: dict[str, tuple[int, ...]],
+              last: dict[str, tuple[int, ...]], rows: dict[str, list[tuple[str, SnmpValue]]],
+              out: Walked) -> bool:
+        """Sort one answer's var-binds into their subtrees (GETBULK repeats them in request
+        order); finish subtrees that ran out; True when anything was learned."""
+        n = len(sent)
+        moved = False
+        for i, (oid, value) in enumerate(answer):
+            b = sent[i % n]
+            if b not in last:
+                continue
+            root = roots[b]
+            moved = True
+            if len(oid) <= len(root) or oid[:len(root)] != root or value is MISSING:
+                out[b] = rows[b]
+                del last[b]
+            elif oid <= last[b]:
+                out[b] = SnmpError(f"walk of {b} stopped: the agent answered {_dotted(oid)} after "
+                                   f"{_dotted(last[b])} (OIDs must increase; it would loop forever)")
+                del last[b]
+            elif len(rows[b]) >= MAX_ROWS:
+                out[b] = SnmpError(f"walk of {b} stopped after {MAX_ROWS} rows (no printer table is "
+                                   f"this long)")
+                del last[b]
             else:
-                out[base] = res
-        return out
-
-
-class _TooBig(Exception):
-    pass
-
-
-async def _bulk_rounds(session: SnmpSession,
-                       bases: tuple[str, ...]) -> dict[str, list[tuple[str, SnmpValue]]]:
-    tgt = await session._target()
-    rows: dict[str, list[tuple[str, SnmpValue]]] = {b: [] for b in bases}
-    pending = {b: b for b in bases}  # subtree -> last OID read
-    reps = session.target.max_repetitions
-    while pending:
-        names = list(pending)
-        session.requests += 1
-        err_ind, err_status, err_index, binds = await session._cmd_bulk(
-            tgt, reps, *(ObjectType(ObjectIdentity(pending[b])) for b in names))
-        if not err_ind and err_status and err_status.prettyPrint() == "tooBig":
-            if reps <= 2:
-                raise _TooBig
-            reps //= 2
-            continue
-        session._check(err_ind, err_status, err_index, f"GETBULK {' '.join(names)}")
-        done: set[str] = set()
-        seen: set[str] = set()
-        for i, (name, val) in enumerate(binds):
-            base = names[i % len(names)]
-            if base in done:
-                continue
-            oid, value = str(name), _value(val)
-            if not oid.startswith(base + ".") or value is MISSING:
-                done.add(base)
-                continue
-            rows[base].append((oid, value))
-            pending[base] = oid
-            seen.add(base)
-        for base in names:
-            if base in done or base not in seen:  # finished, or no progress (a broken agent)
-                pending.pop(base, None)
-    return rows
+                rows[b].append((_dotted(oid), value))
+                last[b] = oid
+        return moved
 
 
 def new_engine() -> Engines:
