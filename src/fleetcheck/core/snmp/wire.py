@@ -108,6 +108,10 @@ class Endpoint:
             self._socks[family] = sock
         return sock
 
+    @property
+    def in_flight(self) -> int:
+        return len(self._pending)
+
     def _request_id(self) -> int:
         while True:
             rid = self._next_id
