@@ -3,8 +3,8 @@ judged by the printer check families, with evidence from both.
 
 A protocol that does not answer is reported (`printer.protocol:<name>` UNKNOWN with
 what happened) and the printer is judged on the other one; only when every
-configured protocol fails is the printer unreachable. One SnmpEngine serves all
-printers of a scan, so 200 printers share one UDP socket and one dispatcher.
+configured protocol fails is the printer unreachable. One `Engines` serves all printers of
+a scan: v1/v2c share one UDP socket (core/snmp/wire.py), v3 one pysnmp engine.
 """
 
 from __future__ import annotations
