@@ -30,6 +30,8 @@ COMMANDS = {
     "unack": ("fleetcheck.cli.ack_cmd", "remove an acknowledgement"),
     "checks": ("fleetcheck.cli.checks_cmd", "list every check family: title, host kinds, default thresholds"),
     "schedule": ("fleetcheck.cli.schedule", "print a systemd timer or crontab line for a nightly scan"),
+    "exporter": ("fleetcheck.cli.exporter.command",
+                 "serve /probe?host=NAME for Prometheus: scan a host on each scrape"),
 }
 
 EXIT_USAGE = 2

@@ -1,0 +1,1 @@
+"""`fleetcheck exporter`: a Prometheus probe endpoint (command.py wires it)."""
