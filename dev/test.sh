@@ -9,9 +9,10 @@ SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 # tmux and rsvg-convert to look at the TUI; the system python3 runs the test fleet's
 # powershell.exe stand-in inside sshd sessions (the venv is not on their PATH);
 # Pango and a font for WeasyPrint (PDF reports), poppler-utils (pdftotext, pdftoppm) to read them back;
-# prometheus for promtool (checks the --format prometheus output).
+# prometheus for promtool (checks the --format prometheus output); postgresql for a real server
+# (initdb/pg_ctl in /usr/lib/postgresql/*/bin, tests/pgserver.py) and libpq5, which psycopg loads.
 PKGS=(busybox prometheus openssh-server openssh-client cups-ipp-utils cups cups-client dbus-daemon tmux librsvg2-bin iproute2 procps
-      python3 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils)
+      postgresql libpq5 python3 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils)
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from fleetcheck.core.session import ScanHistory, SessionOptions
     from fleetcheck.store import Store
 
+DB_HELP = ("history database: a file, or a PostgreSQL URL postgresql://USER@HOST/DB (no password in it; "
+           "see docs/postgresql.md) (default: $FLEETCHECK_DB, else $FLEETCHECK_HOME/history.sqlite3, else "
+           "history.sqlite3 in the user state folder)")
 MAX_DURATION = 7 * 86400.0  # seconds: longer is a typo, and paramiko's timers overflow on 1e308
 
 
@@ -64,9 +67,8 @@ def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_db_argument(parser: argparse.ArgumentParser, inner: bool = False) -> None:
     """`inner`: on a sub-command's own parser, so an unset --db there keeps the outer one's value."""
-    parser.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS if inner else None,
-                        help="history database (default: $FLEETCHECK_HOME/history.sqlite3, else "
-                             "history.sqlite3 in the user state folder)")
+    parser.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS if inner else None,
+                        help=DB_HELP)
 
 
 def add_history_and_ssh_arguments(parser: argparse.ArgumentParser) -> None:

@@ -55,9 +55,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--customer", metavar="NAME", help="whose scans (default: the inventory's customer)")
     parser.add_argument("--out", "-o", metavar="PATH", required=True, help="the report file to write")
     add_report_arguments(parser)
-    parser.add_argument("--db", metavar="PATH",
-                        help="history database (default: $FLEETCHECK_HOME/history.sqlite3 or the user state "
-                             "folder)")
+    from fleetcheck.cli.common import DB_HELP
+
+    parser.add_argument("--db", metavar="PATH|URL", help=DB_HELP)
     parser.add_argument("--ssh-config", metavar="FILE", help=argparse.SUPPRESS)
 
 

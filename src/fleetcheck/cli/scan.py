@@ -123,6 +123,13 @@ def run(args: argparse.Namespace) -> int:
     from fleetcheck.core.session import open_session
     from fleetcheck.store import customer_key, state_dir
 
+    if not args.no_history:  # a central store's URL with a password is refused before anything runs
+        from fleetcheck.store import chosen_db, is_central
+        from fleetcheck.store.postgres.conninfo import check_url
+
+        db = chosen_db(args.db)
+        if is_central(db):
+            check_url(str(db))
     # a person at the terminal can unlock an SSH key (asked once per scan); cron cannot
     prompt = _ask_passphrase if sys.stdin.isatty() else None
     if args.report:  # a report that cannot be written is refused before the scan, not after it

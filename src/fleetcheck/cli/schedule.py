@@ -35,7 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inventory", metavar="INVENTORY", help="inventory file or folder to scan")
     parser.add_argument("--at", type=at, default=(2, 15), metavar="HH:MM",
                         help="time of day, local time of the machine (default: 02:15)")
-    parser.add_argument("--db", metavar="PATH", help="history database for the scheduled scans")
+    parser.add_argument("--db", metavar="PATH|URL",
+                        help="history database for the scheduled scans (a file, or postgresql://... without "
+                             "a password: see docs/postgresql.md)")
 
 
 def fleetcheck_command() -> list[str]:
@@ -52,7 +54,11 @@ def unit_name(inventory: Path) -> str:
 
 
 def scan_command(inventory: Path, db: str | None) -> list[str]:
+    from fleetcheck.store.postgres.conninfo import check_url, is_postgres
+
     cmd = [*fleetcheck_command(), "scan", "--quiet", str(inventory)]
+    if db and is_postgres(db):  # a URL stays as it is; one with a password is refused
+        return [*cmd, "--db", check_url(db)]
     return cmd + (["--db", str(Path(db).expanduser().absolute())] if db else [])
 
 

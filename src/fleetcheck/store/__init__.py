@@ -1,8 +1,10 @@
 """History of scans behind one narrow interface (`Store`); SQL lives only in the backends.
 
-`open_store()` is the one way in: it finds the database (`--db PATH`, else
+`open_store()` is the one way in: it finds the database (`--db PATH` or
+`--db postgresql://...`, else `$FLEETCHECK_DB`, else
 `$FLEETCHECK_HOME/history.sqlite3`, else the per-user state folder), opens
-or repairs it, and takes over an earlier version's JSON history folder once.
+or repairs it (SQLite), and takes over an earlier version's JSON history
+folder once. A PostgreSQL URL opens the central store (docs/postgresql.md).
 Front ends print `store.notices` (one line each) and never touch SQL.
 """
 
@@ -28,6 +30,7 @@ from fleetcheck.store.model import (
 )
 
 ENV_HOME = "FLEETCHECK_HOME"
+ENV_DB = "FLEETCHECK_DB"  # a path or postgresql:// URL used when --db is not given
 DB_NAME = "history.sqlite3"
 LEGACY_DIR = "history"  # the JSON folder of earlier versions, beside the database
 
@@ -45,12 +48,32 @@ def default_db_path() -> Path:
     return state_dir() / DB_NAME
 
 
-def open_store(db: str | Path | None = None, *, import_legacy: bool = True) -> Store:
-    """Open (creating, migrating or replacing a damaged one) the history database.
+def chosen_db(db: str | Path | None) -> str | Path | None:
+    """--db, else $FLEETCHECK_DB, else None (the default SQLite file)."""
+    if db is not None:
+        return db
+    return os.environ.get(ENV_DB) or None
 
-    Without `db`, the default location; there, an earlier version's JSON
+
+def is_central(db: str | Path | None) -> bool:
+    """Whether `db` (after `chosen_db`) names a PostgreSQL server rather than a file."""
+    from fleetcheck.store.postgres.conninfo import is_postgres
+
+    return isinstance(db, str) and is_postgres(db)
+
+
+def open_store(db: str | Path | None = None, *, import_legacy: bool = True) -> Store:
+    """Open the history: PostgreSQL for a `postgresql://` URL, else an SQLite file (created,
+    migrated, or replaced when damaged).
+
+    Without `db`, $FLEETCHECK_DB, else the default file; there, an earlier version's JSON
     history folder is imported once and a notice says how many scans it took over.
     """
+    db = chosen_db(db)
+    if is_central(db):
+        from fleetcheck.store.postgres.backend import PostgresStore
+
+        return PostgresStore(str(db))
     from fleetcheck.store.sqlite.backend import SqliteStore
 
     path = Path(db).expanduser() if db is not None else default_db_path()
@@ -71,6 +94,6 @@ def open_store(db: str | Path | None = None, *, import_legacy: bool = True) -> S
 
 __all__ = [
     "Ack", "Changes", "CrashWindows", "Finding", "HostChange", "HostKey", "HostPoint", "ScanInfo",
-    "ScanStatus", "ScanWriter", "Store", "StoreError", "customer_key", "default_db_path", "host_key",
-    "no_customer_warning", "open_store", "state_dir",
+    "ScanStatus", "ScanWriter", "Store", "StoreError", "chosen_db", "customer_key", "default_db_path",
+    "host_key", "is_central", "no_customer_warning", "open_store", "state_dir",
 ]

@@ -28,6 +28,7 @@ from fleetcheck.core.results import HostResult, ScanResult, utcnow
 from fleetcheck.core.states import Reachability, State, worst
 from fleetcheck.store import identity
 from fleetcheck.store.changes import HostView, compute_changes
+from fleetcheck.store.decode import decode_host_rows
 from fleetcheck.store.model import (
     Ack,
     Changes,
@@ -40,8 +41,6 @@ from fleetcheck.store.model import (
 from fleetcheck.store.sqlite import blobs, schema
 from fleetcheck.store.sqlite.codec import (
     REF,
-    Refused,
-    decode_check,
     digest,
     dumps,
     encode_check,
@@ -265,50 +264,8 @@ class SqliteStore:
 
     def _decode(self, rows: list[tuple[Any, ...]]) -> list[HostResult]:
         """Host results from HOST_COLUMNS rows; damaged rows are skipped, reported once and removed."""
-        refs = {row[0]: list(REF.iter_unpack(row[11])) if len(row[11]) % REF.size == 0 else None
-                for row in rows}
-        self._lookup_names((r[0] for rs in refs.values() if rs for r in rs),
-                           (r[1] for rs in refs.values() if rs for r in rs))
-        facts: dict[int, dict[str, int] | None] = {}
-        for row in rows:
-            try:
-                facts[row[0]] = {str(k): int(v) for k, v in json.loads(row[10]).items()}
-            except (ValueError, TypeError, AttributeError):
-                facts[row[0]] = None
-        wanted = [r[2] for rs in refs.values() if rs for r in rs]
-        wanted += [i for f in facts.values() if f for i in f.values()]
-        contents, bad = blobs.fetch_by_id(self._conn, wanted)
-        raw_digests: set[bytes] = set()
-        parsed: dict[int, Any] = {}
-        for i, content in contents.items():
-            try:
-                parsed[i] = loads(content)
-            except ValueError:
-                bad.add(i)
-                continue
-            if isinstance(parsed[i], dict) and isinstance(parsed[i].get("evidence"), list):
-                for e in parsed[i]["evidence"]:
-                    if isinstance(e, dict) and e.get("raw_ref"):
-                        raw_digests.add(bytes.fromhex(e["raw_ref"]))
-        raws = {d.hex(): c.decode("utf-8", "surrogatepass")
-                for d, c in blobs.fetch_by_digest(self._conn, raw_digests).items()}
-        out: list[HostResult] = []
-        damaged: list[int] = []
-        refused = 0
-        for row in rows:
-            try:
-                rs, fs = refs[row[0]], facts[row[0]]
-                if rs is None or fs is None:
-                    raise ValueError("packed checks or facts unreadable")
-                base = row[6] if row[6] is not None else row[12]
-                checks = tuple(decode_check(contents[b], ms, base, raws) for _, _, b, ms in rs)
-                out.append(HostResult(row[2], row[4], row[3], Reachability(row[5]), checks, from_us(row[6]),
-                                      from_us(row[7]), row[8], tuple(json.loads(row[9])),
-                                      {k: parsed[v] for k, v in fs.items()}))
-            except Refused:
-                refused += 1
-            except (KeyError, ValueError, TypeError, AttributeError, AssertionError):
-                damaged.append(row[0])
+        out, damaged, refused = decode_host_rows(rows, lambda ids: blobs.fetch_by_id(self._conn, ids),
+                                                 lambda ds: blobs.fetch_by_digest(self._conn, ds))
         if refused:
             self.notices.append(f"history: {refused} host record{'s' if refused != 1 else ''} in {self.path} "
                                 "could not be read by this version of fleetcheck; kept, not deleted")

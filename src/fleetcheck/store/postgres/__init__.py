@@ -1,0 +1,1 @@
+"""The PostgreSQL backend: a central store for many scanners (docs/postgresql.md)."""
