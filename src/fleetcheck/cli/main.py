@@ -30,6 +30,7 @@ COMMANDS = {
     "unack": ("fleetcheck.cli.ack_cmd", "remove an acknowledgement"),
     "checks": ("fleetcheck.cli.checks_cmd", "list every check family: title, host kinds, default thresholds"),
     "schedule": ("fleetcheck.cli.schedule", "print a systemd timer or crontab line for a nightly scan"),
+    "db": ("fleetcheck.cli.db_cmd", "upgrade the history database's schema; grant PostgreSQL roles"),
     "exporter": ("fleetcheck.cli.exporter.command",
                  "serve /probe?host=NAME for Prometheus: scan a host on each scrape"),
 }

@@ -8,6 +8,7 @@ version's model refuses come back apart, so the backend decides what to do.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -78,3 +79,16 @@ def summary_of(contents: dict[int, bytes], blob: int) -> str:
         return str(loads(contents[blob]).get("summary", "")) if blob in contents else ""
     except (ValueError, AttributeError):
         return ""
+
+
+def live_blob_ids(host_rows: Iterable[tuple[bytes, str]], kids: Iterable[tuple[int, str]]) -> set[int]:
+    """Blob ids still used, from every (packed checks, facts JSON) and every (blob id, kids) row."""
+    live: set[int] = set()
+    for checks, facts in host_rows:
+        live.update(r[2] for r in unpack_refs(checks) or [])
+        with contextlib.suppress(ValueError, TypeError, AttributeError):
+            live.update(int(v) for v in json.loads(facts).values())
+    for i, kid_ids in kids:
+        if i in live:
+            live.update(int(k) for k in kid_ids.split())
+    return live

@@ -30,7 +30,7 @@ from fleetcheck.core.results import HostResult, ScanResult, utcnow
 from fleetcheck.core.states import Reachability, State, worst
 from fleetcheck.store import identity
 from fleetcheck.store.changes import HostView, compute_changes
-from fleetcheck.store.decode import decode_host_rows, summary_of, unpack_refs
+from fleetcheck.store.decode import decode_host_rows, live_blob_ids, summary_of, unpack_refs
 from fleetcheck.store.model import Ack, Changes, HostKey, HostPoint, ScanInfo, ScanStatus, StoreError
 from fleetcheck.store.postgres import schema
 from fleetcheck.store.postgres.conninfo import CONNECT_TIMEOUT, check_url, location, redact
@@ -522,14 +522,9 @@ class PostgresStore:
         with self._conn() as conn:
             n = conn.execute("DELETE FROM scans WHERE started < %s", (to_us(older_than),)).rowcount
             if n:
-                live: set[int] = set()
-                for checks, facts in conn.execute("SELECT checks, facts FROM host_results"):
-                    live.update(r[2] for r in unpack_refs(checks) or [])
-                    with contextlib.suppress(ValueError, TypeError, AttributeError):
-                        live.update(int(v) for v in json.loads(facts).values())
-                for i, kids in conn.execute("SELECT id, kids FROM blobs WHERE kids IS NOT NULL").fetchall():
-                    if i in live:
-                        live.update(int(k) for k in kids.split())
+                live = live_blob_ids(
+                    conn.execute("SELECT checks, facts FROM host_results").fetchall(),
+                    conn.execute("SELECT id, kids FROM blobs WHERE kids IS NOT NULL").fetchall())
                 dead = [int(i) for (i,) in conn.execute("SELECT id FROM blobs") if int(i) not in live]
                 conn.execute("DELETE FROM blobs WHERE id = ANY(%s)", (dead,))
         return max(n, 0)

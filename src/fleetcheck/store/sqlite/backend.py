@@ -10,7 +10,6 @@ second, so a killed scan keeps every host saved before the kill.
 
 from __future__ import annotations
 
-import contextlib
 import getpass
 import json
 import os
@@ -18,6 +17,7 @@ import socket
 import sqlite3
 import threading
 import time
+import uuid as uuidlib
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +28,7 @@ from fleetcheck.core.results import HostResult, ScanResult, utcnow
 from fleetcheck.core.states import Reachability, State, worst
 from fleetcheck.store import identity
 from fleetcheck.store.changes import HostView, compute_changes
-from fleetcheck.store.decode import decode_host_rows
+from fleetcheck.store.decode import decode_host_rows, live_blob_ids
 from fleetcheck.store.model import (
     Ack,
     Changes,
@@ -73,6 +73,7 @@ class SqliteStore:
         self.location = str(self.path)
         self.notices: list[str] = []
         self._timeout = timeout
+        self.schema_found = schema.VERSION  # the version the file had when opened (before migrating)
         self._lock = threading.RLock()
         self._conn = self._open()
         self._names: dict[str, int] = {}
@@ -91,7 +92,7 @@ class SqliteStore:
             conn: sqlite3.Connection | None = None
             try:
                 conn = schema.connect(str(self.path), self._timeout)
-                schema.migrate(conn)
+                self.schema_found = schema.migrate(conn)
                 conn.execute("SELECT count(*) FROM scans").fetchone()
                 return conn
             except schema.NewerSchema as exc:
@@ -183,9 +184,9 @@ class SqliteStore:
         with self._write() as c:
             cid = self._customer_id(c, ckey, customer)
             cur = c.execute("INSERT INTO scans (customer_id, started, status, pid, proc_started, node, "
-                            "version, inventories) VALUES (?, ?, 'running', ?, ?, ?, ?, ?)",
+                            "version, inventories, uuid) VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?)",
                             (cid, to_us(started), pid, _proc_started(pid), socket.gethostname(), version,
-                             json.dumps(list(inventories))))
+                             json.dumps(list(inventories)), str(uuidlib.uuid4())))
             assert cur.lastrowid is not None
             return _Writer(self, cur.lastrowid, cid, ckey)
 
@@ -339,6 +340,12 @@ class SqliteStore:
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return [self._info(r) for r in self._conn.execute(sql, params)]
+
+    @_locked
+    def scan_uuid(self, scan_id: int) -> str | None:
+        """The scan's stable identity (None for scans saved before schema version 2)."""
+        row = self._conn.execute("SELECT uuid FROM scans WHERE id = ?", (scan_id,)).fetchone()
+        return None if row is None else row[0]
 
     @_locked
     def customers(self) -> list[tuple[str, str | None]]:
@@ -500,19 +507,21 @@ class SqliteStore:
     @_locked
     def prune(self, older_than: datetime) -> int:
         """Delete older scans, then every blob no remaining scan refers to."""
+        return self._delete_scans("started < ? AND status != 'running'", (to_us(older_than),))
+
+    @_locked
+    def forget(self, scan_ids: Sequence[int]) -> int:
+        """Delete these scans and the blobs only they used (the spool, once a scan is delivered)."""
+        marks = ",".join("?" * len(scan_ids))
+        return self._delete_scans(f"id IN ({marks})", tuple(scan_ids)) if scan_ids else 0
+
+    def _delete_scans(self, where: str, params: tuple[Any, ...]) -> int:
         with self._write() as c:
-            n = c.execute("DELETE FROM scans WHERE started < ? AND status != 'running'",
-                          (to_us(older_than),)).rowcount
+            n = c.execute(f"DELETE FROM scans WHERE {where}", params).rowcount
             if n:
-                live: set[int] = set()
-                for checks, facts in c.execute("SELECT checks, facts FROM host_results"):
-                    if len(checks) % REF.size == 0:
-                        live.update(r[2] for r in REF.iter_unpack(checks))
-                    with contextlib.suppress(ValueError, TypeError, AttributeError):
-                        live.update(int(v) for v in json.loads(facts).values())
-                for i, kids in c.execute("SELECT id, kids FROM blobs WHERE kids IS NOT NULL").fetchall():
-                    if i in live:
-                        live.update(int(k) for k in kids.split())
+                live = live_blob_ids(
+                    c.execute("SELECT checks, facts FROM host_results").fetchall(),
+                    c.execute("SELECT id, kids FROM blobs WHERE kids IS NOT NULL").fetchall())
                 dead = [i for (i,) in c.execute("SELECT id FROM blobs") if i not in live]
                 c.executemany("DELETE FROM blobs WHERE id = ?", [(i,) for i in dead])
         if n:

@@ -102,7 +102,14 @@ CREATE TABLE imports (                -- JSON history folders already taken over
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1,)  # index n: from version n to n+1
+# 2: a stable identity per scan (the PostgreSQL spool sends a scan once however often it retries);
+# scans saved before have none
+SCHEMA_V2 = """
+ALTER TABLE scans ADD COLUMN uuid TEXT;
+CREATE UNIQUE INDEX scans_by_uuid ON scans (uuid)
+"""
+
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2)  # index n: from version n to n+1
 VERSION = len(MIGRATIONS)
 
 
