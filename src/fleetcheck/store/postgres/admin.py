@@ -53,7 +53,7 @@ def grant(url: str, role: str, customer_key: str | None) -> str:
     def on(tables: tuple[str, ...]) -> sql.Composable:
         return sql.SQL(", ").join(sql.Identifier(schema.SCHEMA, t) for t in tables)
 
-    statements: list[sql.Composable] = [
+    statements: list[sql.Composed] = [
         sql.SQL("GRANT USAGE ON SCHEMA fleetcheck TO {}").format(r),
         sql.SQL("GRANT SELECT ON {} TO {}").format(on(READ_TABLES), r),
     ]
