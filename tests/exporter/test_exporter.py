@@ -192,6 +192,24 @@ def test_a_probe_that_joins_late_keeps_its_own_deadline(exporter: Start) -> None
     assert value(own, "fleetcheck_exporter_scans_total") == 1
 
 
+def test_no_secret_in_any_answer(tmp_path: Path) -> None:
+    secret = "s3cret-Passw0rd"
+    inv = tmp_path / "inv.yaml"
+    inv.write_text("customer: Exporter Test GmbH\nhosts:\n"
+                   "  - {name: ok-a, kind: linux, address: 192.0.2.1, password: {env: FC_TEST_SECRET}}\n"
+                   "  - {name: down-b, kind: linux, address: 192.0.2.2, password: {env: FC_TEST_SECRET}}\n")
+    inv.chmod(0o600)
+    exp = ExporterProcess([str(inv)], tmp_path / "home", tmp_path / "gates", env={"FC_TEST_SECRET": secret})
+    try:
+        answers = [exp.get(path)[2] for path in ("/probe?host=ok-a", "/probe?host=down-b", "/metrics", "/",
+                                                 f"/probe?host={secret}")]
+        assert "fleetcheck_host_state" in answers[0] and "fleetcheck_host_up" in answers[1]
+        assert exp.signal() == 0
+    finally:
+        exp.stop()
+    assert not [a for a in answers[:4] if secret in a] and secret not in exp.stderr
+
+
 def test_own_metrics_are_checked_by_promtool(exporter: Start) -> None:
     exp = exporter(["ok-a"])
     exp.get("/probe?host=ok-a")

@@ -90,10 +90,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout-offset", type=duration(allow_zero=True, maximum=60), default=0.5,
                         metavar="S", help="seconds the scan stops before the scrape's timeout, so the answer "
                         "arrives in time (default: 0.5)")
-    parser.add_argument("--db", metavar="PATH",
-                        help="save each probe's result to this history database, so crash checks count "
-                             "events since the previous probe (default: no history; the crash checks "
-                             "look at their usual window)")
+    parser.add_argument("--db", metavar="PATH|URL",
+                        help="save each probe's result to this history database (a file or postgresql://"
+                             "USER@HOST/DB), so crash checks count events since the previous probe "
+                             "(default: no history, and $FLEETCHECK_DB is not used: crash checks look at "
+                             "their usual 7-day window)")
     parser.add_argument("--ssh-config", metavar="FILE", help="OpenSSH client config (default: ~/.ssh/config)")
     parser.add_argument("--no-keep-connections", action="store_true",
                         help="close each host's SSH connection after its scan (default: kept for the "
