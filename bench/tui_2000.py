@@ -46,6 +46,7 @@ from textual import events
 from fleetcheck.core.collectors.base import CollectContext
 from fleetcheck.core.contracts import Collection, Unreachable
 from fleetcheck.core.engine import EngineOptions
+from fleetcheck.core.i18n import msg
 from fleetcheck.core.inventory.model import HOST_KINDS, Host, Inventory
 from fleetcheck.core.results import CheckResult, Evidence, Metric
 from fleetcheck.core.states import Reachability, State
@@ -69,7 +70,8 @@ class StreamingCollector:
         await asyncio.sleep(self.rng.uniform(0.02, self.max_delay))
         roll = self.rng.random()
         if roll < 0.02:
-            raise Unreachable(Reachability.UNREACHABLE, "connection refused", "check the host",
+            raise Unreachable(Reachability.UNREACHABLE, msg("ssh.tcp.refused", where=f"{host.address}:22"),
+                              msg("ssh.tcp.refused.fix"),
                               f"connect {host.address}:22: refused")
         state = (State.CRIT if roll < 0.07 else State.UNKNOWN if roll < 0.10 else
                  State.WARN if roll < 0.20 else State.OK)

@@ -25,6 +25,7 @@ from typing import ClassVar
 from fleetcheck.core.checks import not_applicable
 from fleetcheck.core.collectors.base import CollectContext
 from fleetcheck.core.contracts import Collection, Unreachable
+from fleetcheck.core.i18n import msg
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.ranges import Range
 from fleetcheck.core.results import CheckResult, Evidence, Metric
@@ -72,7 +73,8 @@ class ScriptedCollector:
             await asyncio.sleep(0.2)
             return Collection([_check(host, State.OK)])
         if prefix == "down":
-            raise Unreachable(Reachability.UNREACHABLE, "connection refused", "is sshd running?",
+            raise Unreachable(Reachability.UNREACHABLE, msg("ssh.tcp.refused", where=f"{host.address}:22"),
+                              msg("ssh.tcp.refused.fix"),
                               f"connect {host.address}:22: [Errno 111] Connection refused")
         if prefix == "hang":
             print(f"scripted: {host.name} started", file=sys.stderr, flush=True)  # tests wait for this

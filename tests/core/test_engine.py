@@ -22,6 +22,7 @@ from fleetcheck.core.events import (
     ScanFinished,
     ScanStarted,
 )
+from fleetcheck.core.i18n import msg
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.results import CheckResult, Evidence, HostResult, ScanResult
 from fleetcheck.core.states import Reachability, State
@@ -104,7 +105,8 @@ async def raises(host: Host, ctx: CollectContext) -> Collection:
 
 
 async def refuses(host: Host, ctx: CollectContext) -> Collection:
-    raise Unreachable(Reachability.UNREACHABLE, "connection refused", "is sshd running?",
+    raise Unreachable(Reachability.UNREACHABLE, msg("ssh.tcp.refused", where=f"{host.address}:22"),
+                      msg("ssh.tcp.refused.fix"),
                       f"connect {host.address}:22: [Errno 111] Connection refused")
 
 
@@ -246,22 +248,26 @@ def test_unreachable_is_crit_with_evidence() -> None:
     (down,) = result.hosts
     assert down.reachability is Reachability.UNREACHABLE and down.state is State.CRIT
     (check,) = down.checks
-    assert "connection refused" in check.summary
-    assert check.fix == "is sshd running?"
+    assert check.summary == "unreachable: connection refused by down.example:22 (no SSH server listening)"
+    assert check.fix == "check that sshd runs on the host and the port is right"
     assert "Connection refused" in check.evidence[0].raw
+    # the same finding as codes: the reason's own code is the summary's `why`
+    assert (check.code, check.fix_code) == ("host.reachability", "ssh.tcp.refused.fix")
+    assert check.params["reach"] == "reach.unreachable" and check.params["why"] == "ssh.tcp.refused"
 
 
 def test_no_collector_for_kind_is_not_checked_with_reason() -> None:
     col = Behaviours({"pc": returns(ok())})
     hosts = [host("pc"), host("lp", kind="printer"), host("srv", kind="linux")]
     result, _ = scan({"test": col}, hosts,
-                     unavailable={"linux": "the SSH collector could not load: No module named 'paramiko'"})
+                     unavailable={"linux": msg("engine.unloadable", error="No module named 'paramiko'")})
     pc, lp, srv = result.hosts
     assert pc.state is State.OK
     for h in (lp, srv):
         assert h.reachability is Reachability.NOT_CHECKED and h.state is State.UNKNOWN
     assert lp.checks[0].reason == "this version of fleetcheck has no collector for kind 'printer'"
-    assert srv.checks[0].reason == "the SSH collector could not load: No module named 'paramiko'"
+    assert srv.checks[0].reason == ("the collector could not load: No module named 'paramiko' "
+                                    "(reinstall fleetcheck with its dependencies)")
 
 
 def test_crash_windows_reach_collector_and_their_failure_is_harmless() -> None:

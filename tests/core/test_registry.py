@@ -73,4 +73,4 @@ def test_broken_dependency_is_reported_for_all_its_kinds(
     unavailable: dict[str, str] = {}
     assert build_collectors(kinds=["linux"], unavailable=unavailable) == {}
     assert set(unavailable) == {"linux", "windows"}
-    assert "No module named 'fc_no_such_library'" in unavailable["linux"]
+    assert "No module named 'fc_no_such_library'" in unavailable["linux"].en

@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from fleetcheck.core.collectors.ssh import SshOptions
-from fleetcheck.core.ssh.connect import SHA1_ONLY, ConnectOptions
+from fleetcheck.core.ssh.connect import ConnectOptions
 from fleetcheck.core.states import Reachability, State
 
 from .fleet import HostSpec, free_port, next_address
@@ -72,7 +72,7 @@ def silent_port():
     server.close()
 
 
-def test_every_fault_in_one_scan(sshd_fleet, silent_port, tmp_path):
+def test_every_fault_in_one_scan(sshd_fleet, silent_port, tmp_path, coded_in_german):
     fleet = sshd_fleet(SPECS)
     h = fleet.hosts
     known = tmp_path / "known_hosts"
@@ -131,7 +131,7 @@ def test_every_fault_in_one_scan(sshd_fleet, silent_port, tmp_path):
     assert not (h["revoked"].state_dir / "ran").exists()
 
     assert r["sha1only"].reachability is Reachability.NOT_CHECKED
-    assert only("sha1only").reason == SHA1_ONLY
+    assert only("sha1only").reason_code == "ssh.sha1"
 
     # reachable, but the probe could not finish: UNKNOWN with the stage named
     assert r["hang"].reachability is Reachability.REACHABLE
@@ -153,6 +153,13 @@ def test_every_fault_in_one_scan(sshd_fleet, silent_port, tmp_path):
     c = only("garbage")
     assert c.state is State.UNKNOWN and c.reason.startswith("could not parse probe output: ")
     assert c.evidence and "exit status 0" in c.evidence[0].source
+
+    # every fault's finding is coded, so a German report says it in German
+    faults = [c for name, host in r.items() if not name.startswith("healthy") for c in host.checks
+              if c.id in ("host.reachability", "ssh.probe", "ssh.output")]
+    assert len(faults) == 12
+    for c in faults:
+        coded_in_german(c)
 
 
 def _with(host, **changes):

@@ -16,6 +16,7 @@ from typing import ClassVar
 
 from fleetcheck.core.collectors.base import CollectContext
 from fleetcheck.core.contracts import Collection, Unreachable
+from fleetcheck.core.i18n import msg
 from fleetcheck.core.inventory.model import HOST_KINDS, Host, Inventory
 from fleetcheck.core.results import CheckResult, Evidence, Metric
 from fleetcheck.core.states import Reachability, State
@@ -69,12 +70,13 @@ def script() -> dict[str, Collection | Unreachable]:
             fix="add the scan user to the systemd-journal group: usermod -aG systemd-journal USER",
             evidence=[ev("journalctl -k -p err --since ...", "Hint: You are currently not seeing messages "
                          "from other users and the system.")])]),
-        "pc-lager": Unreachable(Reachability.UNREACHABLE, "connection refused",
-                                "check that the SSH server runs on the host and port 22 is open",
+        "pc-lager": Unreachable(Reachability.UNREACHABLE, msg("ssh.tcp.refused", where="127.0.0.15:22"),
+                                msg("ssh.tcp.refused.fix"),
                                 "connect 127.0.0.15:22: [Errno 111] Connection refused"),
-        "mac-chef": Unreachable(Reachability.HOST_KEY_UNKNOWN, "the host's SSH key is not in known_hosts",
-                                "verify the fingerprint with the host's admin, "
-                                "then run: fleetcheck trust mac-chef",
+        "mac-chef": Unreachable(Reachability.HOST_KEY_UNKNOWN,
+                                msg("ssh.hostkey.unknown", who="127.0.0.16", files="~/.ssh/known_hosts",
+                                    offered=f"ssh-ed25519 {FINGERPRINT}", other=None, known_other=""),
+                                msg("ssh.hostkey.unknown.fix", trust="fleetcheck trust mac-chef"),
                                 f"handshake 127.0.0.16:22: server key ssh-ed25519 {FINGERPRINT}",
                                 facts={"host_key": f"ssh-ed25519 {FINGERPRINT}"}),
         "drucker-og": Collection([CheckResult(

@@ -64,7 +64,7 @@ def test_unreachable_host_says_what_happened_and_what_to_try() -> None:
     text = capture("pc-lager")
     assert "⊘ CRIT" in text
     assert "what happened: unreachable" in text
-    assert "what to try: check that the SSH server runs on the host and port 22 is open" in text
+    assert "what to try: check that sshd runs on the host and the port is right" in text
     assert "also: Check that the host is switched on and on the network" in text
     assert "connect 127.0.0.15:22: [Errno 111] Connection refused" in text
     assert "host.reachability" in text

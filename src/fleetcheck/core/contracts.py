@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from fleetcheck.core.i18n import Message
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.results import CheckResult, HostResult
 from fleetcheck.core.states import Reachability
@@ -82,21 +83,37 @@ class Collection:
 class Unreachable(Exception):
     """The collector could not talk to the host; says how and what to try.
 
+    `reason` and `fix` are message codes with their parameters (core/i18n), so the
+    host-level finding renders in the reader's language; `.reason` and `.fix` keep the
+    English text (JSON readers, logs, `trust`). A plain string is refused: every way
+    a host can be unreachable has a code.
     `evidence` is what happened on the wire, e.g. "connect 192.0.2.10:22:
-    connection refused", so the host-level finding carries its proof too.
-    `no_answer`: nothing answered at all (no route, no TCP answer), as when the
-    machine is switched off; the kind's reachability policy decides what that means.
+    connection refused", so the host-level finding carries its proof too (raw, never
+    translated). `no_answer`: nothing answered at all (no route, no TCP answer), as when
+    the machine is switched off; the kind's reachability policy decides what that means.
     """
 
-    def __init__(self, reachability: Reachability, reason: str, fix: str | None = None,
+    def __init__(self, reachability: Reachability, reason: Message, fix: Message | None = None,
                  evidence: str = "", facts: dict[str, Any] | None = None, no_answer: bool = False) -> None:
-        super().__init__(reason)
+        if not isinstance(reason, Message) or not (fix is None or isinstance(fix, Message)):
+            raise TypeError("Unreachable takes its reason and fix as msg(code, **params) (core/i18n)")
+        if fix is not None and any(reason.params.get(k, v) != v for k, v in fix.params.items()):
+            raise ValueError(f"{reason.code}: a parameter differs between reason and fix")
+        super().__init__(reason.en)
         self.no_answer = no_answer
         self.reachability = reachability
-        self.reason = reason
-        self.fix = fix
+        self.message = reason
+        self.fix_message = fix
         self.evidence = evidence
         self.facts = facts or {}
+
+    @property
+    def reason(self) -> str:
+        return self.message.en
+
+    @property
+    def fix(self) -> str | None:
+        return None if self.fix_message is None else self.fix_message.en
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from fleetcheck import __version__
+from fleetcheck.core.checks import coded
 from fleetcheck.core.collectors.base import CollectContext, Collector
 from fleetcheck.core.contracts import Collection, CrashWindows, Unreachable
 from fleetcheck.core.events import (
@@ -36,11 +37,12 @@ from fleetcheck.core.events import (
     ScanFinished,
     ScanStarted,
 )
+from fleetcheck.core.i18n import Message, msg
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.kinds import always_on
 from fleetcheck.core.results import CheckResult, Evidence, HostResult, ScanResult, utcnow
 from fleetcheck.core.skips import apply_skips
-from fleetcheck.core.states import Reachability
+from fleetcheck.core.states import Reachability, State
 
 REACHABILITY_CHECK = "host.reachability"
 COLLECTOR_THREAD_PREFIX = "fleetcheck-collect"  # the pool's threads; a front end may abandon them at exit
@@ -55,49 +57,46 @@ class EngineOptions:
     scan_timeout: float | None = None  # seconds for the whole scan
 
 
-def _fmt_s(seconds: float) -> str:
-    return f"{seconds:g} s"
-
-
-def unreachable_result(host: Host, reach: Reachability, reason: str, fix: str | None,
+def unreachable_result(host: Host, reach: Reachability, reason: Message, fix: Message | None,
                        evidence: str, started: datetime | None = None,
                        facts: Mapping[str, Any] | None = None) -> HostResult:
-    """A host the collector could not talk to: one host-level finding, with its evidence."""
+    """A host the collector could not talk to: one host-level finding, with its evidence.
+
+    Its texts are message codes: the summary `host.reachability` says "<reachability>:
+    <reason>" with the reason's own code as parameter `why`, so a report can name the
+    reason alone, in the reader's language."""
     now = utcnow()
     state = reach.host_state
-    label = "no answer" if reach is Reachability.SWITCHED_OFF else reach.value.replace("_", " ")
-    summary = f"{label}: {reason}"
-    check = CheckResult(
+    summary = msg("host.reachability", reach=f"reach.{reach.value}", why=reason.code, **reason.params)
+    check = coded(
         REACHABILITY_CHECK, state, summary,
-        evidence=(Evidence.of(f"{host.kind} collector -> {host.address}", evidence or reason, now,
+        evidence=(Evidence.of(f"{host.kind} collector -> {host.address}", evidence or reason.en, now,
                               kind="connection"),),
-        reason=reason if state.name == "UNKNOWN" else None, fix=fix,
+        reason=reason if state is State.UNKNOWN else None, fix=fix,
     )
     return HostResult(host.name, host.kind, host.address, reach, (check,), started or now, now,
                       host.site, host.tags, dict(facts or {}))
 
 
-def _silence_policy(host: Host, exc: Unreachable) -> tuple[Reachability, str, str | None]:
+def _silence_policy(host: Host, exc: Unreachable) -> tuple[Reachability, Message, Message | None]:
     """What no answer means for this host (core/kinds.py): down, or maybe just switched off.
 
     Only silence counts (no route, no TCP answer); a refused connection or a failed
     login means the machine is on, so those keep their own reachability.
     """
     if not exc.no_answer or always_on(host.kind, host.always_on):
-        return exc.reachability, exc.reason, exc.fix
-    reason = f"{exc.reason}; switched off or away? (a {host.kind} host may be off outside office hours)"
-    return (Reachability.SWITCHED_OFF, reason,
-            "if this host should always be on, set 'always_on: true' for it in the inventory")
+        return exc.reachability, exc.message, exc.fix_message
+    reason = msg("host.silent", silent=exc.message.code, kind=host.kind, **exc.message.params)
+    return Reachability.SWITCHED_OFF, reason, msg("host.silent.fix")
 
 
-SCAN_DEADLINE_FIX = ("raise --scan-timeout (the whole scan's deadline came before this host's own) "
-                     "or scan fewer hosts")
+SCAN_DEADLINE_FIX = msg("engine.scan_deadline.host_fix")
 
 
 def _scan_deadline_fix(check: CheckResult) -> CheckResult:
     """A host cut off by --scan-timeout is told to raise that, not its own --timeout."""
     if check.fix and "timeout" in check.fix and "--scan-timeout" not in check.fix:
-        return dataclasses.replace(check, fix=SCAN_DEADLINE_FIX)
+        return dataclasses.replace(check, fix=SCAN_DEADLINE_FIX.en, fix_code=SCAN_DEADLINE_FIX.code)
     return check
 
 
@@ -122,7 +121,7 @@ T = TypeVar("T")
 class ScanEngine:
     def __init__(self, collectors: Mapping[str, Collector], options: EngineOptions | None = None,
                  windows: Callable[[Host], CrashWindows | None] | None = None,
-                 unavailable: Mapping[str, str] | None = None,
+                 unavailable: Mapping[str, Message] | None = None,
                  previous: Callable[[Host], HostResult | None] | None = None) -> None:
         """`windows` tells, from history, where a host's crash windows start;
         `previous` gives its newest saved result in which it was reached (printer counters);
@@ -182,9 +181,9 @@ class ScanEngine:
                 try:
                     result = await self._scan_host(host, on_event, executor, contexts, scan_deadline)
                 except Exception as exc:  # an engine bug: report it on the host, never as OK
-                    reason = f"internal error: {type(exc).__name__}: {exc}"
+                    reason = msg("engine.internal", error=f"{type(exc).__name__}: {exc}")
                     result = unreachable_result(host, Reachability.NOT_CHECKED, reason,
-                                                "report this as a fleetcheck bug", reason)
+                                                msg("engine.bug.fix"), reason.en)
                 results[host.name] = result
                 _emit_host(on_event, host, result)
 
@@ -209,14 +208,14 @@ class ScanEngine:
             executor.shutdown(wait=False, cancel_futures=True)
 
         user_cancel = cancel.is_set()
-        why = ("scan cancelled before this host finished" if user_cancel else
-               f"scan deadline of {_fmt_s(opts.scan_timeout or 0)} reached before this host finished")
+        why = msg("engine.cancelled") if user_cancel else \
+            msg("engine.scan_deadline", scan_timeout=opts.scan_timeout or 0)
         ordered = []
         for host in hosts:
             if host.name not in results:
                 results[host.name] = unreachable_result(
                     host, Reachability.NOT_CHECKED, why,
-                    "run the scan again" if user_cancel else "raise --scan-timeout or scan fewer hosts", why)
+                    msg("engine.cancelled.fix") if user_cancel else msg("engine.scan_deadline.fix"), why.en)
                 on_event(HostFinished(results[host.name]))  # cut off: only HostFinished, no CheckFinished
             ordered.append(results[host.name])
         scan = ScanResult(started, utcnow(), tuple(ordered), customer, tuple(inventories),
@@ -235,9 +234,8 @@ class ScanEngine:
             deadline = min(deadline, scan_deadline)
         collector = self._collectors.get(host.kind)
         if collector is None:
-            reason = self._unavailable.get(
-                host.kind, f"this version of fleetcheck has no collector for kind '{host.kind}'")
-            return unreachable_result(host, Reachability.NOT_CHECKED, reason, None, reason, started)
+            reason = self._unavailable.get(host.kind) or msg("engine.nocollector", kind=host.kind)
+            return unreachable_result(host, Reachability.NOT_CHECKED, reason, None, reason.en, started)
         ctx = CollectContext(deadline=deadline, scan_started=started, executor=executor,
                              windows=self._windows_of(host),
                              previous=self._from_history(self._previous, host))
@@ -250,14 +248,12 @@ class ScanEngine:
             if not done:
                 ctx.cancel_event.set()
                 if cut_by_scan:
-                    why = (f"scan deadline of {_fmt_s(self.options.scan_timeout or 0)} "
-                           "reached before this host finished")
+                    why = msg("engine.scan_deadline", scan_timeout=self.options.scan_timeout or 0)
                     return unreachable_result(host, Reachability.NOT_CHECKED, why,
-                                              "raise --scan-timeout or scan fewer hosts", why, started)
-                reason = f"timed out after {_fmt_s(budget)}"
-                return unreachable_result(host, Reachability.TIMEOUT, reason,
-                                          "raise the host's timeout in the inventory or --timeout",
-                                          f"{host.kind} collector did not finish within {_fmt_s(budget)}",
+                                              msg("engine.scan_deadline.fix"), why.en, started)
+                return unreachable_result(host, Reachability.TIMEOUT, msg("engine.timeout", budget=budget),
+                                          msg("engine.timeout.fix"),
+                                          f"{host.kind} collector did not finish within {budget:g} s",
                                           started)
             collection = task.result()
         except Unreachable as exc:
@@ -268,9 +264,9 @@ class ScanEngine:
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a collector bug must not take the scan down nor look OK
-            reason = f"collector failed: {type(exc).__name__}: {exc}"
+            reason = msg("engine.collector_failed", error=f"{type(exc).__name__}: {exc}")
             return unreachable_result(host, Reachability.NOT_CHECKED, reason,
-                                      "report this as a fleetcheck bug", reason, started)
+                                      msg("engine.bug.fix"), reason.en, started)
         finally:
             contexts.pop(host.name, None)
             if not task.done():

@@ -22,6 +22,7 @@ from fleetcheck.core.collectors.registry import build_collectors, close_collecto
 from fleetcheck.core.contracts import CrashWindows
 from fleetcheck.core.engine import EngineOptions, ScanEngine
 from fleetcheck.core.events import Event
+from fleetcheck.core.i18n import Message
 from fleetcheck.core.inventory import default_inventory_paths, load_inventory
 from fleetcheck.core.inventory.model import Host, Inventory
 from fleetcheck.core.kinds import ssh_kinds
@@ -102,7 +103,7 @@ class ScanSession:
     inventory: Inventory
     hosts: tuple[Host, ...]  # the hosts to scan (all, or the front end's selection)
     collectors: dict[str, Collector]
-    unavailable: dict[str, str]  # kind -> why it has no collector (e.g. a library failed to load)
+    unavailable: dict[str, Message]  # kind -> why it has no collector (e.g. a library failed to load)
     history: ScanHistory | None
     engine_options: EngineOptions = field(default_factory=EngineOptions)
 
@@ -137,7 +138,7 @@ def open_session(options: SessionOptions,
     paths = list(options.inventories) or default_inventory_paths()
     inventory = load_inventory(paths, ssh_config=options.ssh_config)
     hosts = inventory.hosts if select is None else select(inventory)
-    unavailable: dict[str, str] = {}
+    unavailable: dict[str, Message] = {}
     collectors = build_collectors(collector_options(options, hosts), {h.kind for h in hosts}, unavailable)
     return ScanSession(
         options, inventory, hosts, collectors, unavailable,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from fleetcheck import __version__
 from fleetcheck.core.engine import unreachable_result
+from fleetcheck.core.i18n import msg
 from fleetcheck.core.inventory.model import Host, Inventory
 from fleetcheck.core.results import HostResult, ScanResult, utcnow
 from fleetcheck.core.states import Reachability
@@ -19,7 +20,7 @@ from fleetcheck.report.source import local_zone
 from fleetcheck.report.text import secrets_of
 from fleetcheck.store import Changes
 
-NOT_SCANNED = "not scanned yet in this dashboard session"
+NOT_SCANNED = msg("report.not_scanned")
 
 
 def slug(text: str | None) -> str:

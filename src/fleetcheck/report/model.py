@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from fleetcheck.core.engine import REACHABILITY_CHECK
-from fleetcheck.core.i18n import render_check
+from fleetcheck.core.i18n import render_check, render_result
 from fleetcheck.core.results import CheckResult, Evidence, HostResult, Metric, ScanResult
 from fleetcheck.core.states import Reachability, State
 from fleetcheck.report.i18n import Lang
@@ -201,8 +201,12 @@ class Builder:
         if h.reachability is not Reachability.REACHABLE:
             found = next((c for c in h.checks if c.id == REACHABILITY_CHECK), None)
             if found is not None:
+                # the reason alone, in the reader's language: its code is the summary's `why`
+                # (a scan saved before codes existed has only the English "label: reason")
+                said = render_result(found.params.get("why"), found.params, None, self.lang.code)
                 text = render_check(found, self.lang.code)
-                why = _strip_reachability(self.clean.line(text.reason or text.summary))
+                why = self.clean.line(said) if said else \
+                    _strip_reachability(self.clean.line(text.reason or text.summary))
         return HostView(
             name=self.clean.line(h.name), kind=self._(KIND_LABELS.get(h.kind, h.kind)),
             address=self.clean.line(h.address), site=self.clean.line(h.site or ""),

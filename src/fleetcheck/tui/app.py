@@ -27,6 +27,7 @@ from textual.timer import Timer
 from fleetcheck.core.collectors.base import Collector
 from fleetcheck.core.contracts import CrashWindows
 from fleetcheck.core.engine import EngineOptions
+from fleetcheck.core.i18n import Message
 from fleetcheck.core.inventory.model import Host, Inventory
 from fleetcheck.core.results import HostResult, ScanResult, utcnow
 from fleetcheck.core.states import State
@@ -81,7 +82,7 @@ class FleetcheckApp(App[int]):
                  on_scan_done: Callable[[ScanResult], object] | None = None,
                  flush_every: float = 0.5, autostart: bool = True,
                  windows: Callable[[Host], CrashWindows | None] | None = None,
-                 unavailable: Mapping[str, str] | None = None,
+                 unavailable: Mapping[str, Message] | None = None,
                  previous: Callable[[Host], HostResult | None] | None = None,
                  report_changes: ReportChanges | None = None) -> None:
         super().__init__()

@@ -15,6 +15,7 @@ from fleetcheck.core.collectors.base import Collector
 from fleetcheck.core.contracts import CrashWindows
 from fleetcheck.core.engine import EngineOptions, ScanEngine
 from fleetcheck.core.events import Event, HostFinished, HostStarted
+from fleetcheck.core.i18n import Message as Text
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.results import HostResult, ScanResult
 from fleetcheck.tui.messages import HostsUpdated, ScanBegan, ScanEnded
@@ -61,7 +62,7 @@ class ScanRunner:
                  post: Callable[[Message], object], flush_every: float = 0.5,
                  windows: Callable[[Host], CrashWindows | None] | None = None,
                  previous: Callable[[Host], HostResult | None] | None = None,
-                 unavailable: Mapping[str, str] | None = None) -> None:
+                 unavailable: Mapping[str, Text] | None = None) -> None:
         self.collectors = dict(collectors)
         self.windows = windows
         self.previous = previous  # newest reached result (printer counters compare with it)

@@ -20,6 +20,7 @@ from typing import Any
 
 from fleetcheck.core.collectors.base import Collector
 from fleetcheck.core.collectors.options import CollectorOptions
+from fleetcheck.core.i18n import Message, msg
 from fleetcheck.core.kinds import HOST_KINDS, KINDS
 
 __all__ = ["COLLECTORS", "CollectorOptions", "build_collectors", "close_collectors"]
@@ -30,16 +31,16 @@ COLLECTORS: dict[str, tuple[str, str]] = {
 }
 
 
-def _load(module: str, name: str) -> tuple[type[Any] | None, str | None]:
+def _load(module: str, name: str) -> tuple[type[Any] | None, Message | None]:
     """The collector class, or None and why it is not available."""
     try:
         mod = importlib.import_module(module)
     except ModuleNotFoundError as exc:
         if exc.name is not None and module.startswith(exc.name):
             return None, None  # not part of this version: the engine's default reason fits
-        return None, f"the collector could not load: {exc} (reinstall fleetcheck with its dependencies)"
+        return None, msg("engine.unloadable", error=str(exc))
     except ImportError as exc:
-        return None, f"the collector could not load: {exc} (reinstall fleetcheck with its dependencies)"
+        return None, msg("engine.unloadable", error=str(exc))
     cls = getattr(mod, name, None)
     if cls is None:
         return None, None
@@ -47,7 +48,7 @@ def _load(module: str, name: str) -> tuple[type[Any] | None, str | None]:
 
 
 def build_collectors(options: CollectorOptions | None = None, kinds: Iterable[str] | None = None,
-                     unavailable: dict[str, str] | None = None) -> dict[str, Collector]:
+                     unavailable: dict[str, Message] | None = None) -> dict[str, Collector]:
     """{kind: collector} for `kinds` (default: every kind fleetcheck knows).
 
     Kinds left without a collector are missing from the result; when the

@@ -17,14 +17,16 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar
 
+from fleetcheck.core.checks import unknown
 from fleetcheck.core.collectors.base import CollectContext
 from fleetcheck.core.collectors.options import CollectorOptions
 from fleetcheck.core.contracts import Collection, CrashWindows, Probe, ProbeRun, Unreachable
 from fleetcheck.core.errors import FleetcheckError
+from fleetcheck.core.i18n import Message, msg
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.kinds import ssh_kinds
 from fleetcheck.core.probes.base import probe_for_kind
-from fleetcheck.core.results import CheckResult, Evidence, HostResult
+from fleetcheck.core.results import Evidence, HostResult
 from fleetcheck.core.ssh.config import SshConfig, Target
 from fleetcheck.core.ssh.connect import Connection, Connector
 from fleetcheck.core.ssh.exec import ChannelRefused, ProbeDropped, ProbeTimeout, run_probe
@@ -63,7 +65,7 @@ class SshCollector:
     async def collect(self, host: Host, ctx: CollectContext) -> Collection:
         probe = self._probes(host.kind)
         if probe is None:
-            raise Unreachable(Reachability.NOT_CHECKED, f"no SSH probe for kind '{host.kind}'", None,
+            raise Unreachable(Reachability.NOT_CHECKED, msg("ssh.noprobe", kind=host.kind), None,
                               f"kind {host.kind}")
         windows = (ctx.windows or CrashWindows(), ctx.scan_started)
         budget = ctx.remaining()
@@ -90,7 +92,8 @@ class SshCollector:
         try:
             target = self.config.resolve(host)
         except FleetcheckError as exc:
-            raise Unreachable(Reachability.NOT_CHECKED, str(exc), "fix the ssh config", str(exc)) from None
+            raise Unreachable(Reachability.NOT_CHECKED, msg("ssh.config", error=str(exc)),
+                              msg("ssh.config.fix"), str(exc)) from None
         key = (host.name, target)
         conn, reused = self._checkout(key), True
         if conn is None:
@@ -110,15 +113,12 @@ class SshCollector:
                 run = run_probe(conn.transport, probe, deadline, cancel, cap)
             keep = True
         except ChannelRefused as exc:
-            return self._failed(probe, conn, str(exc), "check the server allows exec sessions "
-                                "(no ForceCommand, MaxSessions)", None)
+            return self._failed(probe, conn, exc.message, msg("ssh.channel.refused.fix"), None)
         except ProbeTimeout as exc:
-            reason = f"timed out after {round(budget, 1):g} s while running the probe"
-            return self._failed(probe, conn, reason,
-                                "raise the host's timeout in the inventory or --timeout", exc.partial)
+            return self._failed(probe, conn, msg("ssh.probe.timeout", seconds=round(budget, 1)),
+                                msg("engine.timeout.fix"), exc.partial)
         except ProbeDropped as exc:
-            return self._failed(probe, conn, str(exc), "look at the host's logs around this time (sshd "
-                                "or OOM killer?) and scan again", exc.partial)
+            return self._failed(probe, conn, exc.message, msg("ssh.probe.dropped.fix"), exc.partial)
         finally:
             if keep:
                 self._checkin(key, conn)
@@ -166,26 +166,25 @@ class SshCollector:
         try:
             collection = probe.parse(run, host, since, previous)
         except Exception as exc:  # the parser's bug or garbage output: never escapes, never OK
-            reason = f"could not parse probe output: {type(exc).__name__}: {exc}"
-            check = CheckResult.unknown(PROBE_CHECK, f"{probe.name} probe output unreadable", reason,
-                                        "report this as a fleetcheck bug, with the raw output",
-                                        (_raw_evidence(run),))
+            p = {"probe": probe.name, "error": f"{type(exc).__name__}: {exc}"}
+            check = unknown(PROBE_CHECK, msg("ssh.probe.unreadable", **p),
+                            msg("ssh.probe.unreadable.reason", **p), msg("ssh.probe.unreadable.fix"),
+                            _raw_evidence(run))
             collection = Collection([check])
         if run.truncated:
             cap = self.options.output_cap
-            collection.checks.append(CheckResult.unknown(
-                OUTPUT_CHECK, f"{probe.name} probe output cut off at {cap // 1024} KiB",
-                f"the host sent more than {cap} bytes; output beyond that was not read, so checks from "
-                "it are missing or unknown", "find what floods the probe's output on the host",
-                (_raw_evidence(run),)))
+            q: dict[str, Any] = {"probe": probe.name, "cap": cap, "cap_kib": cap // 1024}
+            collection.checks.append(unknown(
+                OUTPUT_CHECK, msg("ssh.output.cut", **q), msg("ssh.output.cut.reason", **q),
+                msg("ssh.output.cut.fix"), _raw_evidence(run)))
         collection.facts.setdefault("ssh", ssh_facts)
         return collection
 
-    def _failed(self, probe: Probe, conn: Connection, reason: str, fix: str,
+    def _failed(self, probe: Probe, conn: Connection, reason: Message, fix: Message,
                 partial: ProbeRun | None) -> Collection:
         evidence = (_raw_evidence(partial),) if partial is not None else ()
-        check = CheckResult.unknown(PROBE_CHECK, f"{probe.name} probe did not complete", reason, fix,
-                                    evidence)
+        check = unknown(PROBE_CHECK, msg("ssh.probe.incomplete", probe=probe.name), reason,
+                        fix, evidence)
         return Collection([check], {"ssh": _ssh_facts(conn)})
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import paramiko
 
 from fleetcheck.core.contracts import Unreachable
+from fleetcheck.core.i18n import msg
 from fleetcheck.core.inventory.model import SecretRef
 from fleetcheck.core.ssh.config import Target
 from fleetcheck.core.ssh.keys import DEFAULT_IDENTITIES, KeyLoadError, KeyStore, describe_key
@@ -70,8 +71,8 @@ def authenticate(transport: paramiko.Transport, target: Target, keys: KeyStore,
         left = remaining()
         if left <= 0:
             raise Unreachable(Reachability.TIMEOUT,
-                              f"authentication did not finish within {time.monotonic() - started:.1f} s",
-                              "raise the host's timeout", f"auth as {target.user}: " + ", ".join(tried))
+                              msg("ssh.auth.timeout", seconds=round(time.monotonic() - started, 1)),
+                              msg("ssh.timeout.fix"), f"auth as {target.user}: " + ", ".join(tried))
         return min(auth_timeout, left)
 
     def attempt(what: str, fn: Callable[[], object]) -> bool:
@@ -85,10 +86,10 @@ def authenticate(transport: paramiko.Transport, target: Target, keys: KeyStore,
         except paramiko.AuthenticationException as exc:
             if "timeout" in str(exc).lower():
                 budget()  # raises TIMEOUT when the host deadline is what ran out
-                raise Unreachable(Reachability.TIMEOUT, f"authentication did not finish within "
-                                  f"{auth_timeout:g} s", "raise the host's timeout", what) from None
+                raise Unreachable(Reachability.TIMEOUT, msg("ssh.auth.timeout", seconds=auth_timeout),
+                                  msg("ssh.timeout.fix"), what) from None
         except (paramiko.SSHException, EOFError, OSError) as exc:
-            raise Unreachable(Reachability.UNREACHABLE, f"connection lost during authentication: {exc}",
+            raise Unreachable(Reachability.UNREACHABLE, msg("ssh.auth.lost", error=str(exc)),
                               None, what) from None
         tried.append(what)
         return False
@@ -127,21 +128,21 @@ def authenticate(transport: paramiko.Transport, target: Target, keys: KeyStore,
             if attempt(what, login):
                 return what
     notes = [n for n in notes if n]
-    parts = []
+    parts = []  # what was tried and why not, as message codes sharing these parameters
     if tried:
-        parts.append("tried " + "; ".join(tried))
+        parts.append("ssh.auth.parts.tried")
     if notes:
-        parts.append("; ".join(notes))
+        parts.append("ssh.auth.parts.notes")
     if not tried and not notes:
-        parts.append("no identity file, agent key or password reference to try")
+        parts.append("ssh.auth.parts.nothing")
     if allowed is not None:
-        parts.append("server allows: " + ", ".join(allowed))
-    reason = f"server refused login as '{target.user}': " + "; ".join(parts)
-    fix = ("add the public key to the user's ~/.ssh/authorized_keys on the host, or set identity_file / "
-           "user in the inventory")
+        parts.append("ssh.auth.parts.allowed")
+    reason = msg("ssh.auth.refused", user=target.user, auth_parts=parts, tried="; ".join(tried),
+                 notes="; ".join(notes), allowed=allowed or [])
+    fix = msg("ssh.auth.fix")
     if password_tried and password is not None:  # tried once only: a retry could lock the account
-        fix = f"check the password that {password.describe()} holds for user '{target.user}'"
-    raise Unreachable(Reachability.AUTH_FAILED, reason, fix, reason)
+        fix = msg("ssh.auth.password.fix", password_ref=password.describe(), user=target.user)
+    raise Unreachable(Reachability.AUTH_FAILED, reason, fix, reason.en)
 
 
 def _answer_once(secret: str) -> Callable[[str, str, list[tuple[str, bool]]], list[str]]:

@@ -20,6 +20,7 @@ import paramiko
 from paramiko.ssh_exception import IncompatiblePeer
 
 from fleetcheck.core.contracts import Unreachable
+from fleetcheck.core.i18n import Message, msg
 from fleetcheck.core.inventory.model import SecretRef
 from fleetcheck.core.ssh.auth import authenticate
 from fleetcheck.core.ssh.config import Target
@@ -29,7 +30,17 @@ from fleetcheck.core.ssh.knownhosts import HostKeyCheck, KnownHostsCache
 from fleetcheck.core.ssh.options import ConnectOptions
 from fleetcheck.core.states import Reachability
 
-SHA1_ONLY = ("server offers only SHA-1/DSA algorithms, which fleetcheck's SSH library no longer speaks")
+
+def _short(seconds: float, digits: int = 3) -> float:
+    """A time for a message, to `digits` significant digits (the message formats it per language)."""
+    return float(f"{seconds:.{digits}g}")
+
+
+def _via_jump(label: str, why: Message) -> Message:
+    """A jump host's own failure, said as such; a chain of jump hosts reads `a → b`."""
+    if why.code == "ssh.jump":
+        return msg("ssh.jump", **{**why.params, "via": f"{label} → {why.params['via']}"})
+    return msg("ssh.jump", via=label, jump_why=why.code, **why.params)
 
 
 class HandshakeLimiter:
@@ -108,13 +119,12 @@ def open_socket(hostname: str, port: int, timeout: float) -> socket.socket:
     """A connected TCP socket with Nagle and delayed ACKs off (two 40 ms stalls per handshake)."""
     where = f"{hostname}:{port}"
     if _is_invalid_tld(hostname):
-        raise Unreachable(Reachability.UNREACHABLE, f"name '{hostname}' does not resolve",
-                          "check the host's address in the inventory", f"resolve {hostname}: reserved TLD")
+        raise Unreachable(Reachability.UNREACHABLE, msg("ssh.dns", hostname=hostname),
+                          msg("ssh.dns.fix.address"), f"resolve {hostname}: reserved TLD")
     try:
         infos = socket.getaddrinfo(hostname, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise Unreachable(Reachability.UNREACHABLE, f"name '{hostname}' does not resolve",
-                          "check the host's address in the inventory and the DNS",
+        raise Unreachable(Reachability.UNREACHABLE, msg("ssh.dns", hostname=hostname), msg("ssh.dns.fix"),
                           f"resolve {hostname}: {exc}") from None
     last: Exception | None = None
     start = time.monotonic()
@@ -135,17 +145,15 @@ def open_socket(hostname: str, port: int, timeout: float) -> socket.socket:
             return quick
         return sock
     if isinstance(last, TimeoutError):
-        raise Unreachable(Reachability.TIMEOUT, f"no TCP connection to {where} within {timeout:.3g} s",
-                          "check that the host is on and no firewall drops port "
-                          f"{port}", f"connect {where}: timed out", no_answer=True)
+        raise Unreachable(Reachability.TIMEOUT, msg("ssh.tcp.timeout", where=where, timeout=_short(timeout)),
+                          msg("ssh.tcp.timeout.fix", port=port), f"connect {where}: timed out",
+                          no_answer=True)
     if isinstance(last, ConnectionRefusedError):
-        raise Unreachable(Reachability.UNREACHABLE,
-                          f"connection refused by {where} (no SSH server listening)",
-                          "check that sshd runs on the host and the port is right",
-                          f"connect {where}: connection refused")
+        raise Unreachable(Reachability.UNREACHABLE, msg("ssh.tcp.refused", where=where),
+                          msg("ssh.tcp.refused.fix"), f"connect {where}: connection refused")
     silent = isinstance(last, OSError) and last.errno in _NO_ANSWER
-    raise Unreachable(Reachability.UNREACHABLE, f"cannot connect to {where}: {last}",
-                      "check the network path to the host", f"connect {where}: {last}", no_answer=silent)
+    raise Unreachable(Reachability.UNREACHABLE, msg("ssh.tcp.failed", where=where, error=str(last)),
+                      msg("ssh.tcp.failed.fix"), f"connect {where}: {last}", no_answer=silent)
 
 
 class Connector:
@@ -184,14 +192,13 @@ class Connector:
         """
         sem = self.limiter.slot(self._slot_key(target))
         if not sem.acquire(timeout=max(0.0, deadline - time.monotonic())):
-            raise Unreachable(Reachability.TIMEOUT,
-                              f"no free handshake slot for {target.hostname} before the deadline",
-                              "lower the concurrency or raise the timeout", "handshake queue")
+            raise Unreachable(Reachability.TIMEOUT, msg("ssh.slot", hostname=target.hostname),
+                              msg("ssh.slot.fix"), "handshake queue")
         try:
             attempt = 0
             while True:
                 if cancel is not None and cancel.is_set():
-                    raise Unreachable(Reachability.NOT_CHECKED, "scan cancelled", None, "cancelled")
+                    raise Unreachable(Reachability.NOT_CHECKED, msg("ssh.cancelled"), None, "cancelled")
                 try:
                     transport = self._start(target, deadline, connect_timeout)
                     break
@@ -199,10 +206,10 @@ class Connector:
                     attempt += 1
                     pause = random.uniform(0.05, 0.25) * attempt  # jitter: don't retry in lockstep
                     if attempt > self.options.banner_retries or time.monotonic() + pause >= deadline:
-                        raise Unreachable(Reachability.UNREACHABLE, f"{target.hostname}:{target.port} reset "
-                                          f"the connection before the SSH banner ({attempt} tries)",
-                                          "the server may be overloaded (sshd MaxStartups)",
-                                          str(exc)) from None
+                        raise Unreachable(Reachability.UNREACHABLE,
+                                          msg("ssh.banner.reset", where=f"{target.hostname}:{target.port}",
+                                              tries=attempt),
+                                          msg("ssh.banner.reset.fix"), str(exc)) from None
                     time.sleep(pause)
             try:
                 check = verify_host_key(transport, target, self.known_hosts, name) if verify else \
@@ -235,9 +242,8 @@ class Connector:
             _negotiate(transport, deadline, where, sock, target)
         except IncompatiblePeer as exc:
             transport.close()
-            raise Unreachable(Reachability.NOT_CHECKED, SHA1_ONLY,
-                              "upgrade the host's OpenSSH or enable ed25519/ECDSA host keys and curve25519 "
-                              "key exchange on it", f"handshake {where}: {exc}") from None
+            raise Unreachable(Reachability.NOT_CHECKED, msg("ssh.sha1"), msg("ssh.sha1.fix"),
+                              f"handshake {where}: {exc}") from None
         except (paramiko.SSHException, EOFError, OSError) as exc:
             transport.close()
             _proxy_exited(sock, target, where, exc)
@@ -245,14 +251,15 @@ class Connector:
             if "banner" in str(exc):
                 if isinstance(cause, TimeoutError | socket.timeout):
                     raise Unreachable(Reachability.TIMEOUT,
-                                      f"no SSH banner within {transport.banner_timeout:.3g} s",
-                                      "check that an SSH server (not another service) listens on "
-                                      f"port {target.port}", f"handshake {where}: {exc}") from None
+                                      msg("ssh.banner.timeout", seconds=_short(transport.banner_timeout)),
+                                      msg("ssh.banner.timeout.fix", port=target.port),
+                                      f"handshake {where}: {exc}") from None
                 raise _BannerReset(f"handshake {where}: {exc} ({type(cause).__name__})") from None
             if deadline - time.monotonic() <= 0.05:
-                raise Unreachable(Reachability.TIMEOUT, "SSH key exchange did not finish in time",
-                                  "raise the host's timeout", f"handshake {where}: {exc}") from None
-            raise Unreachable(Reachability.UNREACHABLE, f"SSH handshake with {where} failed: {exc}",
+                raise Unreachable(Reachability.TIMEOUT, msg("ssh.kex.timeout"), msg("ssh.timeout.fix"),
+                                  f"handshake {where}: {exc}") from None
+            raise Unreachable(Reachability.UNREACHABLE,
+                              msg("ssh.handshake.failed", where=where, error=str(exc)),
                               None, f"handshake {where}: {exc}") from None
         return transport
 
@@ -263,17 +270,19 @@ class Connector:
                 return jump.transport.open_channel("direct-tcpip", (target.hostname, target.port),
                                                    ("127.0.0.1", 0), timeout=timeout)
             except (paramiko.ChannelException, paramiko.SSHException, EOFError, OSError) as exc:
-                raise Unreachable(Reachability.UNREACHABLE, f"jump host {target.jump.label} could not reach "
-                                  f"{target.hostname}:{target.port}: {exc}", "check the address as seen from "
-                                  "the jump host", f"direct-tcpip via {target.jump.label}: {exc}") from None
+                raise Unreachable(Reachability.UNREACHABLE,
+                                  msg("ssh.jump.unreachable", jump=target.jump.label,
+                                      where=f"{target.hostname}:{target.port}", error=str(exc)),
+                                  msg("ssh.jump.unreachable.fix"),
+                                  f"direct-tcpip via {target.jump.label}: {exc}") from None
         if target.proxy_command:
             try:
                 proxy = paramiko.ProxyCommand(target.proxy_command)
                 proxy.settimeout(timeout)
                 return proxy
             except (paramiko.ProxyCommandFailure, OSError) as exc:
-                raise Unreachable(Reachability.UNREACHABLE, f"ProxyCommand failed: {exc}",
-                                  "check ProxyCommand in the ssh config",
+                raise Unreachable(Reachability.UNREACHABLE, msg("ssh.proxy.failed", error=str(exc)),
+                                  msg("ssh.proxy.fix"),
                                   f"ProxyCommand {target.proxy_command}: {exc}") from None
         return open_socket(target.hostname, target.port, timeout)
 
@@ -288,7 +297,7 @@ class Connector:
             try:
                 conn = self.connect(jump, deadline, jump.label)
             except Unreachable as exc:
-                raise Unreachable(exc.reachability, f"jump host {jump.label}: {exc.reason}", exc.fix,
+                raise Unreachable(exc.reachability, _via_jump(jump.label, exc.message), exc.fix_message,
                                   exc.evidence) from None
             self._jumps[jump] = conn
             return conn
@@ -319,9 +328,8 @@ def _proxy_exited(sock: Any, target: Target, where: str, exc: Exception) -> None
         err = process.stderr.read(2000) if process.stderr is not None else b""
     said = " ".join(err.decode("utf-8", "replace").split())
     raise Unreachable(Reachability.UNREACHABLE,
-                      f"ProxyCommand exited (status {status}) before the SSH handshake"
-                      + (f": {said}" if said else ""),
-                      "check ProxyCommand in the ssh config (run it by hand)",
+                      msg("ssh.proxy.exited.said" if said else "ssh.proxy.exited", status=status, said=said),
+                      msg("ssh.proxy.exited.fix"),
                       f"handshake {where} via ProxyCommand {target.proxy_command}: exited with status "
                       f"{status}; stderr: {said or '(nothing)'}; {exc}") from None
 
@@ -349,15 +357,13 @@ def _negotiate(transport: paramiko.Transport, deadline: float, where: str, sock:
             banner = str(getattr(transport, "remote_version", "") or "")
             transport.close()
             if not banner:
-                raise Unreachable(Reachability.TIMEOUT, f"no SSH banner within {waited:.2g} s (the host "
-                                  "deadline): the TCP connection was accepted, then nothing came",
-                                  "check that an SSH server (not another service or a tarpit) listens on "
-                                  "this port, or raise the host's timeout",
+                raise Unreachable(Reachability.TIMEOUT, msg("ssh.banner.none", seconds=_short(waited, 2)),
+                                  msg("ssh.banner.none.fix"),
                                   f"handshake {where}: TCP connected, no SSH banner received "
                                   f"in {waited:.2g} s") from None
-            raise Unreachable(Reachability.TIMEOUT, f"SSH key exchange did not finish within {waited:.2g} s "
-                              f"(the host deadline) after the banner {banner!r}",
-                              "raise the host's timeout", f"handshake {where}: banner {banner!r} received, "
+            raise Unreachable(Reachability.TIMEOUT,
+                              msg("ssh.kex.deadline", seconds=_short(waited, 2), banner=repr(banner)),
+                              msg("ssh.timeout.fix"), f"handshake {where}: banner {banner!r} received, "
                               "key exchange unfinished") from None
     if not transport.is_active():
         exc = transport.get_exception()

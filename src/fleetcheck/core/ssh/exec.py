@@ -13,6 +13,7 @@ import time
 import paramiko
 
 from fleetcheck.core.contracts import Probe, ProbeRun
+from fleetcheck.core.i18n import Message, msg
 from fleetcheck.core.results import utcnow
 from fleetcheck.core.ssh.options import OUTPUT_CAP
 
@@ -31,13 +32,18 @@ class ProbeTimeout(Exception):
 class ProbeDropped(Exception):
     """The connection or the remote command went away while the probe ran."""
 
-    def __init__(self, reason: str, partial: ProbeRun) -> None:
-        super().__init__(reason)
+    def __init__(self, reason: Message, partial: ProbeRun) -> None:
+        super().__init__(reason.en)
+        self.message = reason
         self.partial = partial
 
 
 class ChannelRefused(Exception):
     """No session channel could be opened (e.g. a kept connection went stale)."""
+
+    def __init__(self, error: str) -> None:
+        self.message = msg("ssh.channel.refused", error=error)
+        super().__init__(self.message.en)
 
 
 def run_probe(transport: paramiko.Transport, probe: Probe, deadline: float,
@@ -51,7 +57,7 @@ def run_probe(transport: paramiko.Transport, probe: Probe, deadline: float,
     try:
         chan = transport.open_session(timeout=max(0.05, min(open_timeout or deadline - t0, deadline - t0)))
     except (paramiko.SSHException, EOFError, OSError) as exc:
-        raise ChannelRefused(f"could not open a session channel: {exc or type(exc).__name__}") from None
+        raise ChannelRefused(str(exc or type(exc).__name__)) from None
     out: list[bytes] = []
     err: list[bytes] = []
     size = 0
@@ -105,14 +111,14 @@ def run_probe(transport: paramiko.Transport, probe: Probe, deadline: float,
         if status == -1:  # paramiko's value for "closed without an exit-status message"
             _wait_inactive(transport, min(deadline, time.monotonic() + 0.5))
             if not transport.is_active():
-                raise ProbeDropped("the connection was dropped while the probe ran", partial())
-            raise ProbeDropped("the remote command ended without an exit status (killed by a signal?)",
+                raise ProbeDropped(msg("ssh.probe.dropped"), partial())
+            raise ProbeDropped(msg("ssh.probe.nostatus"),
                                partial())
         return partial(status)
     except TimeoutError:
         raise ProbeTimeout(time.monotonic() - t0, partial()) from None
     except (paramiko.SSHException, EOFError, OSError) as exc:
-        raise ProbeDropped(f"the connection was dropped while the probe ran: {exc or type(exc).__name__}",
+        raise ProbeDropped(msg("ssh.probe.dropped.error", error=str(exc or type(exc).__name__)),
                            partial()) from None
     finally:
         chan.close()

@@ -7,6 +7,7 @@ import shlex
 import paramiko
 
 from fleetcheck.core.contracts import Unreachable
+from fleetcheck.core.i18n import msg
 from fleetcheck.core.ssh.config import Target
 from fleetcheck.core.ssh.knownhosts import (
     HostKeyCheck,
@@ -65,8 +66,9 @@ def verify_host_key(transport: paramiko.Transport, target: Target, cache: KnownH
     try:
         check = check_host_key(target, cache, key.get_name(), key.asbytes())
     except KnownHostsError as exc:
-        raise Unreachable(Reachability.NOT_CHECKED, str(exc), "make the file readable for this user",
-                          str(exc)) from None
+        raise Unreachable(Reachability.NOT_CHECKED, msg("ssh.knownhosts.unreadable", path=exc.path,
+                                                        error=exc.why),
+                          msg("ssh.knownhosts.unreadable.fix"), str(exc)) from None
     if check.verdict is Verdict.MATCH:
         return check
     files = ", ".join(target.known_hosts)
@@ -75,25 +77,22 @@ def verify_host_key(transport: paramiko.Transport, target: Target, cache: KnownH
     facts = {"host_key": offered}
     trust = f"fleetcheck trust {shlex.quote(name)}"  # pasted into a shell as it is
     if check.verdict is Verdict.UNKNOWN:
-        other = ""
+        other = None
         if check.known:  # keys of other types are recorded; the server did not offer any of them
-            other = ("; known_hosts has only other key types for it ("
-                     + ", ".join(f"{k.key_type} at {k.where}" for k in check.known) + ")")
+            other = "ssh.hostkey.unknown.other"
+        known_other = ", ".join(f"{k.key_type} at {k.where}" for k in check.known)
         raise Unreachable(Reachability.HOST_KEY_UNKNOWN,
-                          f"host key of {who} is not in known_hosts ({files}); the server offers {offered}"
-                          + other,
-                          f"verify the fingerprint with the host's admin, then run: {trust}",
+                          msg("ssh.hostkey.unknown", who=who, files=files, offered=offered, other=other,
+                              known_other=known_other),
+                          msg("ssh.hostkey.unknown.fix", trust=trust),
                           f"handshake {who}: server key {offered}; no entry in {files}", facts)
     known = "; ".join(f"{k.key_type} {k.fingerprint} ({k.where})" for k in check.known)
     if check.verdict is Verdict.REVOKED:
         raise Unreachable(Reachability.HOST_KEY_CHANGED,
-                          f"host key {offered} of {who} is revoked (@revoked at {known}); "
-                          "refusing to connect",
-                          "find out why the key was revoked; the host may be compromised",
+                          msg("ssh.hostkey.revoked", offered=offered, who=who, known=known),
+                          msg("ssh.hostkey.revoked.fix"),
                           f"handshake {who}: server key {offered} revoked by {known}", facts)
     raise Unreachable(Reachability.HOST_KEY_CHANGED,
-                      f"host key changed — possible interception: known_hosts has {known}, "
-                      f"the server now offers {offered}",
-                      "if the host was reinstalled, verify the new fingerprint with its admin, remove the "
-                      f"old line from known_hosts, then run: {trust}",
+                      msg("ssh.hostkey.changed", known=known, offered=offered),
+                      msg("ssh.hostkey.changed.fix", trust=trust),
                       f"handshake {who}: expected {known}; got {offered}", facts)

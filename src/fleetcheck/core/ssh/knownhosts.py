@@ -24,7 +24,12 @@ from fleetcheck.core.errors import FleetcheckError
 
 
 class KnownHostsError(FleetcheckError):
-    """A known_hosts file exists but cannot be read."""
+    """A known_hosts file exists but cannot be read (`path` and the OS's word `why`, for the finding)."""
+
+    def __init__(self, message: str, path: str = "", why: str = "") -> None:
+        super().__init__(message)
+        self.path = path
+        self.why = why or message
 
 
 def fingerprint(blob: bytes) -> str:
@@ -82,7 +87,8 @@ class KnownHosts:
         except (FileNotFoundError, NotADirectoryError):
             text = ""  # no file yet: nothing is trusted
         except OSError as exc:
-            raise KnownHostsError(f"known_hosts file {p} cannot be read: {exc.strerror or exc}") from None
+            raise KnownHostsError(f"known_hosts file {p} cannot be read: {exc.strerror or exc}",
+                                  str(p), str(exc.strerror or exc)) from None
         return cls.parse(text, str(p))
 
     @classmethod

@@ -29,6 +29,7 @@ from fleetcheck.core.collectors.base import CollectContext
 from fleetcheck.core.collectors.printer.ipp import read_ipp
 from fleetcheck.core.collectors.printer.snmp import read_snmp
 from fleetcheck.core.contracts import Collection, Unreachable
+from fleetcheck.core.i18n import msg
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.ipp.client import IppError, IppTarget
 from fleetcheck.core.results import CheckResult, Evidence, utcnow
@@ -124,8 +125,9 @@ class PrinterCollector:
             # silence on every protocol (SNMP timeout, IPP timeout / no route) may be a printer
             # switched off for the night; a refused connection or an IPP error means it is on
             silent = all(s for _p, _e, s in answers)
-            raise Unreachable(Reachability.UNREACHABLE, "; ".join(failures) or "no protocol configured",
-                              "check the printer is on and that SNMP/IPP are enabled with these settings",
+            why = msg("printer.silent", failures="; ".join(failures)) if failures else \
+                msg("printer.noprotocol")
+            raise Unreachable(Reachability.UNREACHABLE, why, msg("printer.silent.fix"),
                               "\n".join(failures), no_answer=silent)
         now = utcnow()
         previous = _previous_printer_facts(ctx)
