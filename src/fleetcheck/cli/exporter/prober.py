@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from fleetcheck import __version__
 from fleetcheck.core.engine import unreachable_result
 from fleetcheck.core.events import Event
+from fleetcheck.core.i18n import msg
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.results import HostResult, ScanResult, utcnow
 from fleetcheck.core.session import ScanSession
 from fleetcheck.core.states import Reachability
 
-SCRAPE_FIX = ("raise scrape_timeout of this job in the Prometheus config (the exporter stops "
-              "--timeout-offset seconds before it), or the host's timeout if it is the smaller one")
+SCRAPE_FIX = msg("exporter.scrape.fix")
 
 SCAN_MARGIN = 0.1  # seconds between the scan's deadline and the probe's
 NO_HEADER_SPARE = 1.0  # seconds beyond the host's timeout for a probe without a scrape deadline
@@ -75,10 +75,9 @@ class Prober:
         done, _ = await asyncio.wait({flight}, timeout=budget)
         if done:
             return Probe(flight.result(), outcome)
-        why = (f"no result within this scrape's deadline of {budget:g} s: the scan of this host "
-               f"{'another scrape started' if outcome == 'shared' else 'this scrape started'} "
-               f"{time.monotonic() - since:.1f} s ago is still running")
-        late = unreachable_result(host, Reachability.TIMEOUT, why, SCRAPE_FIX, why, started)
+        why = msg("exporter.late", budget=budget, ago=time.monotonic() - since,
+                  started_by="exporter.late.other" if outcome == "shared" else "exporter.late.this")
+        late = unreachable_result(host, Reachability.TIMEOUT, why, SCRAPE_FIX, why.en, started)
         return Probe(self._scan_of(late), "deadline")
 
     def stop(self) -> None:
@@ -107,9 +106,8 @@ class Prober:
             # a little under the probe's own wait, so the engine's timed-out result is the one it sees
             limit = min(own, deadline - time.monotonic() - SCAN_MARGIN)
             if limit <= 0:
-                why = (f"the exporter was busy scanning {self.session.engine_options.concurrency} other "
-                       f"hosts (--concurrency) until this scrape's deadline of {budget:g} s")
-                return self._scan_of(unreachable_result(host, Reachability.TIMEOUT, why, SCRAPE_FIX, why,
+                why = msg("exporter.busy", concurrency=self.session.engine_options.concurrency, budget=budget)
+                return self._scan_of(unreachable_result(host, Reachability.TIMEOUT, why, SCRAPE_FIX, why.en,
                                                         started))
             self._on_scan(1)
             try:
@@ -143,5 +141,5 @@ def _scrape_fix(result: HostResult) -> HostResult:
     if not any(c.fix and "timeout" in c.fix for c in result.checks):
         return result
     return dataclasses.replace(result, checks=tuple(
-        dataclasses.replace(c, fix=SCRAPE_FIX, fix_code=None) if c.fix and "timeout" in c.fix else c
-        for c in result.checks))
+        dataclasses.replace(c, fix=SCRAPE_FIX.en, fix_code=SCRAPE_FIX.code)
+        if c.fix and "timeout" in c.fix else c for c in result.checks))

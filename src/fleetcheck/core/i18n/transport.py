@@ -34,6 +34,12 @@ TRANSPORT_MESSAGES: dict[str, str] = {
     "engine.nocollector": "this version of fleetcheck has no collector for kind '{kind}'",
     "engine.unloadable": "the collector could not load: {error} (reinstall fleetcheck with its dependencies)",
     "report.not_scanned": "not scanned yet in this dashboard session",
+    # --- the Prometheus exporter's probe (cli/exporter/prober.py) ---
+    "exporter.late": "no result within this scrape's deadline of {budget:n} s: the scan of this host {started_by:msg} {ago:.1f} s ago is still running",
+    "exporter.late.other": "another scrape started",
+    "exporter.late.this": "this scrape started",
+    "exporter.busy": "the exporter was busy scanning {concurrency:d} other hosts (--concurrency) until this scrape's deadline of {budget:n} s",
+    "exporter.scrape.fix": "raise scrape_timeout of this job in the Prometheus config (the exporter stops --timeout-offset seconds before it), or the host's timeout if it is the smaller one",
     # --- reaching a host over SSH (core/ssh/) ---
     "ssh.dns": "name '{hostname}' does not resolve",
     "ssh.dns.fix.address": "check the host's address in the inventory",
