@@ -121,11 +121,19 @@ class ExporterServer(ThreadingHTTPServer):
         super().__init__(address, Handler)
         self.prober, self.loop, self.metrics, self.offset = prober, loop, metrics, offset
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """One line on stderr instead of socketserver's traceback (a client that broke the connection)."""
+        kind, exc, _tb = sys.exc_info()
+        name = kind.__name__ if kind is not None else "error"
+        print(f"fleetcheck: exporter: request from {client_address} failed: {name}: {clean(str(exc), 300)}",
+              file=sys.stderr, flush=True)
+
 
 class Handler(BaseHTTPRequestHandler):
     server: ExporterServer
     server_version = "fleetcheck-exporter"
     protocol_version = "HTTP/1.1"  # keep-alive: Prometheus reuses its connection between scrapes
+    timeout = 300  # seconds a connection may sit idle or half-sent before it is closed (a thread each)
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # one line per scrape would flood the journal; failures are logged in _fail
