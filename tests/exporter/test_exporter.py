@@ -223,17 +223,20 @@ def test_own_metrics_are_checked_by_promtool(exporter: Start) -> None:
     assert not [n for n, _ in found if n.endswith("_created")]
 
 
-def test_history_only_with_db(exporter: Start, tmp_path: Path) -> None:
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_history_only_with_db(exporter: Start, tmp_path: Path, request: pytest.FixtureRequest,
+                              backend: str) -> None:
     exp = exporter(["prev-a"])
     first = exp.get("/probe?host=prev-a")
     assert first[0] == 200
     exp.signal()
     assert not (tmp_path / "home").exists() or not list((tmp_path / "home").rglob("*.sqlite3"))
-    db = tmp_path / "probes.sqlite3"
-    exp = exporter(["prev-a"], "--db", str(db))
+    db = str(tmp_path / "probes.sqlite3") if backend == "sqlite" else request.getfixturevalue("pg_url")
+    exp = exporter(["prev-a"], "--db", db)
     for _ in range(2):
         assert exp.get("/probe?host=prev-a")[0] == 200
     assert exp.signal() == 0
+    assert "warning" not in exp.stderr, exp.stderr
     store = open_store(db, import_legacy=False)
     try:
         scans = store.list_scans()
