@@ -7,6 +7,7 @@ hosts, and printers with broken firmware. Each test says what must count as an a
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ import pytest
 
 from fleetcheck.core.snmp.client import Engines, SnmpSession, SnmpTarget
 from fleetcheck.core.snmp.values import MISSING, SnmpError, SnmpTimeout
-from fleetcheck.core.snmp.wire import Stats
+from fleetcheck.core.snmp.wire import READ_BATCH, Stats
 
 from .conftest import scan
 from .hostile import HostileAgent, Request, Send
@@ -159,6 +160,24 @@ def test_walk_that_goes_backwards_is_stopped_and_says_so(agent: Any, version: st
     assert isinstance(got[OTHER], list) and [o for o, _v in got[OTHER]] == [f"{OTHER}.10.1.1",
                                                                             f"{OTHER}.10.1.2"]
     assert len(a.seen) < 10  # stopped, not spun until a limit
+
+
+def test_answers_already_received_beat_timers_that_fire_late(agent: Any) -> None:
+    """The loop was busy (here: blocked) past every request's timeout while the answers arrived.
+    The reader takes a few datagrams per turn; the due timers must drain the rest first."""
+    a = agent(lambda req: [answer(req, req.request_id)])
+    n = 3 * READ_BATCH
+
+    async def burst(s: SnmpSession) -> Any:
+        tasks = [asyncio.ensure_future(s.get(DESCR)) for _ in range(n)]
+        while s.requests < n:  # every request sent (no resolver for an address)
+            await asyncio.sleep(0)
+        time.sleep(1.0)  # longer than the timeout: every timer is due when the loop runs again
+        return await asyncio.gather(*tasks, return_exceptions=True)
+
+    got, stats = run(a.port, burst, timeout=0.2)
+    assert not [g for g in got if isinstance(g, BaseException)]
+    assert stats.answers == n and stats.sent == n  # answered, and not one retry sent
 
 
 def test_a_request_cut_by_the_host_deadline_leaves_nothing_pending(agent: Any) -> None:

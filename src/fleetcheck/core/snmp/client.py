@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import socket
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -159,6 +160,13 @@ class SnmpSession:
     async def _resolve(self) -> tuple[int, tuple[str, int]]:
         if self._addr is None:
             t = self.target
+            try:  # an address needs no resolver (asyncio's getaddrinfo is a thread hop per printer)
+                ip = ipaddress.ip_address(t.host)
+                family = socket.AF_INET6 if ip.version == 6 else socket.AF_INET
+                self._addr = (int(family), (str(ip), t.port))
+                return self._addr
+            except ValueError:
+                pass
             try:
                 infos = await asyncio.get_running_loop().getaddrinfo(t.host, t.port, type=socket.SOCK_DGRAM)
             except (OSError, UnicodeError) as exc:

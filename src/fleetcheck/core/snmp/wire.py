@@ -40,6 +40,7 @@ from fleetcheck.core.snmp.values import SnmpError, SnmpValue, plain
 
 MAX_DATAGRAM = 65535
 RCVBUF = 1 << 20  # hundreds of printers answering at once must not overflow the kernel buffer
+READ_BATCH = 8  # datagrams decoded per loop turn: ~1-5 ms each with pyasn1, SSH hosts share the loop
 Address = tuple[str, int]
 Row = tuple[tuple[int, ...], SnmpValue]
 
@@ -104,7 +105,7 @@ class Endpoint:
             with contextlib.suppress(OSError):
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RCVBUF)
             sock.bind(("::", 0) if family == socket.AF_INET6 else ("0.0.0.0", 0))
-            loop.add_reader(sock.fileno(), self._drain, sock)
+            loop.add_reader(sock.fileno(), self._drain, sock, READ_BATCH)
             self._socks[family] = sock
         return sock
 
@@ -170,9 +171,13 @@ class Endpoint:
         del self._pending[rid]
         p.future.set_exception(NoAnswer("; ".join(dict.fromkeys(p.garbled)) or None))
 
-    def _drain(self, sock: socket.socket) -> None:
-        """Read every datagram waiting (asyncio's own transport reads one per loop turn)."""
-        while True:
+    def _drain(self, sock: socket.socket, limit: int = 0) -> None:
+        """Read the datagrams waiting: at most `limit` (0: all), so decoding a burst of answers
+        never holds the loop for long (the socket stays readable; the rest come next turn).
+        asyncio's own datagram transport reads one per turn, which lost answers to due timers."""
+        n = 0
+        while not limit or n < limit:
+            n += 1
             try:
                 data, addr = sock.recvfrom(MAX_DATAGRAM)
             except (BlockingIOError, InterruptedError):
