@@ -25,6 +25,7 @@ class Request:
     oids: list[str]
     community: str
     addr: tuple[str, int]
+    max_repetitions: int = 0  # GETBULK only
 
 
 @dataclass
@@ -88,8 +89,9 @@ class HostileAgent:
         kind = {"GetRequestPDU": "get", "GetNextRequestPDU": "next", "GetBulkRequestPDU": "bulk"}[
             type(pdu).__name__]
         oids = [str(o) for o, _v in mod.apiPDU.get_varbinds(pdu)]
+        reps = int(mod.apiBulkPDU.get_max_repetitions(pdu)) if kind == "bulk" else 0
         return Request(version, kind, int(mod.apiPDU.get_request_id(pdu)), oids,
-                       str(mod.apiMessage.get_community(msg)), addr)
+                       str(mod.apiMessage.get_community(msg)), addr, reps)
 
     @staticmethod
     def _encode(req: Request, send: Send) -> bytes:

@@ -130,13 +130,16 @@ def test_truncated_answer_then_a_good_one_counts(agent: Any) -> None:
     assert got == {DESCR: b"right"} and stats.garbled == 1
 
 
-def _table_agent(backwards_at: int) -> Callable[[Request], list[Send]]:
-    """TABLE's rows go 1, 2, 3, ...; after `backwards_at` they start again at 1 (a loop);
-    OTHER has two rows and then the agent goes on past it."""
+def _table_agent(backwards_at: int, table_rows: int = 0) -> Callable[[Request], list[Send]]:
+    """TABLE's rows go 1, 2, 3, ...; after `backwards_at` they start again at 1 (a loop), or
+    after `table_rows` the agent goes on past the table; OTHER has two rows and then the
+    agent goes on past it. A GETBULK answer repeats `max_repetitions` times."""
     def step(oid: str) -> tuple[str, int]:
         tail = oid.rsplit(".", 1)[1]
         if oid.startswith(TABLE):
             n = int(tail) if oid != TABLE else 0
+            if table_rows and n >= table_rows:
+                return "1.3.6.1.2.1.43.11.1.2.1", n
             return f"{TABLE}.9.1.{n + 1 if n < backwards_at else 1}", n
         n = int(tail) if oid != OTHER else 0
         return (f"{OTHER}.10.1.{n + 1}" if n < 2 else "1.3.6.1.2.1.43.9.1.1"), 5
@@ -144,7 +147,7 @@ def _table_agent(backwards_at: int) -> Callable[[Request], list[Send]]:
     def behave(req: Request) -> list[Send]:
         rows: list[tuple[str, Any]] = []
         cursor = list(req.oids)
-        for _rep in range(1 if req.kind == "next" else 3):  # GETBULK: one step per repetition
+        for _rep in range(1 if req.kind == "next" else req.max_repetitions):  # GETBULK: a step each
             cursor = [step(o)[0] for o in cursor]
             rows += [(o, step(o)[1]) for o in cursor]
         return [Send(rows=rows)]
@@ -192,6 +195,21 @@ def test_a_request_cut_by_the_host_deadline_leaves_nothing_pending(agent: Any) -
 
     run(a.port, cut, timeout=5.0)
     assert left == [0]
+
+
+def test_getbulk_asks_fewer_rows_when_the_agent_says_toobig(agent: Any) -> None:
+    table = _table_agent(backwards_at=10**6, table_rows=30)
+
+    def behave(req: Request) -> list[Send]:
+        if req.kind == "bulk" and req.max_repetitions * len(req.oids) > 3:
+            return [Send(rows=[], error_status=1)]  # tooBig
+        return table(req)
+
+    a = agent(behave)
+    got, _ = run(a.port, lambda s: s.walk_many(TABLE, OTHER))
+    assert [o for o, _v in got[TABLE]] == [f"{TABLE}.9.1.{n}" for n in range(1, 31)]
+    assert len(got[OTHER]) == 2
+    assert max(r.max_repetitions * len(r.oids) for r in a.seen if r.kind == "bulk") > 3  # it did shrink
 
 
 def test_v2c_exceptions_are_missing_values(agent: Any) -> None:
