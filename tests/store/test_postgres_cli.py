@@ -36,3 +36,24 @@ def test_scan_history_ack_against_postgres(tmp_path: Path, spawn: Any, pg_url: s
     store = open_store(pg_url)
     assert len(store.list_scans()) == 2
     store.close()
+
+
+def test_report_of_one_customer_from_the_central_store(tmp_path: Path, pg_url: str,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.store.helpers import T0, check, host, scan
+
+    from fleetcheck.cli.main import main
+
+    store = open_store(pg_url)
+    store.save_scan(scan(T0, host("kanzlei-pc", check("fs.used:/", summary="Kanzlei disk fine")),
+                         customer="Kanzlei Alpha"))
+    store.save_scan(scan(T0, host("werkstatt-srv", check("fs.used:/", summary="Werkstatt disk fine")),
+                         customer="Werkstatt Beta"))
+    store.close()
+    out = tmp_path / "beta.md"
+    assert main(["report", "--db", pg_url, "--customer", "Werkstatt Beta", "-o", str(out)]) == 0
+    text = out.read_text()
+    assert "Werkstatt disk fine" in text and "# IT health report: Werkstatt Beta" in text
+    assert "Kanzlei" not in text
+    assert main(["report", "--db", pg_url, "--customer", "Niemand", "-o", str(tmp_path / "x.md")]) == 2
+    assert "Niemand" in capsys.readouterr().err

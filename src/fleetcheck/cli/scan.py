@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from fleetcheck.core.events import Event
     from fleetcheck.core.inventory.model import Host, Inventory
     from fleetcheck.core.results import ScanResult
-    from fleetcheck.core.session import ScanSession
+    from fleetcheck.core.session import ScanSession, SpoolNotice
 
 EXIT_UNKNOWN = 3
 EXIT_INTERRUPTED = 130
@@ -181,9 +181,14 @@ def _scan_and_print(args: argparse.Namespace, session: ScanSession, out: TextIO)
     streams_to_terminal = args.format == "jsonl" and out is sys.stdout
     progress = (StatusLine(sys.stderr) if sys.stderr.isatty() and args.format != "nagios"
                 and not streams_to_terminal and not args.quiet else None)
-    scan, broken_pipe = _run_loop(session, output, progress)
+    scan, broken_pipe, spooled = _run_loop(session, output, progress)
     if progress is not None:
         progress.close()
+    if spooled is not None:  # the central store did not get it yet: the JSON says so too
+        from fleetcheck.cli.output.json_report import JsonOutput
+
+        if isinstance(output, JsonOutput):
+            output.history = spooled.to_dict()
     if not broken_pipe:
         try:
             output.finish(scan)
@@ -194,6 +199,8 @@ def _scan_and_print(args: argparse.Namespace, session: ScanSession, out: TextIO)
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, out.fileno())
     code = scan.state.nagios_code
+    if spooled is not None and code == 0:  # not yet where it belongs: at least WARNING
+        code = 1
     if args.report:
         code = _write_report(args, session, scan, code)
     exit_if_threads_hang(code)
@@ -234,8 +241,10 @@ def _write_report(args: argparse.Namespace, session: ScanSession, scan: ScanResu
     return code
 
 
-def _run_loop(session: ScanSession, output: Output, progress: StatusLine | None) -> tuple[ScanResult, bool]:
-    """Run the scan on a private loop; returns the result and whether stdout's reader went away.
+def _run_loop(session: ScanSession, output: Output,
+              progress: StatusLine | None) -> tuple[ScanResult, bool, SpoolNotice | None]:
+    """Run the scan on a private loop; returns the result, whether stdout's reader went away, and
+    whether the scan stayed in the local spool (central store unreachable).
 
     Not asyncio.run(): its shutdown waits for the default executor, and a
     hung thread there would keep the process alive past every deadline.
@@ -255,7 +264,8 @@ def _run_loop(session: ScanSession, output: Output, progress: StatusLine | None)
         loop.close()
 
 
-async def _scan(session: ScanSession, output: Output, progress: StatusLine | None) -> tuple[ScanResult, bool]:
+async def _scan(session: ScanSession, output: Output,
+                progress: StatusLine | None) -> tuple[ScanResult, bool, SpoolNotice | None]:
     import asyncio
     import signal
 
@@ -293,12 +303,16 @@ async def _scan(session: ScanSession, output: Output, progress: StatusLine | Non
     finally:
         if installed:  # from here on Ctrl-C is a KeyboardInterrupt again
             signal.signal(signal.SIGINT, previous_handler)
+    spooled = None
     if session.history is not None and recorder is not None:
         if recorder.error is not None:
             print(f"fleetcheck: warning: scan not saved to history: {recorder.error}", file=sys.stderr)
         print_notices(session.history)
+        spooled = session.history.spooled()
+        if spooled is not None:
+            print(f"fleetcheck: {spooled.line()}", file=sys.stderr)
         session.history.close()
-    return scan, broken
+    return scan, broken, spooled
 
 
 def _ask_passphrase(key_path: str) -> str | None:

@@ -42,6 +42,18 @@ class HistoryRecorder(Protocol):
     def __call__(self, event: Event) -> None: ...
 
 
+class SpoolNotice(Protocol):
+    """A scan kept in a local spool because the central store could not take it (sent later)."""
+
+    def line(self) -> str:
+        """One line: what failed, where the scan is kept, that it will be sent."""
+        ...
+
+    def to_dict(self) -> dict[str, object]:
+        """The same for the scan's JSON document."""
+        ...
+
+
 class ScanHistory(Protocol):
     """What a session needs from the scan history, bound to one inventory.
 
@@ -75,6 +87,10 @@ class ScanHistory(Protocol):
 
     def take_notices(self) -> list[str]:
         """One-line warnings (import, repair, no customer), each handed out once."""
+        ...
+
+    def spooled(self) -> SpoolNotice | None:
+        """Set when the last saved scan stayed in the local spool instead of the central store."""
         ...
 
     def close(self) -> None: ...

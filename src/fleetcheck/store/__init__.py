@@ -62,14 +62,20 @@ def is_central(db: str | Path | None) -> bool:
     return isinstance(db, str) and is_postgres(db)
 
 
-def open_store(db: str | Path | None = None, *, import_legacy: bool = True) -> Store:
+def open_store(db: str | Path | None = None, *, import_legacy: bool = True, spool: bool = False) -> Store:
     """Open the history: PostgreSQL for a `postgresql://` URL, else an SQLite file (created,
     migrated, or replaced when damaged).
 
     Without `db`, $FLEETCHECK_DB, else the default file; there, an earlier version's JSON
     history folder is imported once and a notice says how many scans it took over.
+    `spool`: for scanning; a PostgreSQL store is then seen through the local spool
+    (store/spool.py), so an unreachable database never loses a scan.
     """
     db = chosen_db(db)
+    if is_central(db) and spool:
+        from fleetcheck.store.spool import SpoolingStore
+
+        return SpoolingStore(str(db))
     if is_central(db):
         from fleetcheck.store.postgres.backend import PostgresStore
 

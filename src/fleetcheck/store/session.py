@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fleetcheck.core.contracts import CrashWindows
 from fleetcheck.core.events import Event, HostFinished, ScanFinished, ScanStarted
@@ -20,6 +21,9 @@ from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.results import HostResult, ScanResult
 from fleetcheck.store import identity
 from fleetcheck.store.model import HostPoint, ScanInfo, ScanWriter, Store
+
+if TYPE_CHECKING:
+    from fleetcheck.store.spool import Spooled
 
 
 class ScanHistory:
@@ -36,7 +40,13 @@ class ScanHistory:
     def open(cls, db: str | Path | None, customer: str | None, inventories: Sequence[str]) -> ScanHistory:
         from fleetcheck.store import open_store
 
-        return cls(open_store(db), customer, inventories)
+        return cls(open_store(db, spool=True), customer, inventories)
+
+    def spooled(self) -> Spooled | None:
+        """Set when the last scan stayed in the local spool (the central store could not take it)."""
+        from fleetcheck.store.spool import SpoolingStore
+
+        return self.store.spooled if isinstance(self.store, SpoolingStore) else None
 
     def take_notices(self) -> list[str]:
         """Warnings so far (opening, import, repaired records), each handed out once."""

@@ -28,6 +28,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from fleetcheck.core.contracts import CrashWindows
 from fleetcheck.core.results import HostResult, ScanResult, utcnow
 from fleetcheck.core.states import Reachability, State, worst
+from fleetcheck.core.text import clean
 from fleetcheck.store import identity
 from fleetcheck.store.changes import HostView, compute_changes
 from fleetcheck.store.decode import decode_host_rows, live_blob_ids, summary_of, unpack_refs
@@ -68,6 +69,16 @@ def _kwargs(url: str) -> dict[str, Any]:
     return kw
 
 
+def _connect_timeout(url: str) -> float:
+    """Seconds libpq will try to connect: the URL's, else PGCONNECT_TIMEOUT, else ours."""
+    value = (psycopg.conninfo.conninfo_to_dict(url).get("connect_timeout")
+             or os.environ.get("PGCONNECT_TIMEOUT"))
+    try:
+        return max(2.0, float(value or CONNECT_TIMEOUT))
+    except ValueError:
+        return float(CONNECT_TIMEOUT)
+
+
 def _configure(conn: Conn) -> None:
     """Every pooled connection finds fleetcheck's tables (and only pg_catalog's besides)."""
     conn.execute("SET search_path TO fleetcheck")
@@ -99,9 +110,9 @@ class PostgresStore:
             raise StoreError(schema_message(self.location, found))
         self._pool = ConnectionPool(self.url, kwargs=kw, min_size=1, max_size=POOL_MAX, open=False,
                                     configure=_configure, check=ConnectionPool.check_connection,
-                                    name="fleetcheck")
+                                    timeout=_connect_timeout(self.url) + 1, name="fleetcheck")
         try:
-            self._pool.open(wait=True, timeout=float(kw.get("connect_timeout", 30)) + 5)
+            self._pool.open(wait=True, timeout=_connect_timeout(self.url) + 5)
         except PoolTimeout as exc:
             self._pool.close()
             raise connect_error(self.location, exc) from None
@@ -116,6 +127,8 @@ class PostgresStore:
             raise StoreError(f"{self.location}: {redact(' '.join(str(exc).split()))}") from None
         except psycopg.errors.InsufficientPrivilege as exc:
             raise StoreError(f"{self.location}: not allowed: {redact(' '.join(str(exc).split()))}") from None
+        except psycopg.Error as exc:  # the server went away mid-statement, or refused what we sent
+            raise StoreError(f"{self.location}: {redact(' '.join(str(exc).split()))}") from None
 
     def close(self) -> None:
         self._pool.close()
@@ -200,13 +213,20 @@ class PostgresStore:
     def _customer_id(self, conn: Conn, ckey: str, name: str | None) -> int:
         row = conn.execute("SELECT id FROM customers WHERE key = %s", (ckey,)).fetchone()
         if row is None:
-            row = conn.execute("INSERT INTO customers (key, name) VALUES (%s, %s) "
-                               "ON CONFLICT (key) DO NOTHING RETURNING id", (ckey, name)).fetchone()
+            try:
+                row = conn.execute("INSERT INTO customers (key, name) VALUES (%s, %s) "
+                                   "ON CONFLICT (key) DO NOTHING RETURNING id", (ckey, name)).fetchone()
+            except psycopg.errors.InsufficientPrivilege:  # row-level security: not this role's customer
+                raise self._not_theirs(ckey) from None
         if row is None:  # created by a concurrent scanner between our two statements
             row = conn.execute("SELECT id FROM customers WHERE key = %s", (ckey,)).fetchone()
         if row is None:
-            raise StoreError(f"{self.location}: this role may not write customer {ckey!r}")
+            raise self._not_theirs(ckey)
         return int(row[0])
+
+    def _not_theirs(self, ckey: str) -> StoreError:
+        return StoreError(f"{self.location}: this role may not write customer "
+                          f"{clean(ckey.split(':', 1)[-1])!r} (see 'fleetcheck db grant')")
 
     def _resolve(self, conn: Conn, cid: int,
                  wanted: dict[bytes, tuple[bytes, str | None]]) -> dict[bytes, int]:
