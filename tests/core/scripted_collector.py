@@ -31,6 +31,9 @@ from fleetcheck.core.ranges import Range
 from fleetcheck.core.results import CheckResult, Evidence, Metric
 from fleetcheck.core.states import Reachability, State
 
+# a virtual machine: what makes a temperature check N/A
+KVM = {"virt": "virt.vm", "vm": "kvm", "signals": "systemd-detect-virt: kvm"}
+
 
 def _check(host: Host, state: State) -> CheckResult:
     ev = (Evidence.of("df -P /var", "/dev/sda2 100 95 5 95% /var", kind="command"),)
@@ -46,8 +49,7 @@ def _check(host: Host, state: State) -> CheckResult:
 
 def _vm_temp() -> CheckResult:
     ev = Evidence.of("systemd-detect-virt", "kvm", kind="command")
-    return not_applicable("temp", "temperatures: not applicable on a virtual machine",
-                          "virtual machine (kvm): the hypervisor has the sensors", ev)
+    return not_applicable("temp", msg("temp.na", **KVM), msg("temp.na.reason", **KVM), ev)
 
 
 class ScriptedCollector:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from fleetcheck.core.checks import describe_range, human_bytes, human_duration, judged, levels_note
+from fleetcheck.core.checks import describe_range, human_bytes, human_duration, judged, levels_note, msg
 from fleetcheck.core.ranges import Range
 from fleetcheck.core.results import Evidence
 from fleetcheck.core.states import State
@@ -60,10 +60,24 @@ def test_human_duration(seconds: float, text: str) -> None:
 
 
 def test_judged_refuses_a_verdict_without_evidence() -> None:
+    fine, not_read = msg("cpu.load.nocores", load15=0.5), msg("cpu.load.nocores.reason")
     with pytest.raises(ValueError, match="needs evidence"):
-        judged("cpu.load", State.OK, "fine", ())
-    unknown = judged("cpu.load", State.UNKNOWN, "not read", (), reason="no data")
-    assert unknown.reason == "no data"
+        judged("cpu.load", State.OK, fine, ())
+    unknown = judged("cpu.load", State.UNKNOWN, fine, (), reason=not_read)
+    assert unknown.reason == not_read.en and unknown.reason_code == "cpu.load.nocores.reason"
     ev = Evidence.of("cat /proc/loadavg", "0.1 0.2 0.3", T0, "file")
-    assert judged("cpu.load", State.OK, "fine", ev).evidence == (ev,)
-    assert judged("cpu.load", State.OK, "fine", [ev, ev]).evidence == (ev, ev)
+    assert judged("cpu.load", State.OK, fine, ev).evidence == (ev,)
+    assert judged("cpu.load", State.OK, fine, [ev, ev]).evidence == (ev, ev)
+
+
+def test_a_text_without_a_message_code_is_refused() -> None:
+    """Every summary, reason and fix is a message code: a bare string could not be said in German."""
+    ev = Evidence.of("cat /proc/loadavg", "0.1 0.2 0.3", T0, "file")
+    with pytest.raises(TypeError, match="summary must be msg"):
+        judged("cpu.load", State.OK, "fine", ev)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="reason must be msg"):
+        judged("cpu.load", State.UNKNOWN, msg("cpu.load.nocores", load15=0.5), ev,
+               reason="no data")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="fix must be msg"):
+        judged("cpu.load", State.UNKNOWN, msg("cpu.load.nocores", load15=0.5), ev,
+               reason=msg("cpu.load.nocores.reason"), fix="reboot")  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ from fleetcheck.core.checks.services import (
     systemd_not_running,
     units_unreadable,
 )
+from fleetcheck.core.i18n import msg
 from fleetcheck.core.ranges import Range
 from fleetcheck.core.results import Evidence
 from fleetcheck.core.states import State
@@ -112,6 +113,6 @@ def test_no_systemd_and_unreadable_are_unknown_never_ok() -> None:
     ev = Evidence.of("/run/systemd/system", "absent", T0, "file")
     [none] = systemd_not_running(ev)
     assert (none.id, none.state, none.reason) == ("services.failed", State.UNKNOWN, SYSTEMD_NOT_RUNNING)
-    [broken] = units_unreadable("systemctl exited 1: Access denied", ev)
+    [broken] = units_unreadable(msg("local.systemctl.exit", status=1, error="Access denied"), ev)
     assert broken.state is State.UNKNOWN
     assert broken.reason == "systemctl exited 1: Access denied"

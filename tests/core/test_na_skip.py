@@ -13,18 +13,22 @@ from test_cli_scan import run_cli, scripted  # noqa: F401  (the fixture is used 
 from fleetcheck.core.checks import not_applicable
 from fleetcheck.core.counts import count
 from fleetcheck.core.errors import InventoryError
+from fleetcheck.core.i18n import msg
 from fleetcheck.core.inventory import load_inventory
 from fleetcheck.core.inventory.model import Skip
 from fleetcheck.core.results import CheckResult, Evidence, HostResult, ScanResult
 from fleetcheck.core.skips import apply_skips
 from fleetcheck.core.states import Reachability, State, worst
 
+# a virtual machine: what makes a temperature check N/A
+KVM = {"virt": "virt.vm", "vm": "kvm", "signals": "systemd-detect-virt: kvm"}
+
 T0 = datetime(2026, 12, 4, 14, 0, tzinfo=UTC)
 EV = Evidence.of("systemd-detect-virt", "kvm", T0)
 
 
 def na(check_id: str = "temp") -> CheckResult:
-    return not_applicable(check_id, "temperatures: not applicable", "virtual machine (kvm)", EV)
+    return not_applicable(check_id, msg("temp.na", **KVM), msg("temp.na.reason", **KVM), EV)
 
 
 def ok(check_id: str = "mem.used") -> CheckResult:
@@ -58,9 +62,9 @@ def test_na_never_changes_the_exit_code() -> None:
 
 def test_not_applicable_refuses_without_evidence_or_reason() -> None:
     with pytest.raises(ValueError, match="evidence"):
-        not_applicable("temp", "temperatures: not applicable", "virtual machine", ())
+        not_applicable("temp", msg("temp.na", **KVM), msg("temp.na.reason", **KVM), ())
     with pytest.raises(ValueError, match="reason"):
-        not_applicable("temp", "temperatures: not applicable", "  ", EV)
+        not_applicable("temp", msg("temp.na", **KVM), msg("smart.findings.sectors", sectors="  "), EV)
     with pytest.raises(ValueError, match="needs a reason and evidence"):
         CheckResult("temp", State.NA, "n/a", reason="vm")
     check = na()
@@ -71,7 +75,7 @@ def test_na_round_trips_through_json() -> None:
     scan = ScanResult(T0, T0, (host(ok(), na()),))
     again = ScanResult.from_dict(json.loads(json.dumps(scan.to_dict())))
     assert again.hosts[0].checks[1].state is State.NA
-    assert again.hosts[0].checks[1].reason == "virtual machine (kvm)"
+    assert again.hosts[0].checks[1].reason == msg("temp.na.reason", **KVM).en
 
 
 def test_counts_partition_adds_up_and_counts_checks_apart() -> None:
@@ -170,7 +174,7 @@ def test_scan_of_healthy_vm_exits_0_and_says_what_did_not_apply(
     assert code == 0
     assert "2 hosts: 0 CRIT, 0 WARN, 0 UNKNOWN, 0 unreachable, 2 OK; 0 checks could not run; " \
            "1 not applicable; 1 skipped by the inventory" in out
-    assert "N/A  temp" in out and "virtual machine (kvm)" in out
+    assert "N/A  temp" in out and "virtual machine (kvm)" in out  # in the summary
     assert "skipped  services.failed" in out and "appliance without systemd" in out
 
     code, out, _ = run_cli(capsys, "scan", str(inv), "--format", "nagios", "--no-history")

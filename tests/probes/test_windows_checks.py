@@ -260,7 +260,7 @@ def test_defender_access_denied() -> None:
         "hresult": -2147024891,
     }
     av = check(_with("defender", {"status_error": denied, "products": []}), "av.status")
-    assert av.state is State.UNKNOWN and av.fix == ADMIN_FIX
+    assert av.state is State.UNKNOWN and av.fix == ADMIN_FIX.en
 
 
 # --- updates ------------------------------------------------------------------------------------

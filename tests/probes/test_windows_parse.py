@@ -254,7 +254,7 @@ def test_event_log_access_denied_is_unknown_with_the_group_to_join() -> None:
     }
     coll = parse(make_run(replace(sections(), "events_power", error=denied)))
     boot = check(coll, "boot.unexpected")
-    assert boot.state is State.UNKNOWN and "permission denied" in boot.reason and boot.fix == EVENT_FIX
+    assert boot.state is State.UNKNOWN and "permission denied" in boot.reason and boot.fix == EVENT_FIX.en
     assert "Event Log Readers" in boot.fix
     assert check(coll, "disk.errors").state is State.OK  # other sections unaffected
 
@@ -445,7 +445,7 @@ def test_section_access_denied_hints_administrators() -> None:
         "hresult": -2146233088,
     }
     svc = check(parse(make_run(replace(sections(), "services", error=denied))), "services.failed")
-    assert svc.state is State.UNKNOWN and svc.fix == ADMIN_FIX
+    assert svc.state is State.UNKNOWN and svc.fix == ADMIN_FIX.en
 
 
 def test_meta_only_output_is_not_ok() -> None:

@@ -7,11 +7,15 @@ from datetime import UTC, datetime
 from rich.style import Style
 
 from fleetcheck.core.checks import not_applicable
+from fleetcheck.core.i18n import msg
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.results import CheckResult, Evidence, HostResult
 from fleetcheck.core.states import Reachability, State
 from fleetcheck.tui.fleet import Fleet
 from fleetcheck.tui.widgets.summary import Summary, render_summary
+
+# a virtual machine: what makes a temperature check N/A
+KVM = {"virt": "virt.vm", "vm": "kvm", "signals": "systemd-detect-virt: kvm"}
 
 NOW = datetime(2026, 12, 4, 14, 0, tzinfo=UTC)
 EV = Evidence.of("systemd-detect-virt", "kvm", NOW)
@@ -21,7 +25,7 @@ def test_header_counts_na_apart_and_never_as_a_host_state() -> None:
     hosts = [Host("vm1", "linux", "192.0.2.1"), Host("vm2", "linux", "192.0.2.2"), Host("pc", "linux", "x")]
     fleet = Fleet.of(hosts)
     ok = CheckResult("mem.used", State.OK, "fine", evidence=(EV,))
-    na = not_applicable("temp", "temperatures: not applicable", "virtual machine (kvm)", EV)
+    na = not_applicable("temp", msg("temp.na", **KVM), msg("temp.na.reason", **KVM), EV)
     fleet.record(HostResult("vm1", "linux", "192.0.2.1", Reachability.REACHABLE, (ok, na)), NOW)
     fleet.record(HostResult("vm2", "linux", "192.0.2.2", Reachability.REACHABLE, (na,)), NOW)
     counts = fleet.counts()

@@ -12,17 +12,19 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from fleetcheck.core.catalog import family_of, id_matches, skippable_ids
+from fleetcheck.core.i18n import msg
 from fleetcheck.core.inventory.model import Skip
 from fleetcheck.core.results import CheckResult, Evidence
 from fleetcheck.core.states import State
 
 
 def skipped(check_id: str, skip: Skip, observed: datetime, was: CheckResult | None = None) -> CheckResult:
-    reason = f"skipped by the inventory: {skip.reason}"
+    why = msg("skip", skip_reason=skip.reason)  # summary and reason alike; the inventory's words as said
     entry = f"skip: {{check: {skip.pattern}, reason: {skip.reason}}}"
     evidence = Evidence.of(f"inventory {skip.source}", entry, observed, kind="inventory")
     details = "" if was is None else f"the check ran and said: {was.state.label}: {was.summary}"
-    return CheckResult(check_id, State.SKIPPED, reason, details, (), (evidence,), reason, None)
+    return CheckResult(check_id, State.SKIPPED, why.en, details, (), (evidence,), why.en, None,
+                       code=why.code, reason_code=why.code, params=why.params)
 
 
 def apply_skips(checks: Sequence[CheckResult], skips: Sequence[Skip],

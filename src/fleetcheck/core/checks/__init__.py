@@ -37,25 +37,30 @@ def evidence_tuple(evidence: EvidenceArg) -> tuple[Evidence, ...]:
     return tuple(evidence)
 
 
-Text = str | Message
+Text = Message  # every text of a result is a message code with its parameters, never a bare string
 
 
 def _texts(check_id: str, summary: Text, reason: Text | None,
            fix: Text | None) -> tuple[str, str | None, str | None, dict[str, Any]]:
-    """English texts, plus the codes and the parameters they share (one dict for all three)."""
+    """English texts, plus the codes and the parameters they share (one dict for all three).
+
+    A bare string is refused: a text without a code could not be shown in German."""
     params: dict[str, Any] = {}
     codes: dict[str, Any] = {}
     english: list[str | None] = []
     for name, text in (("code", summary), ("reason_code", reason), ("fix_code", fix)):
-        if isinstance(text, Message):
-            for key, value in text.params.items():
-                if key in params and params[key] != value:
-                    raise ValueError(f"{check_id}: parameter {key!r} differs between summary, reason and fix")
-                params[key] = value
-            codes[name] = text.code
-            english.append(text.en)
-        else:
-            english.append(text)
+        if text is None and name != "code":
+            english.append(None)
+            continue
+        if not isinstance(text, Message):
+            raise TypeError(f"{check_id}: {name.removesuffix('_code').replace('code', 'summary')} must be "
+                            f"msg(code, **params) (core/i18n), not {text!r}")
+        for key, value in text.params.items():
+            if key in params and params[key] != value:
+                raise ValueError(f"{check_id}: parameter {key!r} differs between summary, reason and fix")
+            params[key] = value
+        codes[name] = text.code
+        english.append(text.en)
     summary_en, reason_en, fix_en = english
     assert summary_en is not None
     codes["params"] = params
@@ -95,6 +100,18 @@ def resummarised(result: CheckResult, summary: Message, state: State | None = No
                    code=summary.code, params=params)
 
 
+def reason_of(result: CheckResult) -> Message:
+    """A coded result's reason as a message again (to build another result on it)."""
+    if result.reason_code is None:
+        raise ValueError(f"{result.id}: the reason has no message code")
+    return Message(result.reason_code, dict(result.params))
+
+
+def fix_of(result: CheckResult) -> Message | None:
+    """A coded result's fix as a message again, None when it has none."""
+    return None if result.fix_code is None else Message(result.fix_code, dict(result.params))
+
+
 def levels_param(state: State, levels: Levels) -> dict[str, Any]:
     """The thresholds a value was judged against, as a message parameter (`{levels:levels}`)."""
     def rng(r: Range | None) -> dict[str, Any] | None:
@@ -117,7 +134,7 @@ def not_applicable(check_id: str, summary: Text, reason: Text, evidence: Evidenc
     items = evidence_tuple(evidence)
     if not items:
         raise ValueError(f"{check_id}: N/A needs the evidence that the check does not apply")
-    if not (reason.en if isinstance(reason, Message) else reason).strip():
+    if not reason.en.strip():
         raise ValueError(f"{check_id}: N/A needs a reason")
     return coded(check_id, State.NA, summary, details=details, evidence=items, reason=reason)
 
@@ -190,6 +207,23 @@ def human_duration(seconds: float) -> str:
     return render_duration(seconds, "en")
 
 
-__all__ = ["EvidenceArg", "Message", "Text", "coded", "describe_range", "evidence_tuple",
-           "human_bytes", "human_duration", "judged", "levels_note", "levels_param", "msg", "not_applicable",
-           "num", "resummarised", "unknown"]
+__all__ = [
+    "EvidenceArg",
+    "Message",
+    "Text",
+    "coded",
+    "describe_range",
+    "evidence_tuple",
+    "fix_of",
+    "human_bytes",
+    "human_duration",
+    "judged",
+    "levels_note",
+    "levels_param",
+    "msg",
+    "not_applicable",
+    "num",
+    "reason_of",
+    "resummarised",
+    "unknown",
+]

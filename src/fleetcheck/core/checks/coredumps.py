@@ -103,7 +103,7 @@ def check_coredumps(dumps: Sequence[Coredump], since: datetime, until: datetime,
     extra = "crashes per executable: " + ", ".join(f"{exe} ×{n}" for exe, n in per_exe.most_common(10)) \
         if per_exe else ""
     return [judge_events(CHECK_ID, events, "apps.crashes", thresholds, "application crash", since, until,
-                         evidence, extra_details=extra, plural="application crashes")]
+                         evidence, extra_details=extra)]
 
 
 def _describe(dump: Coredump) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from fleetcheck.core.checks import EvidenceArg, Text, judged, levels_note, levels_param, msg
+from fleetcheck.core.checks import EvidenceArg, Text, judged, levels_param, msg
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Evidence, Metric, iso
 from fleetcheck.core.states import State
@@ -67,10 +67,6 @@ def listing(events: Sequence[CrashEvent], cap: int = EVENTS_SHOWN, full: bool = 
     return text
 
 
-def window_text(since: datetime, until: datetime) -> str:
-    return f"{since.astimezone(UTC):%Y-%m-%d %H:%M}..{until.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
-
-
 # judge_events' nouns and their message codes (each says singular or plural by {count})
 NOUNS = {
     "unexpected reboot": "events.what.reboot", "unexpected shutdown": "events.what.shutdown",
@@ -81,8 +77,7 @@ NOUNS = {
 
 def judge_events(check_id: str, events: Sequence[CrashEvent], threshold: str, thresholds: Thresholds,
                  noun: str, since: datetime, until: datetime, evidence: EvidenceArg, *,
-                 extra_details: str = "", floor: State = State.OK, item: str | None = None,
-                 plural: str | None = None) -> CheckResult:
+                 extra_details: str = "", floor: State = State.OK, item: str | None = None) -> CheckResult:
     """Count events in the window against `threshold` levels; `floor` raises the state (e.g. panics)."""
     levels = thresholds.levels(threshold, item)
     count = len(events)
@@ -91,18 +86,9 @@ def judge_events(check_id: str, events: Sequence[CrashEvent], threshold: str, th
         state = floor
     p: dict[str, object] = {"since": f"{since.astimezone(UTC):%Y-%m-%d %H:%M}",
                             "until": f"{until.astimezone(UTC):%Y-%m-%d %H:%M}", "count": count}
-    what = NOUNS.get(noun)
+    what = NOUNS[noun]  # every noun has a message code (a KeyError names a new one)
     summary: Text
-    if what is None:  # a noun without a message code: English only
-        nouns = plural or f"{noun}s"
-        window = window_text(since, until)
-        if count == 0:
-            summary = f"no {nouns} in {window} {levels_note(state, levels)}"
-        else:
-            newest = events[-1]
-            summary = (f"{count} {noun if count == 1 else nouns} in {window}, last {iso(newest.time)}: "
-                       f"{newest.message[:120]}")
-    elif count == 0:
+    if count == 0:
         summary = msg("events.none", what=what, levels=levels_param(state, levels), **p)
     else:
         newest = events[-1]

@@ -42,7 +42,7 @@ class PendingReboot:
 
 
 def check_pending_reboot(pending: PendingReboot, now: datetime, thresholds: Thresholds,
-                         evidence: EvidenceArg, unknown_reason: Text = "", fix: Text | None = None
+                         evidence: EvidenceArg, unknown_reason: Text | None = None, fix: Text | None = None
                          ) -> list[CheckResult]:
     if pending.required is None:
         return [judged(CHECK_ID, State.UNKNOWN, msg("reboot.unchecked"),

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import pairwise
 
-from fleetcheck.core.checks import EvidenceArg, judged, msg
+from fleetcheck.core.checks import EvidenceArg, Message, judged, msg
 from fleetcheck.core.checks.crash_events import CrashEvent, from_epoch_us, in_window, judge_events
 from fleetcheck.core.checks.journal import LogEntry
 from fleetcheck.core.family import COMPUTER_KINDS, Category, Family, levels
@@ -160,17 +160,17 @@ def check_wtmp(records: Sequence[tuple[str, datetime]], since: datetime, until: 
                          evidence, extra_details="judged from wtmp (last -x): no systemd journal")]
 
 
-def check_uptime_only(boot: datetime, since: datetime, evidence: EvidenceArg, why_no_log: str,
-                      fix: str | None) -> CheckResult:
+def check_uptime_only(boot: datetime, since: datetime, evidence: EvidenceArg, why_no_log: Message,
+                      fix: Message | None) -> CheckResult:
     """Neither journal nor wtmp: a boot before the window proves no reboot in it (OK); a boot in
     it is a reboot of unknown cause (UNKNOWN: nothing says whether it was shut down cleanly)."""
+    at = f"{boot:%Y-%m-%d %H:%M}"
     if boot < since:
-        return judged(CHECK_ID, State.OK, f"no reboot in the window: up since {boot:%Y-%m-%d %H:%M} UTC "
-                      f"(/proc/uptime), before the window started", evidence,
-                      details=f"judged on the uptime alone: {why_no_log}")
-    summary = f"unexpected reboots not checked: rebooted {boot:%Y-%m-%d %H:%M} UTC, cause unknown"
-    reason = f"booted inside the window, and no log says whether it shut down cleanly: {why_no_log}"
-    return judged(CHECK_ID, State.UNKNOWN, summary, evidence, fix=fix, reason=reason)
+        return judged(CHECK_ID, State.OK, msg("boot.uptime.before", boot=at), evidence,
+                      details=f"judged on the uptime alone: {why_no_log.en}")
+    reason = msg("boot.uptime.inside.reason", why_no_log=why_no_log.code, **why_no_log.params)
+    return judged(CHECK_ID, State.UNKNOWN, msg("boot.uptime.inside", boot=at), evidence, fix=fix,
+                  reason=reason)
 
 
 # The catalog's entries for the families this module judges (core/catalog.py collects them).

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from fleetcheck.core.checks import EvidenceArg, Message, Text, judged, levels_param, msg
+from fleetcheck.core.checks import EvidenceArg, Text, judged, levels_param, msg
 from fleetcheck.core.family import COMPUTER_KINDS, Category, Family, levels
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Metric
@@ -110,10 +110,7 @@ def systemd_not_running(evidence: EvidenceArg) -> list[CheckResult]:
 
 def units_unreadable(reason: Text, evidence: EvidenceArg, fix: Text | None = None) -> list[CheckResult]:
     """systemctl missing, failing, timing out or printing something unparseable."""
-    if isinstance(reason, Message):
-        summary: Text = msg("services.unreadable", why=reason.code, **reason.params)
-    else:
-        summary = f"failed services not checked: {reason}"
+    summary = msg("services.unreadable", why=reason.code, **reason.params)
     return [judged(CHECK_ID, State.UNKNOWN, summary, evidence, reason=reason, fix=fix)]
 
 

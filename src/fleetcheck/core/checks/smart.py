@@ -23,8 +23,7 @@ from fleetcheck.core.results import CheckResult, Metric
 from fleetcheck.core.states import State, worst
 
 CHECK_ID = "disk.smart"
-ROOT_FIX = ("smartctl needs root: scan as root, or allow `sudo -n smartctl` (a NOPASSWD rule for smartctl; "
-            "the user must be in group sudo, wheel or admin)")
+ROOT_FIX = msg("smart.root.fix")
 NO_SMART = "not applicable: no SMART-capable disks (virtual disks have no SMART)"
 BITS = {
     0: "command line did not parse", 1: "device open failed", 2: "SMART command failed",

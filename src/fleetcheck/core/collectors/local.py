@@ -278,28 +278,28 @@ class LocalCollector:
         exe = shutil.which(self.systemctl)
         command = " ".join((self.systemctl, *SYSTEMCTL_ARGS))
         if exe is None:
-            reason = f"{self.systemctl} not found on PATH although systemd is running"
-            return units_unreadable(reason, Evidence.of(command, reason, utcnow()),
-                                    fix="install systemd's systemctl or fix PATH")
+            why = msg("local.systemctl.missing", systemctl=self.systemctl)
+            return units_unreadable(why, Evidence.of(command, why.en, utcnow()),
+                                    fix=msg("local.systemctl.missing.fix"))
         timeout = max(0.1, min(self.command_timeout, remaining * 0.8 - 0.2))
         env = dict(os.environ, LC_ALL="C", SYSTEMD_COLORS="0", SYSTEMD_PAGER="")
         try:
             proc = subprocess.run([exe, *SYSTEMCTL_ARGS], capture_output=True, text=True, timeout=timeout,
                                   env=env, stdin=subprocess.DEVNULL, check=False)
         except subprocess.TimeoutExpired:
-            reason = f"systemctl timed out after {timeout:.1f} s"
-            return units_unreadable(reason, Evidence.of(command, reason, utcnow()))
+            why = msg("local.systemctl.timeout", timeout=timeout)
+            return units_unreadable(why, Evidence.of(command, why.en, utcnow()))
         except OSError as exc:
-            reason = f"systemctl could not be started: {exc}"
-            return units_unreadable(reason, Evidence.of(command, reason, utcnow()))
+            why = msg("local.systemctl.nostart", error=str(exc))
+            return units_unreadable(why, Evidence.of(command, why.en, utcnow()))
         raw = f"exit {proc.returncode}\n{proc.stdout}" + (f"\nstderr: {proc.stderr}" if proc.stderr else "")
         ev = Evidence.of(command, raw, utcnow())
         if proc.returncode != 0:
             first = (proc.stderr.strip().splitlines() or ["no error message"])[0]
-            return units_unreadable(f"systemctl exited {proc.returncode}: {first}", ev)
+            return units_unreadable(msg("local.systemctl.exit", status=proc.returncode, error=first), ev)
         try:
             units = parse_failed_units(proc.stdout)
         except ValueError as exc:
-            return units_unreadable(f"systemctl output not understood: {exc}", ev,
-                                    fix="report this systemd version's output as a fleetcheck bug")
+            return units_unreadable(msg("local.systemctl.odd", error=str(exc)), ev,
+                                    fix=msg("local.systemctl.odd.fix"))
         return check_failed_units(units, th, ev)

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from fleetcheck.core.checks import msg, unknown
 from fleetcheck.core.contracts import Collection, EventWindows, ProbeRun
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.results import CheckResult, Evidence, utcnow
@@ -46,9 +47,9 @@ def run_probe(script: bytes, timeout: float) -> ProbeRun | CheckResult:
         proc = subprocess.Popen(ARGV, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 start_new_session=True)
     except OSError as exc:
-        reason = f"could not start {command}: {exc}"
-        return CheckResult.unknown("probe.output", "local probe did not run: crash checks not run", reason,
-                                   None, (Evidence.of(command, reason, utcnow()),))
+        why = msg("local.probe.nostart.reason", command=command, error=str(exc))
+        return unknown("probe.output", msg("local.probe.nostart"), why, None,
+                       Evidence.of(command, why.en, utcnow()))
     with proc:
         try:
             out, err = proc.communicate(script, timeout=max(1.0, timeout))
@@ -56,11 +57,10 @@ def run_probe(script: bytes, timeout: float) -> ProbeRun | CheckResult:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
             partial, _ = proc.communicate()
-            reason = f"the local POSIX probe ran past the host's deadline ({time.monotonic() - t0:.0f} s)"
+            why = msg("local.probe.timeout.reason", seconds=time.monotonic() - t0)
             raw = (partial or b"")[-2000:].decode("utf-8", "replace")
-            return CheckResult.unknown("probe.output", "local probe timed out: crash checks not run", reason,
-                                       "raise the host's timeout in the inventory or --timeout",
-                                       (Evidence.of(f"{command} <posix.sh", raw or "(no output)", utcnow()),))
+            return unknown("probe.output", msg("local.probe.timeout"), why, msg("engine.timeout.fix"),
+                           Evidence.of(f"{command} <posix.sh", raw or "(no output)", utcnow()))
     return ProbeRun(command, out[:OUTPUT_CAP], err[:65536], proc.returncode, len(out) > OUTPUT_CAP,
                     started, utcnow())
 

@@ -2,16 +2,19 @@
 """Every finding's English template, by message code (the msgid of de.po).
 
 Codes are `<family>.<what>`; the same parameters serve a result's summary,
-reason and fix. The host-level findings' templates are in transport.py. Format specs: see render.py. Changing an English template
+reason and fix. The host-level findings' templates are in transport.py, the fallback
+UNKNOWNs' in fallbacks.py. Format specs: see render.py. Changing an English template
 makes its German translation stale until de.po is updated (a test says which).
 """
 
 from __future__ import annotations
 
+from fleetcheck.core.i18n.fallbacks import FALLBACK_MESSAGES
 from fleetcheck.core.i18n.transport import TRANSPORT_MESSAGES
 
 MESSAGES: dict[str, str] = {
     **TRANSPORT_MESSAGES,  # why a host could not be reached or read (transport.py)
+    **FALLBACK_MESSAGES,  # output a probe could not use, section errors, own bugs (fallbacks.py)
     # --- filesystems (checks/filesystem.py) ---
     "fs.used.zero": "{mount}: size reported as 0 bytes",
     "fs.used.zero.reason": "{device} ({fstype}) reports no usable size",

@@ -234,11 +234,14 @@ WHAT = {
 
 
 def what_params(what: str) -> dict[str, Any]:
-    """`{what:msg}` parameters for a check named in words; {} when it has no code (English only)."""
+    """`{what:msg}` parameters for a check named in words; a name without a code is refused
+    (KeyError): a finding naming it could not be said in German."""
     if what.startswith("SMART of "):
         return {"what": "what.smart_of", "what_item": what.removeprefix("SMART of ")}
     code = WHAT.get(what)
-    return {} if code is None else {"what": code}
+    if code is None:
+        raise KeyError(f"no message code for the check name {what!r}: add it to WHAT (core/i18n/render.py)")
+    return {"what": code}
 
 
 def render_result(code: str | None, params: Mapping[str, Any], english: str | None,

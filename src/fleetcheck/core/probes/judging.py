@@ -13,6 +13,8 @@ import traceback
 from collections.abc import Sequence
 from datetime import datetime
 
+from fleetcheck.core.checks import msg, unknown
+from fleetcheck.core.i18n import what_params
 from fleetcheck.core.results import CheckResult, Evidence
 
 TRACEBACK_FRAMES = 6  # innermost frames kept in the evidence: enough to find the line
@@ -29,9 +31,8 @@ def traceback_summary(exc: BaseException) -> str:
 def judging_failed(check_id: str, what: str, exc: Exception, evidence: Sequence[Evidence],
                    observed: datetime) -> CheckResult:
     """UNKNOWN for a bug in fleetcheck's judging code: says so, keeps the input and the traceback."""
-    reason = f"fleetcheck failed while judging {what}: {type(exc).__name__}: {exc}"[:300]
-    return CheckResult.unknown(
-        check_id, f"{what} not checked: fleetcheck failed while judging it", reason,
-        "a fleetcheck bug, not a problem of this host: report it with this result's evidence",
+    p = {**what_params(what), "error": f"{type(exc).__name__}: {exc}"[:240]}
+    return unknown(
+        check_id, msg("judging.failed", **p), msg("judging.failed.reason", **p), msg("judging.failed.fix"),
         [*evidence, Evidence.of("fleetcheck internal error (traceback)", traceback_summary(exc), observed,
                                 kind="api")])

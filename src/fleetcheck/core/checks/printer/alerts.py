@@ -8,7 +8,7 @@ severity 255 and code -1 is one of those).
 
 from __future__ import annotations
 
-from fleetcheck.core.checks.printer import result
+from fleetcheck.core.checks.printer import result, unread
 from fleetcheck.core.checks.printer.model import Alert, PrinterData
 from fleetcheck.core.family import PRINTER_KINDS, Category, Family
 from fleetcheck.core.results import CheckResult, Evidence
@@ -67,7 +67,7 @@ def check_alerts(data: PrinterData) -> CheckResult:
             else:
                 whys.append("IPP: the printer does not offer printer-alert")
     if not answered:
-        return result(ALERTS_ID, State.UNKNOWN, "printer.alerts.unknown", {}, ev, reason="; ".join(whys))
+        return result(ALERTS_ID, State.UNKNOWN, "printer.alerts.unknown", {}, ev, reason=unread(whys))
     if not alerts:
         return result(ALERTS_ID, State.OK, "printer.alerts.none", {}, ev)
     manual = frozenset(int(t.key.rsplit(".", 1)[-1]) for t in (data.snmp.trays if data.snmp else [])

@@ -12,9 +12,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from fleetcheck.core.checks import human_duration, levels_note
+from fleetcheck.core.checks import human_duration, judged, levels_param, msg
 from fleetcheck.core.checks.crash_events import CrashEvent, in_window, judge_events
-from fleetcheck.core.checks.printer import result
+from fleetcheck.core.checks.printer import result, unread
 from fleetcheck.core.checks.printer.alerts import alert_key, alert_state, describe
 from fleetcheck.core.checks.printer.model import Alert, PrinterData
 from fleetcheck.core.family import PRINTER_KINDS, Category, Family, levels
@@ -45,11 +45,10 @@ def check_pages(data: PrinterData, previous: Mapping[str, Any] | None) -> CheckR
     count = data.page_count
     if count is None:
         why = data.snmp.part("pages").missing if data.snmp is not None else None
-        reason = (f"SNMP: {why}" if why else "") + ("; " if why and data.ipp else "")
+        whys = [f"SNMP: {why}"] if why else []
         if data.ipp is not None:
-            reason += "IPP: the printer does not report printer-impressions-completed"
-        return result(PAGES_ID, State.UNKNOWN, "printer.pages.unknown", {}, ev,
-                      reason=reason or "no protocol answered")
+            whys.append("IPP: the printer does not report printer-impressions-completed")
+        return result(PAGES_ID, State.UNKNOWN, "printer.pages.unknown", {}, ev, reason=unread(whys))
     metrics = [Metric.of("pages", float(count), min=0)]
     since = ""
     before = previous.get("page_count") if previous else None
@@ -74,7 +73,7 @@ def check_restarts(data: PrinterData, previous: Mapping[str, Any] | None, now: d
     up = data.uptime_s
     if up is None:
         return result(RESTARTS_ID, State.UNKNOWN, "printer.restarts.unknown", {}, ev,
-                      reason="the printer reports no uptime (sysUpTime / printer-up-time)"), []
+                      reason=msg("printer.restarts.nouptime.reason")), []
     boot = _boot_time(now, up)
     kept = [CrashEvent.of(t, "printer restarted", key=f"printer-restart|{iso(t)}")
             for t in (parse_iso(s) for s in (previous or {}).get("restarts", []) if isinstance(s, str))
@@ -91,7 +90,7 @@ def check_restarts(data: PrinterData, previous: Mapping[str, Any] | None, now: d
         return result(RESTARTS_ID, State.OK, "printer.restarts.first", {"uptime": human_duration(up)}, ev,
                       metrics=[Metric.of("uptime", up, "s", min=0)]), keep
     res = judge_events(RESTARTS_ID, events, "printer.restarts", thresholds, "printer restart", now - WINDOW,
-                       now, ev, plural="printer restarts")
+                       now, ev)
     return res, keep
 
 
@@ -108,12 +107,10 @@ def check_new_alerts(alerts: Sequence[Alert], answered: bool, previous: Mapping[
     others = [a for a in new if a not in jams]
     if any(alert_state(a) is State.CRIT for a in others) and state is State.OK:
         state = State.WARN
-    summary = (f"{len(new)} new alert{'s' if len(new) != 1 else ''} since the previous scan"
-               f" ({len(jams)} jam{'s' if len(jams) != 1 else ''}) {levels_note(state, levels)}")
-    return CheckResult(NEW_ALERTS_ID, state, summary, "\n".join(describe(a) for a in new),
-                       (Metric.of("new_alerts", float(len(new)), min=0),
-                        Metric.of("new_jams", float(len(jams)), "", levels.warn, levels.crit, min=0)),
-                       tuple(evidence))
+    summary = msg("printer.alerts.new", count=len(new), jams=len(jams), levels=levels_param(state, levels))
+    return judged(NEW_ALERTS_ID, state, summary, evidence, details="\n".join(describe(a) for a in new),
+                  metrics=(Metric.of("new_alerts", float(len(new)), min=0),
+                           Metric.of("new_jams", float(len(jams)), "", levels.warn, levels.crit, min=0)))
 
 
 def history_facts(data: PrinterData, now: datetime, restarts: list[str], alerts: Sequence[Alert],

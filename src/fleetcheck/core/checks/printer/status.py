@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fleetcheck.core.checks.printer import result
+from fleetcheck.core.checks.printer import result, unread
 from fleetcheck.core.checks.printer.model import (
     HR_DEVICE_STATUS,
     HR_PRINTER_STATUS,
@@ -127,7 +127,7 @@ def check_status(data: PrinterData) -> CheckResult:
     ev = _evidence(data, "status")
     if not states:
         return result(STATUS_ID, State.UNKNOWN, "printer.status.unknown", {}, ev,
-                      reason="; ".join(whys) or "no protocol answered")
+                      reason=unread(whys))
     state = worst(states, default=State.UNKNOWN)
     code = "printer.status.ok" if state is State.OK else "printer.status.problem"
     return result(STATUS_ID, state, code, {"status": ", ".join(words)}, ev, details="\n".join(whys))
@@ -164,7 +164,7 @@ def check_conditions(data: PrinterData) -> CheckResult:
     ev = _evidence(data, "errors")
     if not sources:
         return result(CONDITIONS_ID, State.UNKNOWN, "printer.conditions.unknown", {}, ev,
-                      reason="; ".join(whys) or "no protocol answered")
+                      reason=unread(whys))
     states = [CONDITIONS[c].state for c in found]
     # an unknown keyword is shown; its -error suffix is the printer saying it is serious
     states += [State.WARN for k in unknown_kw if k.endswith("-error")]

@@ -9,8 +9,8 @@ The supply to order is named in the summary: description, colour, part number.
 
 from __future__ import annotations
 
-from fleetcheck.core.checks import levels_note, num
-from fleetcheck.core.checks.printer import result
+from fleetcheck.core.checks import levels_note, msg, num
+from fleetcheck.core.checks.printer import result, unread
 from fleetcheck.core.checks.printer.model import (
     LEVEL_UNKNOWN,
     NO_RESTRICTION,
@@ -77,14 +77,15 @@ def check_supply(s: Supply, item: str, thresholds: Thresholds) -> CheckResult:
         return result(cid, State.OK, "printer.supply.level", {**p, "level": "no restriction reported"}, ev,
                       details=raw)
     if s.level is None or s.level == LEVEL_UNKNOWN or s.level < 0:
-        why = ("the printer reports the level as unknown (-2)" if s.level == LEVEL_UNKNOWN
-               else "the printer reports no level" if s.level is None else f"unexpected level {s.level}")
+        why = (msg("printer.supply.level.unknown.reason") if s.level == LEVEL_UNKNOWN
+               else msg("printer.supply.level.none.reason") if s.level is None
+               else msg("printer.supply.level.odd.reason", raw_level=s.level))
         return result(cid, State.UNKNOWN, "printer.supply.unknown", p, ev, details=raw, reason=why)
     pct = s.percent()
     if pct is None:
         return result(cid, State.UNKNOWN, "printer.supply.unknown", p, ev, details=raw,
-                      reason=f"level {s.level} {s.unit}, but the printer gives no maximum ({s.max}): "
-                             "no percentage can be computed")
+                      reason=msg("printer.supply.nomax.reason", raw_level=s.level, raw_unit=s.unit,
+                                 raw_max=s.max))
     levels = thresholds.levels(THRESHOLD, item)
     state = evaluate(pct, levels.warn, levels.crit)
     what = f"{num(round(pct, 1))} %" + (" space" if s.receptacle else "")
@@ -103,7 +104,7 @@ def check_supplies(data: PrinterData, thresholds: Thresholds) -> list[CheckResul
         ev = data.snmp.part("supplies").evidence if data.snmp is not None else ()
         ev += data.ipp.evidence if data.ipp is not None else ()
         return [result(SUPPLIES_ID, State.UNKNOWN, "printer.supplies.unknown", {}, ev,
-                       reason="; ".join(whys) or "no protocol answered")]
+                       reason=unread(whys))]
     return [check_supply(s, item, thresholds) for s, item in zip(supplies, _items(supplies), strict=True)]
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from fleetcheck.core.checks import num
-from fleetcheck.core.checks.printer import result
+from fleetcheck.core.checks import msg, num
+from fleetcheck.core.checks.printer import result, unread
 from fleetcheck.core.checks.printer.model import (
     LEVEL_UNKNOWN,
     NO_RESTRICTION,
@@ -46,8 +46,8 @@ def check_tray(t: Tray, item: str) -> CheckResult:
             return result(cid, State.CRIT, "printer.tray.ok", {**p, "level": f"{p['level']}, critical alert"},
                           t.evidence, details=raw)
         return result(cid, State.UNKNOWN, "printer.tray.unknown", p, t.evidence, details=raw,
-                      reason="the printer reports the paper level as unknown (-2)"
-                      if t.level == LEVEL_UNKNOWN else "the printer reports no paper level")
+                      reason=msg("printer.tray.level.unknown.reason")
+                      if t.level == LEVEL_UNKNOWN else msg("printer.tray.level.none.reason"))
     return result(cid, State.OK, "printer.tray.ok", p, t.evidence, details=raw)
 
 
@@ -66,7 +66,7 @@ def check_trays(data: PrinterData) -> list[CheckResult]:
         ev = data.snmp.part("trays").evidence if data.snmp is not None else ()
         ev += data.ipp.evidence if data.ipp is not None else ()
         return [result(TRAYS_ID, State.UNKNOWN, "printer.trays.unknown", {}, ev,
-                       reason="; ".join(whys) or "no protocol answered")]
+                       reason=unread(whys))]
     seen: dict[str, int] = {}
     out = []
     for t in trays:

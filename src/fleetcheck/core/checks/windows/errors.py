@@ -1,7 +1,7 @@
 """A Windows probe section's error marker, and what to tell the technician about it.
 
 Data types and fix hints the judging code needs (defender, updates) as well as
-the probe's reader, so they live below both.
+the probe's reader, so they live below both. Reasons and fixes are message codes.
 """
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-EVENT_FIX = ("run the scan as a member of the host's 'Event Log Readers' group (or Administrators): "
-             "net localgroup \"Event Log Readers\" <user> /add")
-ADMIN_FIX = "run the scan as a member of the host's Administrators group"
+from fleetcheck.core.i18n import Message, msg, what_params
+
+EVENT_FIX = msg("win.fix.events")
+ADMIN_FIX = msg("win.fix.admin")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,22 +58,23 @@ class SectionError:
         return f"{text} [{self.fqid}]" if self.fqid else text
 
 
-def error_fix(err: SectionError, section: str) -> str | None:
+def error_fix(err: SectionError, section: str) -> Message | None:
     if err.access_denied:
         return EVENT_FIX if section.startswith("events") else ADMIN_FIX
     if err.command_missing:
-        return ("the cmdlet is missing on this host: fleetcheck needs Windows PowerShell 5.1 "
-                "(Windows 10 / Server 2016 or later)")
+        return msg("win.fix.cmdlet")
     if err.timed_out:
-        return "the Windows Update service did not answer; check the 'wuauserv' service on the host"
+        return msg("win.fix.wuauserv")
     return None
 
 
-def error_reason(err: SectionError, what: str) -> str:
+def error_reason(err: SectionError, what: str) -> Message:
+    """Why a section's check could not run; `what` names the check in words (i18n WHAT)."""
+    p = {**what_params(what), "error": err.describe()}
     if err.access_denied:
-        return f"permission denied reading {what}: {err.describe()}"
+        return msg("win.error.denied", **p)
     if err.command_missing:
-        return f"cmdlet not available for {what}: {err.describe()}"
+        return msg("win.error.cmdlet", **p)
     if err.timed_out:
-        return f"{what}: {err.describe()}"
-    return f"{what} could not be read: {err.describe()}"
+        return msg("win.error.timeout", **p)
+    return msg("win.error.unread", **p)

@@ -169,8 +169,9 @@ def judge(data: PrinterData, host: Host, previous: dict[str, Any] | None,
     for proto, error, other in (("snmp", data.snmp_error, "ipp"), ("ipp", data.ipp_error, "snmp")):
         if error:
             wire = Evidence.of(f"{proto.upper()} -> {host.address}", error, now, kind="connection")
+            why = msg("printer.protocol.failed.reason", protocol=proto.upper(), error=error)
             checks.append(result(f"{PROTOCOL_ID}:{proto}", State.UNKNOWN, "printer.protocol.failed",
-                                 {"protocol": proto.upper(), "other": other.upper()}, wire, reason=error))
+                                 {"protocol": proto.upper(), "other": other.upper()}, wire, reason=why))
     # supplies first: among equally bad findings the first is the host's worst finding, and
     # "order black toner" is the one a technician can act on before the visit
     checks += check_supplies(data, host.thresholds)

@@ -11,7 +11,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from fleetcheck.core.checks import Text, coredumps, kernel, msg, oom, reboots, unknown
+from fleetcheck.core.checks import (
+    Text,
+    coredumps,
+    fix_of,
+    kernel,
+    msg,
+    oom,
+    reason_of,
+    reboots,
+    unknown,
+)
 from fleetcheck.core.checks.journal import (
     LogEntry,
     parse_dmesg,
@@ -44,9 +54,7 @@ def _journal_fix(ctx: Ctx) -> Message:
 
 def _denied_result(check_id: str, what: str, section: Section, ctx: Ctx) -> CheckResult:
     excerpt = next((s for s in section.stderr if any(d in s.lower() for d in JOURNAL_DENIED)), "")
-    w = what_params(what)
-    summary: Text = (msg("journal.denied", **w) if w
-                     else f"{what} not checked: this user may not read the system journal")
+    summary = msg("journal.denied", **what_params(what))
     reason = msg("journal.denied.reason", excerpt=excerpt[:160]) if excerpt else msg("journal.denied.own")
     return unknown(check_id, summary, reason, _journal_fix(ctx), [section.evidence(ctx.observed)])
 
@@ -61,7 +69,7 @@ def boots(ctx: Ctx, systemd: bool) -> list[CheckResult]:
             # BusyBox's last has no -x: /proc/uptime still proves "no reboot" for an older boot
             return [reboots.check_uptime_only(boot, ctx.since(reboots.CHECK_ID),
                                               [up.evidence(ctx.observed), wtmp.evidence(ctx.observed)],
-                                              bad.reason or "wtmp unreadable", bad.fix)]
+                                              reason_of(bad), fix_of(bad))]
         if bad is not None or wtmp is None:
             return [bad or no_section(reboots.CHECK_ID, what)]
         return guarded(ctx, wtmp, reboots.CHECK_ID, what, lambda: reboots.parse_wtmp(wtmp.text),
@@ -149,9 +157,10 @@ def _both_refused(denied: CheckResult, bad: CheckResult, ctx: Ctx) -> CheckResul
     elif not (set(bad.params) & set(p)) and bad.reason_code is not None:
         p = {**p, **bad.params, "dmesg_why": bad.reason_code}
         reason = msg("kernel.denied.and.reason", **p)
-    else:  # the two reasons' parameters collide: English only
-        reason = f"{denied.reason}; and {bad.reason}"
-    summary: Text = msg(denied.code, **p) if denied.code else denied.summary
+    else:  # the two reasons' parameters collide: dmesg's said in its English words
+        reason = msg("kernel.denied.other.reason", **p, dmesg_said=bad.reason or "")
+    assert denied.code is not None  # built by _denied_result
+    summary = msg(denied.code, **p)
     return unknown(kernel.CHECK_ID, summary, reason, _dmesg_fix(ctx, True), [*denied.evidence, *bad.evidence])
 
 
@@ -245,11 +254,16 @@ def _oom_without_log(ctx: Ctx, bad: CheckResult, counter: int | None, vm: Sectio
                                       [vm.evidence(ctx.observed), up.evidence(ctx.observed)], reason)
         if found is not None:
             return found
-        reason += (f"; /proc/vmstat counts {counter} OOM kills since boot {boot:%Y-%m-%d %H:%M} UTC, "
-                   "before the window starts, so they cannot be placed in it")
+    # the kernel log's failure, said of OOM kills: the same codes with the check named "OOM kills"
+    p = {**bad.params, "what": "what.oom"}
+    summary = Message(bad.code, p) if bad.code and "what" in bad.params else msg("oom.nolog")
+    why = Message(bad.reason_code, p) if bad.reason_code else msg("oom.nolog.reason")
+    if counter is not None and vm is not None and up is not None and boot is not None:
+        why = msg("oom.nolog.before", log_why=why.code, counter=counter, boot=f"{boot:%Y-%m-%d %H:%M}",
+                  **why.params)
     evidence = bad.evidence + ((vm.evidence(ctx.observed),) if vm is not None else ())
-    summary = bad.summary.replace("kernel errors", "OOM kills")
-    return CheckResult.unknown(oom.CHECK_ID, summary, reason, bad.fix, evidence)
+    fix = Message(bad.fix_code, p) if bad.fix_code else None
+    return unknown(oom.CHECK_ID, summary, why, fix, evidence)
 
 
 def _oom_since_previous(ctx: Ctx, counter: int, vm: Section, reason: str) -> CheckResult | None:

@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from fleetcheck.core.checks import filesystem, load, macos, memory, uptime
+from fleetcheck.core.checks import filesystem, load, macos, memory, msg, unknown, uptime
 from fleetcheck.core.checks.virt import detect_macos
 from fleetcheck.core.contracts import EventWindows
 from fleetcheck.core.inventory.model import Host
@@ -161,10 +161,8 @@ def crashes(ctx: Ctx) -> list[CheckResult]:
     if panics is None:
         results.append(no_section("kernel.errors", "kernel panics"))
     elif panics.denied:
-        results.append(CheckResult.unknown(
-            "kernel.errors", "kernel panics not checked: DiagnosticReports not readable",
-            "permission denied: /Library/Logs/DiagnosticReports",
-            "scan as an admin user, or grant sshd Full Disk Access", [panics.evidence(ctx.observed)]))
+        results.append(unknown("kernel.errors", msg("mac.panics.denied"), msg("mac.panics.denied.reason"),
+                               msg("mac.panics.denied.fix"), [panics.evidence(ctx.observed)]))
     else:
         raw = "\n".join(f"{arg}\n{body}" for arg, body in panics.files) or "no panic reports"
         panic_evidence = panics.evidence(ctx.observed, raw=raw)
@@ -201,9 +199,8 @@ def disks(ctx: Ctx) -> list[CheckResult]:
                                                               [listing.evidence(ctx.observed),
                                                                sec.evidence(ctx.observed)])
     if not results:
-        results.append(CheckResult.unknown("disk.smart", "disk health not checked: no physical disks listed",
-                                           "diskutil list physical showed no disks", None,
-                                           [listing.evidence(ctx.observed)]))
+        results.append(unknown("disk.smart", msg("mac.disks.none"), msg("mac.disks.none.reason"), None,
+                               [listing.evidence(ctx.observed)]))
     return results
 
 

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
-from fleetcheck.core.checks import msg
+from fleetcheck.core.checks import msg, unknown
 from fleetcheck.core.contracts import Collection, EventWindows, ProbeRun
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.probes.posix.sections import ProbeOutput, split_sections
@@ -116,30 +116,26 @@ class PosixProbe:
             from fleetcheck.core.probes.posix.macos import macos_checks
             checks += macos_checks(out, host, windows, until, observed, facts)
         else:
-            checks.append(CheckResult.unknown(
-                "host.os", f"unsupported operating system {detected!r}",
-                f"the POSIX probe reads Linux and macOS, this host says uname -s = {detected}",
-                "scan it with a different kind or not at all", [_evidence(run)]))
+            p = {"os": repr(detected), "uname": detected}
+            checks.append(unknown("host.os", msg("host.os.unsupported", **p),
+                                  msg("host.os.unsupported.reason", **p), msg("host.os.unsupported.fix"),
+                                  [_evidence(run)]))
         if not out.complete:
             last = list(out.sections)[-1]
             checks = [_after_cut(c, last) for c in checks]
         return Collection(checks, facts)
 
     def _garbage(self, run: ProbeRun) -> CheckResult:
-        if not run.stdout.strip():
-            reason = f"the probe printed nothing (exit status {run.exit_status})"
-            fix = "check that the login shell can run `sh -s` (restricted shells, ForceCommand)"
-        else:
-            reason = "could not parse the probe output: no <<<meta>>> section (not fleetcheck's script?)"
-            fix = "check the login shell: a ForceCommand, a menu or a banner on stdout replaces the output"
-        return CheckResult.unknown(OUTPUT_CHECK, "host not checked: " + reason, reason, fix, [_evidence(run)])
+        why = "posix.unusable.silent" if not run.stdout.strip() else "posix.unusable.nometa"
+        p = {"status": str(run.exit_status)}
+        return unknown(OUTPUT_CHECK, msg("probe.host.notchecked", unusable=why, **p), msg(why, **p),
+                       msg(f"{why}.fix"), [_evidence(run)])
 
     def _incomplete(self, run: ProbeRun, out: ProbeOutput) -> CheckResult:
         last = list(out.sections)[-1]
-        reason = f"probe output ended early after section {last!r} (exit status {run.exit_status})"
-        return CheckResult.unknown(OUTPUT_CHECK, "probe output incomplete: ended early", reason,
-                                   "checks from the missing sections are UNKNOWN; scan again",
-                                   [_evidence(run)])
+        reason = msg("posix.incomplete.reason", section=repr(last), status=str(run.exit_status))
+        return unknown(OUTPUT_CHECK, msg("probe.incomplete"), reason, msg("probe.incomplete.fix"),
+                       [_evidence(run)])
 
 
 PROBE = PosixProbe()

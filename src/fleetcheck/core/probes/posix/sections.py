@@ -160,9 +160,8 @@ def split_sections(text: str) -> ProbeOutput:
 
 def no_section(check_id: str, what: str) -> CheckResult:
     """UNKNOWN for data the probe output does not contain (cut off, interrupted)."""
-    w = what_params(what)
-    summary: Text = msg("probe.lacks", **w) if w else f"{what} not checked: the probe output lacks this part"
-    return unknown(check_id, summary, msg("probe.lacks.reason"), msg("probe.lacks.fix"))
+    return unknown(check_id, msg("probe.lacks", **what_params(what)), msg("probe.lacks.reason"),
+                   msg("probe.lacks.fix"))
 
 
 def problem(section: Section | None, check_id: str, what: str, observed: datetime,
@@ -175,10 +174,8 @@ def problem(section: Section | None, check_id: str, what: str, observed: datetim
     if section is None:
         return no_section(check_id, what)
     if section.cut:  # the output ended inside this section: partial is not "none found"
-        w = what_params(what)
-        cut: Text = (msg("probe.cut", **w) if w
-                     else f"{what} not checked: the probe output was cut off in this part")
-        return unknown(check_id, cut, msg("probe.cut.reason", section=section.key), msg("probe.lacks.fix"),
+        return unknown(check_id, msg("probe.cut", **what_params(what)),
+                       msg("probe.cut.reason", section=section.key), msg("probe.lacks.fix"),
                        [section.evidence(observed)])
     why: str | None = None  # the message code of what went wrong; parameters in p
     p: dict[str, object] = {}
@@ -199,16 +196,13 @@ def problem(section: Section | None, check_id: str, what: str, observed: datetim
         p["status"] = section.exit_status
     if why is None:
         return None
-    w = what_params(what)
     reason = msg(f"{why}.reason", **p)
-    summary: Text = (msg("probe.notchecked", why=why, **p, **w) if w
-                     else f"{what} not checked: {msg(why, **p).en}")
+    summary = msg("probe.notchecked", why=why, **p, **what_params(what))
     return unknown(check_id, summary, reason, fix, [section.evidence(observed)])
 
 
 def unparsable(section: Section, check_id: str, what: str, observed: datetime, error: str) -> CheckResult:
     """UNKNOWN "could not parse", with the raw output as evidence."""
-    w = what_params(what)
-    summary: Text = msg("probe.unparsable", **w) if w else f"{what} not checked: could not parse the output"
+    summary = msg("probe.unparsable", **what_params(what))
     reason = msg("probe.unparsable.reason", command=section.command, error=error[:200])
     return unknown(check_id, summary, reason, msg("probe.unparsable.fix"), [section.evidence(observed)])

@@ -28,11 +28,13 @@ from datetime import datetime
 from importlib import resources
 from typing import Any
 
+from fleetcheck.core.checks import msg, unknown
 from fleetcheck.core.checks.filesystem import FsUsage
 from fleetcheck.core.checks.memory import check_memory
 from fleetcheck.core.checks.virt import detect_windows
 from fleetcheck.core.checks.windows import apps, defender, disk, power, reboot, services, system, updates
 from fleetcheck.core.contracts import Collection, EventWindows, ProbeRun
+from fleetcheck.core.i18n import what_params
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.probes.judging import judging_failed
 from fleetcheck.core.probes.windows import read
@@ -161,9 +163,9 @@ def _volumes(read_volumes: tuple[list[tuple[FsUsage, str]], list[str]], ctx: _Co
     vols, skipped = read_volumes
     ctx.skipped_volumes = skipped
     if not vols:
-        reason = "Win32_Volume listed no fixed volume with a drive letter and a size"
-        return [CheckResult.unknown("fs.used", f"volumes not checked: {reason}", reason,
-                                    evidence=(section_evidence(ctx.out.sections["volumes"], ctx.observed),))]
+        summary = msg("win.section.notchecked", why="win.volumes.none", **what_params("volumes"))
+        return [unknown("fs.used", summary, msg("win.volumes.none"),
+                        evidence=section_evidence(ctx.out.sections["volumes"], ctx.observed))]
     return system.check_windows_volumes(vols, ctx.thresholds, source_of("volumes"), ctx.observed)
 
 
@@ -190,10 +192,10 @@ def _run_family(name: str, ctx: _Context, family: Family) -> list[CheckResult]:
         marker = re.compile(rf'"section"\s*:\s*"{section_name}"')
         broken = next((g for g in ctx.out.garbage if marker.search(g)), None)
         if broken is not None:
-            reason = f"the '{section_name}' section is not valid JSON (cut off or garbled)"
+            reason = msg("win.error.json", section=section_name)
             evidence = Evidence.of(source_of(section_name), broken, ctx.observed)
-            summary = f"{what} not checked: {reason}"
-            return [CheckResult.unknown(check_id, summary, reason, evidence=(evidence,))]
+            summary = msg("win.section.notchecked", why=reason.code, **{**reason.params, **what_params(what)})
+            return [unknown(check_id, summary, reason, evidence=evidence)]
         return [missing_section(check_id, what, section_name, ctx.out, ctx.observed, ctx.run.truncated)]
     if section.error is not None and not (_is_event_family(section_name) and section.error.no_events):
         return [section_unknown(check_id, what, section, ctx.observed)]
@@ -202,9 +204,9 @@ def _run_family(name: str, ctx: _Context, family: Family) -> list[CheckResult]:
         data = read_section(section)
     except (PsShapeError, ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
         # one family's odd data costs that family, never the host's other checks
-        reason = f"unexpected data from PowerShell: {exc}"
-        return [section_unknown(check_id, what, section, ctx.observed, reason=reason,
-                                fix="report this as a fleetcheck bug, with the raw output")]
+        return [section_unknown(check_id, what, section, ctx.observed,
+                                reason=msg("win.error.data", error=str(exc)),
+                                fix=msg("ssh.probe.unreadable.fix"))]
     try:
         return judge(data)
     except Exception as exc:  # a bug in the judging code: fleetcheck's, never the host's
@@ -263,37 +265,36 @@ class WindowsProbe:
             checks.extend(_run_family(name, ctx, family))
         if not out.complete and not run.truncated:
             last = list(out.sections)[-1]
-            reason = f"the probe output ended after section '{last}' (exit status {run.exit_status})"
-            checks.append(CheckResult.unknown(OUTPUT_CHECK, "probe output incomplete: ended early", reason,
-                                              "checks from the missing sections are UNKNOWN; scan again",
-                                              (Evidence.of(COMMAND, _raw_excerpt(run), run.finished),)))
+            checks.append(unknown(OUTPUT_CHECK, msg("probe.incomplete"),
+                                  msg("win.incomplete.reason", section=last, status=str(run.exit_status)),
+                                  msg("probe.incomplete.fix"),
+                                  Evidence.of(COMMAND, _raw_excerpt(run), run.finished)))
         return Collection(checks, _facts(ctx))
 
     def _unusable(self, run: ProbeRun, out: ProbeOutput) -> CheckResult:
         evidence = (Evidence.of(f"{COMMAND} <windows.ps1 (exit status {run.exit_status})", _raw_excerpt(run),
                                 run.finished),)
         err_text = decode_stderr(run.stderr).lower()
-        fix = None
+        status = str(run.exit_status)
+        fix: str | None = None
+        p: dict[str, Any] = {"status": status}
         boot = out.sections.get("bootstrap")
         if boot is not None and boot.error is not None:
-            reason = f"the probe bootstrap failed: {boot.error.describe()}"
-            fix = "check that the SSH server passes standard input to the command"
+            why, fix = "win.unusable.bootstrap", "win.unusable.bootstrap.fix"
+            p["error"] = boot.error.describe()
         elif "language mode" in err_text:
-            reason = "PowerShell runs in Constrained Language Mode (AppLocker/WDAC): the probe cannot run"
-            fix = "scan with an account the application-control policy exempts, or allow the probe script"
+            why, fix = "win.unusable.clm", "win.unusable.clm.fix"
         elif run.exit_status in (9009, 127) or ("powershell.exe" in err_text
                                                and ("not recognized" in err_text or "not found" in err_text)):
-            reason = f"powershell.exe could not be started (exit status {run.exit_status})"
-            fix = "this host has no powershell.exe on PATH: is it really Windows with OpenSSH?"
+            why, fix = "win.unusable.nops", "win.unusable.nops.fix"
         elif not run.stdout.strip():
-            reason = f"powershell.exe printed nothing (exit status {run.exit_status})"
-            fix = "run the command by hand over ssh and look at its error output"
+            why, fix = "win.unusable.silent", "win.unusable.silent.fix"
         elif out.sections and "meta" in out.sections:
-            reason = "the probe's first section reported an error"
+            why = "win.unusable.meta"
         else:
-            reason = "the output is not the probe's JSON (no 'meta' section): a banner, menu or other shell?"
-            fix = "check the OpenSSH DefaultShell and that nothing prints before the command runs"
-        return CheckResult.unknown(OUTPUT_CHECK, "host not checked: " + reason, reason, fix, evidence)
+            why, fix = "win.unusable.nojson", "win.unusable.nojson.fix"
+        return unknown(OUTPUT_CHECK, msg("probe.host.notchecked", unusable=why, **p), msg(why, **p),
+                       None if fix is None else msg(fix), evidence)
 
 
 PROBE = WindowsProbe()

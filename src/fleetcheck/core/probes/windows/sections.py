@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fleetcheck.core.checks import Text, msg, unknown
+from fleetcheck.core.checks import unknown
 from fleetcheck.core.checks.windows.errors import ADMIN_FIX, EVENT_FIX, error_fix, error_reason
-from fleetcheck.core.i18n import what_params
+from fleetcheck.core.i18n import Message, msg, what_params
 from fleetcheck.core.probes.windows.psjson import ProbeOutput, Section
 from fleetcheck.core.results import CheckResult, Evidence
 
@@ -49,15 +49,15 @@ def section_evidence(section: Section, observed: datetime, raw: str | None = Non
 
 
 def section_unknown(check_id: str, what: str, section: Section, observed: datetime,
-                    reason: str | None = None, fix: str | None = None) -> CheckResult:
+                    reason: Message | None = None, fix: Message | None = None) -> CheckResult:
     """UNKNOWN for a section that reported an error (or had data of the wrong shape)."""
     err = section.error
     if reason is None:
-        reason = error_reason(err, what) if err is not None else f"{what}: unexpected data"
+        reason = error_reason(err, what) if err is not None else msg("win.error.shape", **what_params(what))
     if fix is None and err is not None:
         fix = error_fix(err, section.name)
-    return CheckResult.unknown(check_id, f"{what} not checked: {reason}", reason, fix,
-                               (section_evidence(section, observed),))
+    summary = msg("win.section.notchecked", why=reason.code, **{**reason.params, **what_params(what)})
+    return unknown(check_id, summary, reason, fix, (section_evidence(section, observed),))
 
 
 def missing_section(check_id: str, what: str, name: str, output: ProbeOutput, observed: datetime,
@@ -70,8 +70,6 @@ def missing_section(check_id: str, what: str, name: str, output: ProbeOutput, ob
     else:
         why = "win.section.none"
     tail = output.text[-1500:] if output.text else "(no output)"
-    w = what_params(what)
     reason = msg(why, section=name)
-    summary: Text = (msg("win.section.notchecked", why=why, section=name, **w) if w
-                     else f"{what} not checked: {reason.en}")
+    summary = msg("win.section.notchecked", why=why, section=name, **what_params(what))
     return unknown(check_id, summary, reason, evidence=(Evidence.of(source_of(name), tail, observed),))
