@@ -97,3 +97,39 @@ def test_fleetcheck_checks_rejects_an_unknown_kind(capsys):
     with pytest.raises(SystemExit) as exc:
         _cli(capsys, "--kind", "toaster")
     assert exc.value.code == 2
+
+
+def test_every_check_module_that_declares_families_is_in_the_catalog():
+    """The catalog names each check module in an import (no lookup by name): a new module
+    with FAMILIES must be added there, or its families would be unknown to skips and docs."""
+    import ast
+    import importlib
+
+    checks_dir = ROOT / "src" / "fleetcheck" / "core" / "checks"
+    known = {id(f) for f in catalog.families().values()}
+    for path in sorted(checks_dir.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        declares = any(isinstance(n, ast.AnnAssign | ast.Assign)
+                       and "FAMILIES" in ast.unparse(n).split("=")[0] for n in tree.body)
+        if not declares:
+            continue
+        parts = path.relative_to(ROOT / "src").with_suffix("").parts
+        module = importlib.import_module(".".join(p for p in parts if p != "__init__"))
+        missing = [f.id for f in module.FAMILIES if id(f) not in known]
+        assert missing == [], f"{module.__name__}: add it to core/catalog.py's imports"
+
+
+def test_inventory_check_help_lists_the_catalog(capsys):
+    """`fleetcheck inventory check --help` names every skippable check and every threshold with its
+    defaults, generated from the catalog: a new family shows up there without an edit."""
+    with pytest.raises(SystemExit) as done:
+        main(["inventory", "check", "--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    ids_part, _, th_part = out.partition("thresholds an inventory may set")
+    listed_ids = ids_part.partition("check ids a skip: entry may name")[2].partition(":\n")[2]
+    assert [x.strip() for x in listed_ids.replace("\n", " ").split(",")] == list(catalog.skippable_ids())
+    listed = th_part.partition(":\n")[2].replace("\n", " ").split(",")
+    assert {x.strip().split("=")[0] for x in listed} == set(catalog.default_thresholds())
+    assert "fs.used_pct=80/90" in out and "printer.supply_pct=20:/10:" in out
+    assert max(len(line) for line in out.splitlines()) <= 80

@@ -21,9 +21,12 @@ MAX_NAMES = 4
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="inventory_command", metavar="ACTION", required=True)
+    from fleetcheck.core.catalog import help_text
+
     check = sub.add_parser("check", help="validate inventory files or folders and print a summary",
-                           description="Validate inventory files or folders (all merged into one "
-                           "inventory) and print a summary. Exit 0 if valid, 2 with the first error.")
+                           description="Validate inventory files or folders (all merged into one\n"
+                           "inventory) and print a summary. Exit 0 if valid, 2 with the first error.",
+                           epilog=help_text(), formatter_class=argparse.RawDescriptionHelpFormatter)
     check.add_argument("files", nargs="*", metavar="FILE",
                        help="inventory file or folder (default: the bundled local inventory)")
     check.add_argument("--ssh-config", metavar="FILE",

@@ -1,24 +1,38 @@
-"""Which probe reads which host kind."""
+"""Which probe reads which host kind (core/kinds.py names it), imported only when needed.
+
+Each probe module is named in an `import` statement (not looked up by a computed
+name), so the layer test (tests/core/test_layers.py) sees the edge.
+"""
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
 
 from fleetcheck.core.contracts import Probe
+from fleetcheck.core.kinds import KINDS
 
-# kind -> "module:attribute" of a Probe instance; imported only when needed.
-_PROBES = {
-    "linux": "fleetcheck.core.probes.posix.probe:PROBE",
-    "macos": "fleetcheck.core.probes.posix.probe:PROBE",
-    "printserver": "fleetcheck.core.probes.posix.probe:PROBE",
-    "windows": "fleetcheck.core.probes.windows.probe:PROBE",
+
+def _posix() -> Probe:
+    from fleetcheck.core.probes.posix.probe import PROBE
+
+    return PROBE
+
+
+def _windows() -> Probe:
+    from fleetcheck.core.probes.windows.probe import PROBE
+
+    return PROBE
+
+
+# Kind.probe ("module:ATTR" in core/kinds.py) -> the function that imports it
+LOADERS: dict[str, Callable[[], Probe]] = {
+    "fleetcheck.core.probes.posix.probe:PROBE": _posix,
+    "fleetcheck.core.probes.windows.probe:PROBE": _windows,
 }
 
 
 def probe_for_kind(kind: str) -> Probe | None:
-    target = _PROBES.get(kind)
-    if target is None:
+    k = KINDS.get(kind)
+    if k is None or k.probe is None:
         return None
-    module, attr = target.split(":")
-    probe: Probe = getattr(importlib.import_module(module), attr)
-    return probe
+    return LOADERS[k.probe]()
