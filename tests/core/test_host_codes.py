@@ -105,3 +105,18 @@ def test_a_scan_saved_before_codes_existed_still_loads_and_renders() -> None:
     german = _report(old, "de")
     assert "connection refused" in german
     assert check.state is State.CRIT
+
+
+def test_a_stored_check_without_codes_still_loads_from_the_sqlite_store() -> None:
+    """A history database written before codes existed holds check blobs without code keys."""
+    from fleetcheck.store.sqlite.codec import decode_check, dumps, encode_check, loads
+
+    result, _ = scan({"test": Behaviours({"down": refuses})}, [host("down")])
+    (check,) = result.hosts[0].checks
+    encoded = encode_check(check, 0)
+    old = {k: v for k, v in loads(encoded.content).items()
+           if k not in ("code", "reason_code", "fix_code", "params", "family", "item")}
+    back = decode_check(dumps(old), encoded.observed_ms, 0, {})
+    assert (back.id, back.state, back.summary, back.fix) == (check.id, check.state, check.summary, check.fix)
+    assert back.code is None and render_check(back, "de").summary == check.summary  # its English words
+    assert decode_check(encoded.content, encoded.observed_ms, 0, {}) == check  # and a coded one, coded
