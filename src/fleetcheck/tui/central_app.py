@@ -95,7 +95,7 @@ class CentralApp(FleetcheckApp):
             self.central.went_down(result.since, result.reason)
             self.main_screen.update_summary()
             return
-        self.central.read_at = result.at
+        self.central.read_at = self.now()  # the app's clock: what the header shows beside its own times
         if self.central.down_since is not None and result.full:
             self.central.came_back()  # a full read worked: the database answers again
         changed: list[HostEntry] = []
