@@ -9,7 +9,8 @@ only when it is new, the scan itself.
 `CentralReader` runs that in one thread that owns the store (a store is not
 shared across threads): requests are queued, several pending ones are read
 in one go, and a failure closes the store, is reported, and is retried until
-it works again.
+it works again. Requests that come within 0.1 s are read together, so a burst
+of saves from many scanners costs one read and one repaint, not one each.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from fleetcheck.core.text import clean
 from fleetcheck.store.model import ScanInfo, Store
 
 RETRY = 2.0  # seconds between two tries after the store failed
+BATCH = 0.1  # seconds the reader gathers requests before it reads: a burst of saves, one read
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ class Read:
     at: datetime
     scans: tuple[CustomerScan, ...]
     full: bool
-    known: tuple[tuple[str, str | None], ...]  # every customer the store has (key, name)
+    known: tuple[tuple[str, str | None], ...]  # every customer the store has (key, name); full reads only
 
 
 @dataclass(frozen=True)
@@ -69,16 +71,16 @@ class LatestScans:
     def read(self, customer_keys: set[str] | None) -> Read:
         """Look at these customers (None: all of them); return those with a newer complete scan."""
         store = self.store
-        known = store.customers()
-        names = dict(known)
-        keys = [k for k, n in known if customer_matches(self.customer, k, n)
-                and (customer_keys is None or k in customer_keys)]
+        # a notification names its customer: then no list of every customer is asked for
+        known = store.customers() if customer_keys is None else []
+        keys = [k for k, _ in known] if customer_keys is None else sorted(customer_keys)
         out = []
         for key in keys:
             info = store.latest_scan(key)
-            if info is None or self.shown.get(key) == info.id:
+            if (info is None or self.shown.get(key) == info.id
+                    or not customer_matches(self.customer, key, info.customer)):
                 continue
-            out.append(CustomerScan(key, names.get(key), info, store.load_scan(info.id)))
+            out.append(CustomerScan(key, info.customer, info, store.load_scan(info.id)))
             self.shown[key] = info.id
         return Read(utcnow(), tuple(out), customer_keys is None, tuple(known))
 
@@ -111,7 +113,9 @@ class CentralReader:
                     continue
                 first = ALL  # retry everything after a failure
             pending = _merge(pending, first)
-            while True:  # take every request already queued: one read for a burst of saves
+            if not failed:  # saves come in bursts (many scanners): one read, one repaint for them
+                stop.wait(BATCH)
+            while True:  # take every request queued meanwhile
                 try:
                     pending = _merge(pending, self._requests.get_nowait())
                 except queue.Empty:

@@ -60,6 +60,7 @@ class CentralApp(FleetcheckApp):
         self.feed, self.reader = feed, reader
         self._stop = threading.Event()
         self._on_shown = on_shown  # bench/central.py: a read and when its rows were painted
+        self._keys: dict[str, set[str]] = {}  # customer key -> its rows' keys
 
     @on(MainReady)
     def _start_central(self) -> None:
@@ -71,7 +72,16 @@ class CentralApp(FleetcheckApp):
         self.reader.request(ALL)  # the feed's FeedUp asks again; the first read need not wait for it
 
     def _run_feed(self) -> None:
-        self.feed.run(lambda ev: self.post_message(FeedNoticed(ev)), self._stop)
+        self.feed.run(self._heard, self._stop)
+
+    def _heard(self, ev: FeedEvent) -> None:
+        """Feed thread: the reader is asked straight away (not via the busy UI loop); the app
+        is told for the header."""
+        if isinstance(ev, FeedUp):
+            self.reader.request(ALL)  # what was saved while nobody listened
+        elif isinstance(ev, ScanSaved):
+            self.reader.request(ev.customer_key)
+        self.post_message(FeedNoticed(ev))
 
     def _run_reader(self) -> None:
         self.reader.run(lambda result: self.post_message(StoreRead(result)), self._stop)
@@ -81,9 +91,6 @@ class CentralApp(FleetcheckApp):
         ev = msg.event
         if isinstance(ev, FeedUp):
             self.central.came_back()
-            self.reader.request(ALL)  # what was saved while nobody listened
-        elif isinstance(ev, ScanSaved):
-            self.reader.request(ev.customer_key)
         elif isinstance(ev, FeedDown):
             self.central.went_down(ev.since, ev.reason)
         self.main_screen.update_summary()
@@ -99,21 +106,16 @@ class CentralApp(FleetcheckApp):
         if self.central.down_since is not None and result.full:
             self.central.came_back()  # a full read worked: the database answers again
         changed: list[HostEntry] = []
-        gone: list[str] = []
-        new_rows = False
-        fleet = self.fleet
+        moved = False  # rows came or went: the columns are measured again
         for read in result.scans:
-            before = {k for k, e in fleet.entries.items() if e.customer_key == read.customer_key}
+            before = self._keys.get(read.customer_key, set())
             entries = self.central.entries(read)
-            for entry in entries:
-                new_rows |= fleet.put(entry) is None
+            moved |= self.fleet.swap(before, entries)
+            self._keys[read.customer_key] = {e.key for e in entries}
             changed += entries
-            gone += sorted(before - {e.key for e in entries})
-        for key in gone:
-            fleet.remove(key)
         main = self.main_screen
-        if new_rows or gone:
-            main.rebuild(relayout=True)  # hosts came or went: columns measured again
+        if moved:
+            main.rebuild(relayout=True)
         elif changed:
             main.apply(changed)
         else:

@@ -156,20 +156,16 @@ class Fleet:
     def of(cls, hosts: Iterable[Host]) -> Fleet:
         return cls({h.name: HostEntry(h) for h in hosts})
 
-    def put(self, entry: HostEntry) -> HostEntry | None:
-        """Add or replace a whole entry (central view: a customer's newer scan); returns the old one."""
-        old = self.entries.get(entry.key)
-        if old is not None:
-            self._totals = _combine(self._totals, self._one(old), -1)
-        self.entries[entry.key] = entry
-        self._totals = _combine(self._totals, self._one(entry), +1)
-        return old
-
-    def remove(self, key: str) -> HostEntry | None:
-        old = self.entries.pop(key, None)
-        if old is not None:
-            self._totals = _combine(self._totals, self._one(old), -1)
-        return old
+    def swap(self, old_keys: Iterable[str], entries: Iterable[HostEntry]) -> bool:
+        """Replace these entries by those (central view: a customer's newer scan); the counts
+        change by one sum each way, not per host. True when a key is new or one went away."""
+        new = {e.key: e for e in entries}
+        gone = [self.entries.pop(k) for k in old_keys if k in self.entries]
+        self._totals = _combine(self._totals, count([e.result for e in gone]), -1)
+        added = len(new.keys() - {e.key for e in gone})
+        self.entries.update(new)
+        self._totals = _combine(self._totals, count([e.result for e in new.values()]), +1)
+        return bool(added) or len(gone) != len(new)
 
     def __len__(self) -> int:
         return len(self.entries)
