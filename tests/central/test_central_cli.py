@@ -46,3 +46,9 @@ def test_wrong_combinations_are_one_line_and_exit_2(argv: list[str], message: st
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
+
+
+def test_a_password_in_the_url_is_refused_and_never_shown(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tui", "--db", "postgresql://dash:s3cret@127.0.0.1:1/fleet"]) == 2
+    err = capsys.readouterr().err
+    assert "s3cret" not in err and err.count("\n") == 1

@@ -7,7 +7,6 @@ so `fleetcheck --help` and headless scans never load it.
 from __future__ import annotations
 
 import argparse
-import os
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -67,14 +66,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def db_of(args: argparse.Namespace) -> str | None:
-    return args.db or os.environ.get("FLEETCHECK_DB") or None
+    from fleetcheck.store import chosen_db
+
+    db = chosen_db(args.db)
+    return None if db is None else str(db)
 
 
 def wants_central(args: argparse.Namespace) -> bool:
     from fleetcheck.core.errors import FleetcheckError
-    from fleetcheck.store.feed import is_postgres
+    from fleetcheck.store import is_central
 
-    central = bool(args.central or (not args.inventories and is_postgres(db_of(args))))
+    central = bool(args.central or (not args.inventories and is_central(db_of(args))))
     if central and args.inventories:
         raise FleetcheckError("--central shows the database, not an inventory: give one or the other")
     if central and args.no_history:

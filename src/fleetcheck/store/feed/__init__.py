@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-CHANNEL = "fleetcheck_scans"  # the store's pg_notify channel
-
 
 @dataclass(frozen=True)
 class FeedUp:
@@ -59,11 +57,9 @@ class ScanFeed(Protocol):
         ...
 
 
-def is_postgres(db: str | None) -> bool:
-    return db is not None and db.startswith(("postgresql://", "postgres://"))
-
-
 def open_feed(db: str) -> ScanFeed:
+    from fleetcheck.store.postgres.conninfo import is_postgres
+
     if is_postgres(db):
         from fleetcheck.store.feed.postgres import PostgresFeed
 

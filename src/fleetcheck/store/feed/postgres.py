@@ -13,31 +13,20 @@ import threading
 
 from fleetcheck.core.results import utcnow
 from fleetcheck.core.text import clean
-from fleetcheck.store.feed import CHANNEL, Emit, FeedDown, FeedUp, parse_payload
+from fleetcheck.store.feed import Emit, FeedDown, FeedUp, parse_payload
+from fleetcheck.store.postgres.backend import CHANNEL
+from fleetcheck.store.postgres.conninfo import check_url, location, redact
 
 WAIT = 0.5  # seconds notifies() blocks before looking at `stop`
 RETRY_FIRST, RETRY_MAX = 0.5, 5.0  # seconds between reconnection attempts
-
-
-def safe_location(dsn: str) -> str:
-    """The DSN as it may be shown: never a password."""
-    try:
-        from psycopg.conninfo import conninfo_to_dict
-
-        parts = conninfo_to_dict(dsn)
-    except Exception:
-        return "postgresql://…"
-    host, port, db = parts.get("host") or "localhost", parts.get("port"), parts.get("dbname") or ""
-    user = f"{parts['user']}@" if parts.get("user") else ""
-    return f"postgresql://{user}{host}{f':{port}' if port else ''}/{db}"
 
 
 class PostgresFeed:
     how = "LISTEN/NOTIFY"
 
     def __init__(self, dsn: str) -> None:
-        self.dsn = dsn
-        self.location = safe_location(dsn)
+        self.dsn = check_url(dsn)  # never one with a password in it (conninfo.py)
+        self.location = location(dsn)
 
     def run(self, emit: Emit, stop: threading.Event) -> None:
         import psycopg
@@ -58,7 +47,7 @@ class PostgresFeed:
             except psycopg.Error as exc:
                 if not down:
                     down = True
-                    reason = " ".join(str(exc).split()) or type(exc).__name__
+                    reason = redact(" ".join(str(exc).split())) or type(exc).__name__
                     emit(FeedDown(utcnow(), clean(f"{self.location}: {reason}")))
                 stop.wait(retry)
                 retry = min(RETRY_MAX, retry * 2)
