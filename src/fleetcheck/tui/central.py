@@ -38,14 +38,16 @@ class CentralStatus:
     read_at: datetime | None = None  # last successful read
     down_since: datetime | None = None  # the database did not answer (feed or read) since then
     down_reason: str = ""
+    down_what: str = "UNREACHABLE"  # or "NOT READABLE": it answers but a read failed (a role without SELECT)
 
-    def went_down(self, since: datetime, reason: str) -> None:
+    def went_down(self, since: datetime, reason: str, what: str = "UNREACHABLE") -> None:
         if self.down_since is None:
             self.down_since = since
-        self.down_reason = reason
+        if self.down_since == since or what == "UNREACHABLE":  # the feed knows best if it is gone
+            self.down_what, self.down_reason = what, reason
 
     def came_back(self) -> None:
-        self.down_since, self.down_reason = None, ""
+        self.down_since, self.down_reason, self.down_what = None, "", "UNREACHABLE"
 
     def stale_customers(self, now: datetime) -> list[tuple[str, datetime]]:
         """(name, when its newest complete scan finished), oldest first."""
@@ -71,7 +73,7 @@ class CentralStatus:
             read = (f"rows show what was read at {clock_text(self.read_at, tz)}" if self.read_at
                     else "nothing read")
             since = clock_text(self.down_since, tz)
-            text.append(f" │ DATABASE UNREACHABLE since {since} ({self.down_reason}); {read}",
+            text.append(f" │ DATABASE {self.down_what} since {since} ({one_line(self.down_reason)}); {read}",
                         style=alarm or "")
         elif self.read_at is None:
             text.append(f" │ reading {self.location}…")

@@ -99,7 +99,7 @@ class CentralApp(FleetcheckApp):
     def _read(self, msg: StoreRead) -> None:
         result = msg.result
         if isinstance(result, ReadFailed):
-            self.central.went_down(result.since, result.reason)
+            self.central.went_down(result.since, result.reason, "NOT READABLE")
             self.main_screen.update_summary()
             return
         self.central.read_at = self.now()  # the app's clock: what the header shows beside its own times
