@@ -111,3 +111,27 @@ def test_tui_with_a_postgres_db_and_no_inventory_is_the_central_view(
     app = seen["app"]
     assert isinstance(app, CentralApp) and app.central.how == "LISTEN/NOTIFY"
     assert app.central.location.startswith("postgresql://fleetcheck@127.0.0.1:")
+
+
+def test_a_reader_role_sees_every_customer_and_a_scanner_role_only_its_own(
+        pg_server: PgServer, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fleetcheck.store import customer_key
+    from fleetcheck.store.postgres.admin import grant
+
+    seed(pg_url)
+    db = pg_url.rsplit("/", 1)[-1]
+    pg_server.admin(pg_url, "CREATE ROLE dash LOGIN PASSWORD 'pw-central'",
+                    "CREATE ROLE scan_mueller LOGIN PASSWORD 'pw-central'")
+    grant(pg_url, "dash", None)
+    grant(pg_url, "scan_mueller", customer_key(MUELLER, ()))
+    monkeypatch.setenv("PGPASSWORD", "pw-central")  # libpq's own way; never in the URL
+
+    async def scenario(user: str, customers: set[str]) -> None:
+        url = pg_server.url(db, user=user)
+        app = make_central(PostgresFeed(url), url)
+        async with app.run_test(size=(140, 30)) as pilot:
+            await until(pilot, lambda: {r[1] for r in rows(app)} == customers, f"{user}'s customers")
+            assert "UNREACHABLE" not in header(app) and "NOT READABLE" not in header(app)
+
+    run(lambda: scenario("dash", {MUELLER, SCHMIDT}))
+    run(lambda: scenario("scan_mueller", {MUELLER}))
