@@ -32,7 +32,7 @@ def test_every_customers_newest_complete_scan_one_row_per_host(tmp_path: Path) -
             assert [c.key for c in app.main_screen.table.columns][:3] == ["state", "customer", "name"]
             top = header(app)
             assert "central · 2 customers" in top and "live (polling the file's data_version" in top
-            assert "STALE" not in top
+            assert "STALE" not in top and "without a complete scan" not in top
             # detail of one customer's pc-01 is that customer's, with its saved history
             await pilot.press("/")
             await pilot.press(*"customer:schmidt name:pc", "enter")
@@ -121,4 +121,18 @@ def test_it_never_scans_and_says_so(tmp_path: Path) -> None:
             await pilot.pause()
             body = str(app.screen.body)  # type: ignore[attr-defined]
             assert "the central view does not scan" in body
+    run(scenario)
+
+
+def test_a_customer_without_a_complete_scan_is_counted_not_hidden(tmp_path: Path) -> None:
+    db = str(tmp_path / "h.sqlite3")
+    seed(db)
+    save(db, scan(T0, "Neu GmbH", host("pc-01", check("mem.used")), cancelled=True))
+
+    async def scenario() -> None:
+        app = make_central(SqliteFeed(db, poll=0.05), db)
+        async with app.run_test(size=(200, 30)) as pilot:
+            await until(pilot, lambda: len(rows(app)) == 4, "four rows")
+            assert "2 customers (+1 without a complete scan)" in header(app)
+            assert "Neu GmbH" not in {r[1] for r in rows(app)}
     run(scenario)

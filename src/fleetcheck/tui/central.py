@@ -35,6 +35,7 @@ class CentralStatus:
     stale_after: timedelta = STALE_AFTER
     scans: dict[str, ScanInfo] = field(default_factory=dict)  # customer key -> newest complete scan shown
     names: dict[str, str] = field(default_factory=dict)  # customer key -> what the rows show
+    known: int = 0  # customers the store has (last full read), shown or not
     read_at: datetime | None = None  # last successful read
     down_since: datetime | None = None  # the database did not answer (feed or read) since then
     down_reason: str = ""
@@ -60,6 +61,8 @@ class CentralStatus:
         n = len(self.scans)
         who = f"customer {one_line(self.customer_filter)}" if self.customer_filter else "central"
         text.append(f"{who} · {n} customer{'' if n == 1 else 's'}", style="bold")
+        if self.known > n and not self.customer_filter:  # saved, but never a complete scan
+            text.append(f" (+{self.known - n} without a complete scan)", style=alarm or "")
         if self.customer_filter and not n and self.read_at is not None:
             text.append(": no complete scan in the store yet", style=alarm or "")
         stale = self.stale_customers(now)

@@ -103,8 +103,10 @@ class CentralApp(FleetcheckApp):
             self.main_screen.update_summary()
             return
         self.central.read_at = self.now()  # the app's clock: what the header shows beside its own times
-        if self.central.down_since is not None and result.full:
-            self.central.came_back()  # a full read worked: the database answers again
+        if result.full:
+            self.central.known = len(result.known)
+            if self.central.down_since is not None:
+                self.central.came_back()  # a full read worked: the database answers again
         changed: list[HostEntry] = []
         moved = False  # rows came or went: the columns are measured again
         for read in result.scans:
