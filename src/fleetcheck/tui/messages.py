@@ -32,6 +32,14 @@ class ScanEnded(Message):
         self.scan_id, self.full, self.result, self.error = scan_id, full, result, error
 
 
+class ScanSaved(Message):
+    """The history save of a full scan ended (in a thread); `error` says why it failed."""
+
+    def __init__(self, error: str | None) -> None:
+        super().__init__()
+        self.error = error
+
+
 # ----- requests from the screens to the app (they bubble up from the screen) ------------------
 class MainReady(Message):
     """The main screen's table exists: the first scan may start."""
