@@ -65,7 +65,11 @@ INTERVAL_STEPS = (0, 30, 60, 120, 300, 600, 900, 1800, 3600)  # seconds; 0 = no 
 AGE_TICK = 30.0  # seconds between age refreshes (ages are shown in minutes)
 CRIT_NOTIFY_NAMES = 3
 SAVE_WAIT = 60.0  # seconds quitting waits for a history save under way (10,000 hosts: ~7 s)
-RECLAIM_AFTER = 1.0  # seconds after the last scan ended: full garbage collection (gc_tuning.py)
+# Once scans have ended and been saved, the results are packed into bytes (packing.py) in
+# slices between frames, then one collection frees the cycles of the scans (gc_tuning.py).
+TIDY_AFTER = 1.0  # seconds after the last scan ended (its last rows are painted by then)
+PACK_SLICE = 0.006  # seconds of packing per slice
+PACK_PAUSE = 0.02  # seconds between slices: keys and paints come first
 # what a report compares the scan on screen with (the store's previous scan; None: no history)
 ReportChanges = Callable[[ScanResult], "Changes | None"]
 
@@ -163,6 +167,8 @@ class FleetcheckApp(App[int]):
 
     def _tick(self) -> None:
         self.main_screen.tick()
+        if self._idle():  # nothing streams: collect what the last half minute left (a few ms)
+            gc_tuning.reclaim()
 
     # ----- scans ---------------------------------------------------------------------------
     @property
@@ -232,7 +238,8 @@ class FleetcheckApp(App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, DetailScreen) and screen.host_name in names:
                 screen.refresh_body()
-        self.call_after_refresh(gc_tuning.after_batch)  # off the frame that paints the batch
+        # off the frame that paints the batch
+        self.call_after_refresh(gc_tuning.after_batch, self.main_screen.release_lines)
 
     def _notify_crit(self, entries: list[HostEntry]) -> None:
         if not entries:
@@ -267,8 +274,8 @@ class FleetcheckApp(App[int]):
                 self._save(msg.result)
             self._schedule_auto()
         self.main_screen.update_summary()
-        if not self.runner.running:  # the one full collection per scan, once things are quiet
-            self.set_timer(RECLAIM_AFTER, self._reclaim)
+        if not self.runner.running:
+            self.set_timer(TIDY_AFTER, self._tidy)
 
     def _save(self, scan: ScanResult) -> None:
         """Hand the scan to the saving thread; a thread worker waits for it (tests wait for
@@ -291,6 +298,7 @@ class FleetcheckApp(App[int]):
 
     @on(ScanSaved)
     def _scan_saved(self, msg: ScanSaved) -> None:
+        self.set_timer(TIDY_AFTER, self._tidy)
         if msg.error is not None:
             self.notify(f"could not save the scan: {msg.error}", severity="warning", markup=False)
             return
@@ -298,9 +306,19 @@ class FleetcheckApp(App[int]):
             if isinstance(screen, DetailScreen):
                 screen.load_history()
 
-    def _reclaim(self) -> None:
-        if not self.runner.running:
-            gc_tuning.reclaim()
+    def _idle(self) -> bool:
+        saving = self._last_save is not None and not self._last_save.done()
+        return not (self.runner.running or saving)
+
+    def _tidy(self) -> None:
+        """Pack the results (a slice at a time), then collect. A save under way holds the whole
+        scan: its end calls this again; a scan that starts meanwhile ends with it too."""
+        if not self._idle():
+            return
+        if not self.fleet.pack_some(PACK_SLICE):
+            self.set_timer(PACK_PAUSE, self._tidy)
+            return
+        gc_tuning.reclaim()
 
     def _schedule_auto(self) -> None:
         if self._auto_timer is not None:
@@ -349,7 +367,7 @@ class FleetcheckApp(App[int]):
     def export_report(self) -> None:
         if self.screen_stack and isinstance(self.screen, ExportScreen):
             return
-        if not any(e.result is not None for e in self.fleet.entries.values()):
+        if not any(e.has_result for e in self.fleet.entries.values()):
             self.notify("no results yet: a report needs a finished scan", severity="warning")
             return
         language = self.inventory.report.language or "en"

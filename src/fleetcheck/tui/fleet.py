@@ -8,6 +8,7 @@ from an injectable clock, so tests and snapshots are deterministic.
 from __future__ import annotations
 
 import ipaddress
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
@@ -19,6 +20,7 @@ from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.kinds import printer_kinds
 from fleetcheck.core.results import CheckResult, HostResult
 from fleetcheck.core.states import Reachability, State
+from fleetcheck.tui.packing import pack, unpack
 
 PRINTER_KINDS = printer_kinds()
 
@@ -26,6 +28,9 @@ PRINTER_KINDS = printer_kinds()
 @dataclass
 class HostEntry:
     host: Host
+    # a property (defined below the class): the result is kept live while its scan runs and
+    # packed into bytes when the dashboard is idle (packing.py); the table reads only the
+    # facts kept apart here, so sorting, counting and painting never unpack it.
     result: HostResult | None = None
     checked_at: datetime | None = None  # when the result arrived (central view: when it was taken)
     scanning: bool = False
@@ -40,49 +45,104 @@ class HostEntry:
             self.key = self.host.name if self.customer_key is None else row_key(self.customer_key,
                                                                                 self.host.name)
 
+    def _get_result(self) -> HostResult | None:
+        if self._live is not None:
+            return self._live
+        return None if self._packed is None else unpack(self._packed)
+
+    def _set_result(self, result: HostResult | None) -> None:
+        self._live: HostResult | None = result
+        self._packed: bytes | None = None
+        worst = None if result is None else result.worst_check()
+        self._state: State | None = None if result is None else result.state
+        self._reach: Reachability | None = None if result is None else result.reachability
+        self._worst_summary: str | None = None if worst is None else worst.summary  # two attributes,
+        self._worst_state: State | None = None if worst is None else worst.state  # not one more object
+        self._unknown = 0 if result is None else result.unknown_count
+        self._counts = flat_counts(count([result]))
+
+    @property
+    def has_result(self) -> bool:
+        return self._state is not None
+
+    @property
+    def packed(self) -> bool:
+        return self._packed is not None
+
+    def pack(self) -> None:
+        """Keep the result as bytes from now on (see packing.py)."""
+        if self._live is not None:
+            self._packed, self._live = pack(self._live), None
+
+    @property
+    def counts(self) -> tuple[int, ...]:
+        """This host's part of the fleet's counts (flat_counts)."""
+        return self._counts
+
     @property
     def name(self) -> str:
         return self.host.name
 
-    _state_of: HostResult | None = field(default=None, repr=False, compare=False)
-    _state: State | None = field(default=None, repr=False, compare=False)
-
     @property
     def state(self) -> State | None:
-        # HostResult.state is recomputed from every check on each access; sorting and
-        # counting 2000 hosts per batch asks for it often, so remember it per result.
-        if self._state_of is not self.result:
-            self._state_of = self.result
-            self._state = None if self.result is None else self.result.state
         return self._state
 
     @property
     def reachability(self) -> Reachability | None:
-        return None if self.result is None else self.result.reachability
+        return self._reach
 
     @property
     def reachable(self) -> bool:
-        return self.result is None or self.result.reachability is Reachability.REACHABLE
+        return self._reach is None or self._reach is Reachability.REACHABLE
 
     @property
     def severity(self) -> int:
         """Worst-first rank: CRIT > UNKNOWN > WARN > OK > no result yet."""
-        state = self.state
+        state = self._state
         return -1 if state is None else state.rank
 
     def worst_check(self) -> CheckResult | None:
-        return None if self.result is None else self.result.worst_check()
+        result = self.result
+        return None if result is None else result.worst_check()
 
     def finding(self) -> str:
         """The worst finding's summary, plus how many checks could not run."""
-        if self.result is None:
+        if self._state is None:
             return "scanning…" if self.scanning else "not checked yet"
-        worst = self.result.worst_check()
-        text = worst.summary if worst is not None else "no checks ran: no evidence, so not OK"
-        more = self.result.unknown_count - (1 if worst is not None and worst.state is State.UNKNOWN else 0)
+        summary = self._worst_summary
+        text = summary if summary is not None else "no checks ran: no evidence, so not OK"
+        more = self._unknown - (1 if self._worst_state is State.UNKNOWN else 0)
         if more > 0:  # "could not check" must not hide behind the worst finding
             text += f" (+{more} UNKNOWN)"
         return text
+
+
+# The dataclass keeps `result` in its constructor, equality and repr; the property makes
+# every read and write go through the live/packed storage.
+HostEntry.result = property(HostEntry._get_result, HostEntry._set_result)  # type: ignore[assignment]
+
+
+_DICT_FIELDS = frozenset(f.name for f in fields(Counts) if isinstance(getattr(Counts(), f.name), dict))
+
+
+def flat_counts(c: Counts) -> tuple[int, ...]:
+    """Counts as a tuple of ints (the collector never walks those): one per int field, one per
+    State for each dict field, in field order."""
+    out: list[int] = []
+    for f in fields(c):
+        value = getattr(c, f.name)
+        if f.name in _DICT_FIELDS:
+            out.extend(value.get(s, 0) for s in State)
+        else:
+            out.append(value)
+    return tuple(out)
+
+
+def unflat_counts(values: Iterable[int]) -> Counts:
+    it = iter(values)
+    kw: dict[str, Any] = {f.name: ({s: next(it) for s in State} if f.name in _DICT_FIELDS else next(it))
+                          for f in fields(Counts)}
+    return Counts(**kw)
 
 
 def row_key(customer_key: str, host: str) -> str:
@@ -102,7 +162,7 @@ def in_view(entry: HostEntry, view: QuickView, now: datetime, stale_after: timed
     if view is QuickView.ALL:
         return True
     if view is QuickView.PROBLEMS:
-        return entry.result is not None and (entry.state is not State.OK or not entry.reachable)
+        return entry.has_result and (entry.state is not State.OK or not entry.reachable)
     if view is QuickView.UNREACHABLE:
         return not entry.reachable
     if view is QuickView.PRINTERS:
@@ -145,26 +205,34 @@ class Fleet:
     """All hosts of the inventory with their latest results, by name."""
 
     entries: dict[str, HostEntry] = field(default_factory=dict)
-    _totals: Counts = field(init=False, repr=False, compare=False)
+    _totals: list[int] = field(init=False, repr=False, compare=False)
+    _unpacked: dict[str, None] = field(init=False, repr=False, compare=False)  # live results, oldest first
 
     def __post_init__(self) -> None:
-        self._totals = Counts()
+        self._totals = [0] * len(flat_counts(Counts()))
+        self._unpacked = {}
         for entry in self.entries.values():
-            self._totals = _combine(self._totals, self._one(entry), +1)
+            self._add(entry, +1)
+            self._note_live(entry)
 
     @classmethod
     def of(cls, hosts: Iterable[Host]) -> Fleet:
         return cls({h.name: HostEntry(h) for h in hosts})
 
     def swap(self, old_keys: Iterable[str], entries: Iterable[HostEntry]) -> bool:
-        """Replace these entries by those (central view: a customer's newer scan); the counts
-        change by one sum each way, not per host. True when a key is new or one went away."""
+        """Replace these entries by those (central view: a customer's newer scan); each host's
+        part of the counts is kept with it, so this adds and subtracts a few ints per host.
+        True when a key is new or one went away."""
         new = {e.key: e for e in entries}
         gone = [self.entries.pop(k) for k in old_keys if k in self.entries]
-        self._totals = _combine(self._totals, count([e.result for e in gone]), -1)
+        for entry in gone:
+            self._add(entry, -1)
+            self._unpacked.pop(entry.key, None)
         added = len(new.keys() - {e.key for e in gone})
         self.entries.update(new)
-        self._totals = _combine(self._totals, count([e.result for e in new.values()]), +1)
+        for entry in new.values():
+            self._add(entry, +1)
+            self._note_live(entry)
         return bool(added) or len(gone) != len(new)
 
     def __len__(self) -> int:
@@ -185,31 +253,47 @@ class Fleet:
         if entry is None:
             return None
         before = entry.state
-        self._totals = _combine(self._totals, self._one(entry), -1)
+        self._add(entry, -1)
         entry.result, entry.checked_at, entry.scanning = result, at, False
-        self._totals = _combine(self._totals, self._one(entry), +1)
+        self._add(entry, +1)
+        self._note_live(entry)
         return entry, before
 
     def counts(self) -> Counts:
         """The same partition as `fleetcheck scan` (core/counts.py), plus hosts without a
         result. Running totals kept up to date by record(): one host's count per result
         instead of the whole fleet's per batch (at 10,000 hosts that was ~20 ms a batch)."""
-        return self._totals
+        return unflat_counts(self._totals)
 
-    @staticmethod
-    def _one(entry: HostEntry) -> Counts:
-        """One host's part of the counts."""
-        return count([entry.result])
+    def _add(self, entry: HostEntry, sign: int) -> None:
+        totals = self._totals
+        for i, n in enumerate(entry.counts):
+            if n:
+                totals[i] += sign * n
+
+    def _note_live(self, entry: HostEntry) -> None:
+        if entry.has_result and not entry.packed:
+            self._unpacked.pop(entry.key, None)
+            self._unpacked[entry.key] = None
+
+    @property
+    def unpacked(self) -> int:
+        """How many results are still kept as objects."""
+        return len(self._unpacked)
+
+    def pack_some(self, budget: float) -> bool:
+        """Pack live results (packing.py) for about `budget` seconds; True when none is left."""
+        end = time.perf_counter() + budget
+        pending = self._unpacked
+        while pending:
+            key = next(iter(pending))
+            del pending[key]
+            entry = self.entries.get(key)
+            if entry is not None:
+                entry.pack()
+            if time.perf_counter() >= end:
+                break
+        return not pending
 
     def ordered(self, sort: str, keep: Callable[[HostEntry], bool] = lambda e: True) -> list[HostEntry]:
         return sorted((e for e in self.entries.values() if keep(e)), key=SORTS[sort][1])
-
-
-def _combine(a: Counts, b: Counts, sign: int) -> Counts:
-    """a + sign * b, field by field (counts are ints, or dicts of ints)."""
-    out: dict[str, Any] = {}
-    for f in fields(a):
-        x, y = getattr(a, f.name), getattr(b, f.name)
-        out[f.name] = ({k: x.get(k, 0) + sign * y.get(k, 0) for k in x.keys() | y.keys()}
-                       if isinstance(x, dict) else x + sign * y)
-    return type(a)(**out)

@@ -129,6 +129,16 @@ class MainScreen(Screen[None]):
             return
         self.table.tick(self.state.now())
 
+    def release_lines(self) -> None:
+        """Drop the lines Textual painted for the table, its scrollbar and the header
+        (gc_tuning.py): the next frame paints them anew, the rows from the table's line cache."""
+        if self.is_mounted:
+            table = self.table
+            table.refresh()
+            if table.show_vertical_scrollbar:  # its thumb is repainted with every batch too
+                table.vertical_scrollbar.refresh()
+            self.query_one(SummaryBar).refresh()
+
     def update_summary(self) -> None:
         if not self.is_mounted:
             return

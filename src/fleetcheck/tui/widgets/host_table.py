@@ -291,11 +291,11 @@ class HostTable(ScrollView, can_focus=True, inherit_bindings=False):
         control characters escaped: it is untrusted and must not act on the terminal."""
         host = entry.host
         state_style = self.styles_by_state.get(entry.state)
-        if entry.result is not None and not entry.reachable and self.down is not None:
+        if entry.has_result and not entry.reachable and self.down is not None:
             state_style = self.down
         pending = self.styles_by_state.get(None)
         finding = entry.finding()
-        finding_style = pending if entry.result is None else None
+        finding_style = pending if not entry.has_result else None
         if self.is_stale(entry, now):  # an old result is no current verdict: never green, and it says so
             state_style = finding_style = pending
             finding = f"STALE, last scan {age_text(entry.checked_at, now)} ago: {finding}"
