@@ -220,6 +220,25 @@ def _host_of(ev: Event) -> str | None:
     return None
 
 
+def test_a_big_scan_keeps_only_concurrency_tasks_and_starts_hosts_in_order() -> None:
+    """One task per host made 10,000 tasks at once, all stepped in one turn of the loop
+    (the dashboard's UI loop); now `concurrency` workers take the hosts in order."""
+    names = [f"h{i:03d}" for i in range(300)]
+    tasks_seen: list[int] = []
+
+    async def counts_tasks(host: Host, ctx: CollectContext) -> Collection:
+        tasks_seen.append(len(asyncio.all_tasks()))
+        return Collection([ok()], {})
+
+    col = Behaviours(dict.fromkeys(names, counts_tasks))
+    result, events = scan({"test": col}, [host(n) for n in names], EngineOptions(concurrency=4))
+    assert len(result.hosts) == 300 and all(h.state is State.OK for h in result.hosts)
+    # per worker its host's collector task; plus the scan, its gather and its cancel waiter
+    assert max(tasks_seen) <= 2 * 4 + 3
+    started = [e.host.name for e in events if isinstance(e, HostStarted)]
+    assert started == names
+
+
 def test_concurrency_is_bounded() -> None:
     names = [f"h{i}" for i in range(7)]
     col = Behaviours({n: returns(ok(), delay=0.02) for n in names})
