@@ -24,9 +24,12 @@ from fleetcheck.tui.messages import (
     RescanRequested,
 )
 from fleetcheck.tui.state import DashboardState
+from fleetcheck.tui.update_queue import UpdateQueue
 from fleetcheck.tui.widgets.host_table import HostTable
 from fleetcheck.tui.widgets.summary import SummaryBar
 
+APPLY_BUDGET = 0.008  # seconds of row updates per frame (update_queue.py)
+APPLY_PAUSE = 1 / 60  # seconds until the next part: a frame, keys and paints in between
 FILTER_DEBOUNCE = 0.15  # seconds; re-filtering 2000 rows costs ~50 ms, not per keystroke
 
 # what the central view (no inventory, rows from the store) does not do: shown disabled
@@ -71,6 +74,8 @@ class MainScreen(Screen[None]):
         self.filter_query: Query = parse_query("")
         self.filter_error = ""
         self._debounce: Timer | None = None
+        self._row_updates = UpdateQueue()
+        self._drain_timer: Timer | None = None
 
     @property
     def table(self) -> HostTable:
@@ -101,6 +106,7 @@ class MainScreen(Screen[None]):
         (`relayout`: hosts came or went, as when the central view reads the store)."""
         fleet = self.state.fleet
         table = self.table
+        self._row_updates.clear()  # the rows are built from the fleet itself, queued updates included
         table.build_columns(list(fleet.entries.values()), self.size.width or 80, force=relayout)
         table.show([e for e in fleet.entries.values() if self.keep(e)], self.state.now(),
                    SORTS[self.sort_name][1])
@@ -112,15 +118,33 @@ class MainScreen(Screen[None]):
 
     def apply(self, changed: Sequence[HostEntry]) -> None:
         """Live update: hosts that got a result enter, leave or move; only lines on screen
-        whose host changed or moved repaint."""
+        whose host changed or moved repaint. Applied within a time budget per frame
+        (update_queue.py): the rest follows in the next frames."""
         if not self.is_mounted:
             return
+        self._row_updates.add(changed)
+        self._drain()
+
+    def _drain(self) -> None:
+        self._drain_timer = None
+        if not self.is_mounted:
+            return
+        done = self._row_updates.drain(self._show_rows, APPLY_BUDGET)
+        self.table.flush()
+        self.update_summary()
+        if not done and self._drain_timer is None:
+            self._drain_timer = self.set_timer(APPLY_PAUSE, self._drain)
+
+    def _show_rows(self, changed: list[HostEntry]) -> None:
         table = self.table
         keep = self.keep
         table.drop([e.key for e in changed if table.has(e.key) and not keep(e)])
         table.put([e for e in changed if keep(e)], self.state.now())
-        table.flush()
-        self.update_summary()
+
+    @property
+    def updating(self) -> bool:
+        """Row updates are still queued (shown within the next frames)."""
+        return bool(self._row_updates)
 
     def tick(self) -> None:
         """Periodic: ages change; the stale view gains hosts. Only changed lines repaint."""
@@ -180,6 +204,9 @@ class MainScreen(Screen[None]):
 
     def action_sort(self) -> None:
         self.sort_name = next_sort(self.sort_name)
+        if self._row_updates:  # rows still waiting: rebuild from the fleet, in the new order
+            self.rebuild()
+            return
         self.table.resort(SORTS[self.sort_name][1])
         self.update_summary()
 
