@@ -34,9 +34,18 @@ alive = cycle()
 kept = weakref.ref(alive)
 painted = [cycle()]  # a line on screen: the release drops it before the collection
 line = weakref.ref(painted[0])
+now = [100.0]
+gc_tuning._clock = lambda: now[0]
 gc_tuning.after_batch(painted.clear)
 assert young() is None
 assert line() is None, "a released line dies young, never in the old generation"
+painted.append(cycle())
+now[0] += gc_tuning.RELEASE_EVERY / 2  # the next batch, soon after: only the youngest generation
+gc_tuning.after_batch(painted.clear)
+assert len(painted) == 1, "no release (no full repaint) on every batch"
+now[0] += gc_tuning.RELEASE_EVERY
+gc_tuning.after_batch(painted.clear)
+assert not painted
 assert gc.get_freeze_count() == frozen, "survivors of a batch are not frozen"
 del alive  # garbage now, in an old generation: only a full collection finds it
 gc.collect(1)
