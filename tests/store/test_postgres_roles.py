@@ -1,7 +1,8 @@
 """Row-level security against a real server: a scanner's role sees and writes its own customer only.
 
 The roles log in over TCP with passwords from a PGPASSFILE (libpq's own way; nothing on the
-command line), and get their rights from `fleetcheck db grant`.
+command line; scanner A through a PGSERVICEFILE service), and get their rights from
+`fleetcheck db grant`.
 """
 
 from __future__ import annotations
@@ -38,16 +39,20 @@ def roles(pg_server: PgServer, pg_url: str, tmp_path: Path, monkeypatch: pytest.
     passfile.write_text("\n".join(lines) + "\n")
     os.chmod(passfile, 0o600)
     monkeypatch.setenv("PGPASSFILE", str(passfile))
+    service = tmp_path / "pg_service.conf"  # libpq's service file: the URL names only the service
+    service.write_text(f"[fleet_a]\nhost={pg_server.host}\nport={pg_server.port}\ndbname={db}\n"
+                       f"user={names['scan_a']}\n")
+    monkeypatch.setenv("PGSERVICEFILE", str(service))
     assert main(["db", "grant", names["scan_a"], "--customer", A, "--db", pg_url]) == 0
     assert main(["db", "grant", names["scan_b"], "--customer", B, "--db", pg_url]) == 0
     assert main(["db", "grant", names["reader"], "--reader", "--db", pg_url]) == 0
     out = capsys.readouterr().out
     assert f"may read and write the history of {A} only" in out and "may read every customer" in out
-    return {k: role_url(pg_url, v) for k, v in names.items()}
+    return {**{k: role_url(pg_url, v) for k, v in names.items()}, "service_a": "postgresql:///?service=fleet_a"}
 
 
 def test_scanners_see_and_write_only_their_customer_readers_see_all(roles: dict[str, str]) -> None:
-    a, b = open_store(roles["scan_a"]), open_store(roles["scan_b"])
+    a, b = open_store(roles["service_a"]), open_store(roles["scan_b"])
     info_a = a.save_scan(scan(T0, host("srv", check("cpu.load")), customer=A))
     info_b = b.save_scan(scan(T0, host("srv", check("cpu.load")), customer=B))
     b.ack(customer_key(B, ()), "srv", "cpu.load", "known", "tech")
@@ -110,3 +115,22 @@ def test_sql_as_a_scanner_cannot_touch_another_customers_rows(roles: dict[str, s
         assert owner.execute("SELECT count(*) FROM fleetcheck.host_results").fetchone() == before
         assert owner.execute("SELECT count(*) FROM fleetcheck.acks WHERE customer_id = %s",
                              (b_id,)).fetchone() == (1,)
+
+
+def test_a_spooled_scan_the_role_may_not_send_waits_and_says_so(roles: dict[str, str],
+                                                                tmp_path: Path) -> None:
+    from fleetcheck.store.spool import SpoolingStore
+
+    spool = tmp_path / "spool.sqlite3"
+    store = SpoolingStore(roles["scan_a"], spool)
+    store.save_scan(scan(T0, host("srv", check("cpu.load")), customer=B))
+    assert store.spooled is not None and "may not write customer 'Kunde B AG'" in store.spooled.reason
+    assert store.spooled.waiting == 1
+    store.close()
+    again = SpoolingStore(roles["scan_a"], spool)  # the next run: still refused, and it says so
+    assert len(again.notices) == 1 and "1 spooled scan in" in again.notices[0]
+    assert "could not be sent" in again.notices[0] and "tried again on the next run" in again.notices[0]
+    info = again.save_scan(scan(T0, host("srv", check("cpu.load")), customer=A))  # its own still goes
+    assert again.spooled is None and again.remote is not None
+    assert [s.id for s in again.remote.list_scans()] == [info.id]
+    again.close()

@@ -94,8 +94,12 @@ def test_sigkill_mid_scan_keeps_finished_hosts_and_marks_the_scan_interrupted(
     assert [s.status for s in open_store(db).list_scans()] == [ScanStatus.COMPLETE, ScanStatus.INTERRUPTED]
 
 
-def test_two_processes_saving_at_once_both_succeed(tmp_path: Path) -> None:
-    db = tmp_path / "h.db"
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_processes_saving_at_once_all_succeed(tmp_path: Path, backend: str,
+                                              request: pytest.FixtureRequest) -> None:
+    # PostgreSQL: four scanners, two per customer, storing the same hosts and evidence at once
+    db = str(tmp_path / "h.db") if backend == "sqlite" else request.getfixturevalue("pg_url")
+    savers = ("first", "second") if backend == "sqlite" else ("first", "second", "first", "second")
     open_store(db).close()  # schema in place; the race is about saving
     script = textwrap.dedent("""
         import sys
@@ -115,9 +119,9 @@ def test_two_processes_saving_at_once_both_succeed(tmp_path: Path) -> None:
         print("done", flush=True)
     """)
     root = str(Path(__file__).resolve().parents[2])
-    procs = [subprocess.Popen([sys.executable, "-c", script, str(db), who, root], stdin=subprocess.PIPE,
+    procs = [subprocess.Popen([sys.executable, "-c", script, db, who, root], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for who in ("first", "second")]
+             for who in savers]
     try:
         for p in procs:
             assert p.stdout is not None and p.stdout.readline().strip() == "ready"
@@ -136,7 +140,8 @@ def test_two_processes_saving_at_once_both_succeed(tmp_path: Path) -> None:
     store = open_store(db)
     for who in ("first", "second"):
         scans = store.list_scans(f"customer:{who}")
-        assert len(scans) == 15 and all(s.hosts == 30 and s.status is ScanStatus.COMPLETE for s in scans)
+        assert len(scans) == 15 * savers.count(who)
+        assert all(s.hosts == 30 and s.status is ScanStatus.COMPLETE for s in scans)
 
 
 def test_a_second_scan_of_the_same_inventory_waits_for_nobody(tmp_path: Path, spawn: Any) -> None:

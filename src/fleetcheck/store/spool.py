@@ -97,8 +97,13 @@ class SpoolingStore:
     def send_waiting(self) -> int:
         """Send every waiting scan, oldest first; stops at the first failure (the rest keep waiting)."""
         sent = 0
-        for info in self.waiting():
+        waiting = self.waiting()
+        for info in waiting:
             if not self._send(info.id):
+                left = len(waiting) - sent
+                self.notices.append(f"warning: {left} spooled scan{'s' if left != 1 else ''} in "
+                                    f"{self.spool.location} could not be sent to {self.location} "
+                                    f"({self.failure}); tried again on the next run")
                 break
             sent += 1
         if sent:
