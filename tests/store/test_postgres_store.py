@@ -172,3 +172,20 @@ def test_an_unreachable_server_is_one_line_without_secrets(pg_server: object) ->
     with pytest.raises(StoreError, match="cannot connect") as exc:
         open_store(url)
     assert "\n" not in str(exc.value)
+
+
+def test_the_spool_sends_exactly_what_was_scanned(pg_url: str, tmp_path: Path) -> None:
+    from fleetcheck.store.spool import SpoolingStore
+
+    store = SpoolingStore(pg_url, tmp_path / "spool.sqlite3")
+    s = scan(T0, host("a", check("fs.used:/"), check("kernel.errors", State.UNKNOWN)),
+             host("b", reach=Reachability.TIMEOUT))
+    info = store.save_scan(s)
+    assert store.remote is not None and store.remote.load_scan(info.id) == s
+    writer = store.begin_scan(s.customer, s.inventories, s.started, s.version)
+    writer.add_host(s.hosts[0])
+    writer.flush()  # the first host is in the spool before the scan ends, as in a real scan
+    sent = writer.finish(s)
+    assert store.remote.load_scan(sent.id) == s and sent.id == writer.scan_id
+    assert store.spooled is None and store.waiting() == []
+    store.close()

@@ -111,7 +111,8 @@ class SpoolingStore:
                                 f"{self.spool.location} to {self.location}")
         return sent
 
-    def _send(self, spool_id: int) -> ScanInfo | None:
+    def _send(self, spool_id: int, scan: ScanResult | None = None) -> ScanInfo | None:
+        """Send one spooled scan (`scan`: the same scan still in memory, spares reading it back)."""
         if self.remote is None:
             return None
         info = self.spool.scan_info(spool_id)
@@ -119,16 +120,17 @@ class SpoolingStore:
         if scan_uuid is None:  # cannot happen in a spool (always schema 2+); never send without one
             return None
         try:
-            stored = self.remote.deliver(self.spool.load_scan(spool_id), scan_uuid, info.status)
+            whole = scan if scan is not None else self.spool.load_scan(spool_id)
+            stored = self.remote.deliver(whole, scan_uuid, info.status)
         except StoreError as exc:
             self.failure = _reason(str(exc), self.location)
             return None
         self.spool.forget([spool_id])
         return stored
 
-    def _settle(self, spool_info: ScanInfo) -> ScanInfo:
+    def _settle(self, spool_info: ScanInfo, scan: ScanResult | None = None) -> ScanInfo:
         """After a scan is in the spool: send it, or say that it stays there."""
-        stored = self._send(spool_info.id)
+        stored = self._send(spool_info.id, scan)
         if stored is not None:
             self.spooled = None
             return stored
@@ -143,7 +145,7 @@ class SpoolingStore:
         return _Writer(self, self.spool.begin_scan(customer, inventories, started, version))
 
     def save_scan(self, scan: ScanResult) -> ScanInfo:
-        return self._settle(self.spool.save_scan(scan))
+        return self._settle(self.spool.save_scan(scan), scan)
 
     # --- reading: the central store, or the spool while it cannot be reached ----------------
 
@@ -228,7 +230,10 @@ class _Writer:
         self._inner.flush()
 
     def finish(self, scan: ScanResult) -> ScanInfo:
-        info = self._store._settle(self._inner.finish(scan))
+        # the scan in memory is what the spool now holds when it has every host added so far
+        added = self._inner.saved_hosts()
+        whole = scan if added <= {(h.name, h.address) for h in scan.hosts} else None
+        info = self._store._settle(self._inner.finish(scan), whole)
         self.scan_id = info.id
         return info
 

@@ -576,8 +576,12 @@ class _Writer:
         self._saved.update((h.name, h.address) for h in batch)
         self._last = time.monotonic()
 
+    def saved_hosts(self) -> set[tuple[str, str]]:
+        """(name, address) of every host added so far, stored or pending."""
+        return self._saved | {(h.name, h.address) for h in self._pending}
+
     def finish(self, scan: ScanResult) -> ScanInfo:
-        done = self._saved | {(h.name, h.address) for h in self._pending}
+        done = self.saved_hosts()
         self._pending += [h for h in scan.hosts if (h.name, h.address) not in done]
         status = ScanStatus.CANCELLED if scan.cancelled else ScanStatus.COMPLETE
         self._flush((status, scan.finished, scan.version))
