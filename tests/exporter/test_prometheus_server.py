@@ -4,7 +4,8 @@ Debian's `prometheus` (dev/test.sh) runs on a free loopback port with a temporar
 config and data folder: a 2 s scrape interval, the blackbox-style relabelling of
 docs/prometheus.md, and the example alerting rules. The exporter (a child process,
 real collectors) serves this machine (`kind: local`) and a Linux host whose SSH port
-refuses connections (down: CRIT, deterministic). The test polls the HTTP API until
+refuses connections (down: CRIT, deterministic), and a printer served by snmpsim from
+a recording whose black toner is at 5 % (CRIT). The test polls the HTTP API until
 the expected series appear (a bound on the wait, never an assertion on time) and
 stops both processes by PID.
 """
@@ -26,6 +27,7 @@ from typing import Any
 import pytest
 from exporter_helpers import ExporterProcess
 from test_exporter import promtool_check, samples, value
+from tests.printers.peers import DATA, Snmpsim
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -54,7 +56,7 @@ class Prometheus:
             "rule_files": [str(RULES)],
             "scrape_configs": [
                 {"job_name": "fleetcheck", "metrics_path": "/probe",
-                 "static_configs": [{"targets": ["localhost", "gone", "no-such-host"]}],
+                 "static_configs": [{"targets": ["localhost", "gone", "drucker", "no-such-host"]}],
                  "relabel_configs": [
                      {"source_labels": ["__address__"], "target_label": "__param_host"},
                      {"source_labels": ["__param_host"], "target_label": "instance"},
@@ -110,21 +112,27 @@ class Prometheus:
 def stack(tmp_path: Path) -> Iterator[tuple[ExporterProcess, Prometheus]]:
     ssh_config = tmp_path / "ssh_config"
     ssh_config.write_text("")
-    inv = tmp_path / "inv.yaml"
-    inv.write_text("customer: Prom Test\nhosts:\n"
-                   "  - {name: localhost, kind: local}\n"
-                   f"  - {{name: gone, kind: linux, address: 127.0.0.1, port: {closed_port()}, "
-                   f"known_hosts: {tmp_path / 'known_hosts'}}}\n")
-    exporter = ExporterProcess([str(inv), "--ssh-config", str(ssh_config)], tmp_path / "home",
-                               tmp_path / "gates", collector=None)
-    prometheus = None
+    snmpsim = Snmpsim(DATA).start("fleetcheck-empty")
+    exporter = prometheus = None
     try:
+        inv = tmp_path / "inv.yaml"
+        inv.write_text("customer: Prom Test\nhosts:\n"
+                       "  - {name: localhost, kind: local}\n"
+                       f"  - {{name: gone, kind: linux, address: 127.0.0.1, port: {closed_port()}, "
+                       f"known_hosts: {tmp_path / 'known_hosts'}}}\n"
+                       "  - {name: drucker, kind: printer, address: 127.0.0.1, "
+                       f"snmp: {{community: fleetcheck-empty, port: {snmpsim.port}}}}}\n")
+        inv.chmod(0o600)  # it holds a community
+        exporter = ExporterProcess([str(inv), "--ssh-config", str(ssh_config)], tmp_path / "home",
+                                   tmp_path / "gates", collector=None)
         prometheus = Prometheus(tmp_path, exporter.port)
         yield exporter, prometheus
     finally:
         if prometheus is not None:
             prometheus.stop()
-        exporter.stop()
+        if exporter is not None:
+            exporter.stop()
+        snmpsim.stop()
 
 
 def test_prometheus_scrapes_the_exporter_and_answers_promql(stack: tuple[ExporterProcess, Prometheus]
@@ -154,6 +162,14 @@ def test_prometheus_scrapes_the_exporter_and_answers_promql(stack: tuple[Exporte
     (pending,) = prom.wait_for('ALERTS{alertname="FleetcheckHostUnreachable",host="gone"}')
     assert pending["metric"]["alertstate"] == "pending"  # `for: 5m` has not passed yet
     assert not prom.query('ALERTS{alertname="FleetcheckHostUnreachable",host="localhost"}')
+    # the printer: the toner's level and state as scraped, and the supply rule pending on them
+    toner = 'check="printer.supply:Black Toner Cartridge"'
+    (level,) = prom.wait_for(f'fleetcheck_check_supply_black_toner_cartridge_ratio{{host="drucker",{toner}}}')
+    assert float(level["value"][1]) == 0.05
+    (supply,) = prom.wait_for(f'fleetcheck_check_state{{host="drucker",{toner}}}')
+    assert float(supply["value"][1]) == 2
+    low = prom.wait_for('ALERTS{alertname="FleetcheckPrinterSupplyLow",host="drucker"}')
+    assert {a["metric"]["check"] for a in low} == {"printer.supply:Black Toner Cartridge"}, low
     # what Prometheus scraped is valid exposition text
     status, _, body = exporter.get("/probe?host=gone", {"X-Prometheus-Scrape-Timeout-Seconds": "5"})
     assert status == 200
