@@ -5,7 +5,7 @@ Rows come from the store (`store/central.py`): each customer's newest complete
 scan, one row per host, keyed by customer and host (two customers may both
 have a "pc-01"). A row's time is when its host was checked at the customer's
 site, so the age column says how old the data is, and a row older than
-`stale_after` is shown stale: muted, never green, and said in its finding.
+`stale_after` is shown stale: said in its finding, and an OK is never green.
 """
 
 from __future__ import annotations

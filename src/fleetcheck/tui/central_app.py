@@ -153,7 +153,7 @@ class CentralApp(FleetcheckApp):
         note.append("Central view\n", style="bold underline")
         note.append(f"  Every customer's newest complete scan from {self.central.location}, live "
                     f"({self.central.how}).\n  Age = how old a row's result is; older than the stale limit: "
-                    "muted and marked STALE, never green.\n  filter: customer:NAME. "
+                    "marked STALE, an OK never green.\n  filter: customer:NAME. "
                     f"r, R, p, +, -, e are off here: {NOT_HERE}.\n\n")
         body = help_text(self._help_sections(), str(self.config.path or config_path()))
         self.push_screen(HelpScreen(Text.assemble(note, body)))

@@ -296,8 +296,10 @@ class HostTable(ScrollView, can_focus=True, inherit_bindings=False):
         pending = self.styles_by_state.get(None)
         finding = entry.finding()
         finding_style = pending if not entry.has_result else None
-        if self.is_stale(entry, now):  # an old result is no current verdict: never green, and it says so
-            state_style = finding_style = pending
+        if self.is_stale(entry, now):  # an old result is no current verdict: it says so, and an OK
+            finding_style = pending    # is not green (a stale CRIT keeps its colour: still unresolved)
+            if entry.state is State.OK:
+                state_style = pending
             finding = f"STALE, last scan {age_text(entry.checked_at, now)} ago: {finding}"
         full: dict[str, Cell] = {
             "state": (state_label(entry.state, entry.reachability), state_style),
