@@ -127,8 +127,18 @@ class CentralApp(FleetcheckApp):
             if isinstance(screen, DetailScreen) and screen.host_name in keys:
                 screen.refresh_body()
                 screen.load_history()
+        if self._on_shown is not None and result.scans:
+            self._shown_after_refresh(result)
+
+    def _shown_after_refresh(self, result: Read) -> None:
+        """bench/central.py: after the frame that paints the last of these rows (the main
+        screen applies row updates a few milliseconds per frame)."""
         on_shown = self._on_shown
-        if on_shown is not None and result.scans:  # after the frame that paints these rows
+        if on_shown is None:
+            return
+        if self.main_screen.updating:
+            self.call_after_refresh(self._shown_after_refresh, result)
+        else:
             self.call_after_refresh(lambda: on_shown(result, time.time()))
 
     def _tick(self) -> None:
