@@ -15,6 +15,7 @@ from fleetcheck.core.i18n.render import (
     Message,
     Rendered,
     msg,
+    part,
     render,
     render_check,
     render_result,
@@ -22,5 +23,5 @@ from fleetcheck.core.i18n.render import (
     what_params,
 )
 
-__all__ = ["LANGUAGES", "Message", "Rendered", "msg", "render", "render_check", "render_result",
+__all__ = ["LANGUAGES", "Message", "Rendered", "msg", "part", "render", "render_check", "render_result",
            "translation_missing", "what_params"]

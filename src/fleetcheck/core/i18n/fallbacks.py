@@ -80,7 +80,7 @@ FALLBACK_MESSAGES: dict[str, str] = {
     "local.probe.timeout": "local probe timed out: crash checks not run",
     "local.probe.timeout.reason": "the local POSIX probe ran past the host's deadline ({seconds:.0f} s)",
     # --- printers (checks/printer/) ---
-    "printer.unread.reason": "not read: {whys}",
+    "printer.unread.reason": "not read: {whys:each:; }",
     "printer.noanswer.reason": "no protocol answered",
     "printer.restarts.nouptime.reason": "the printer reports no uptime (sysUpTime / printer-up-time)",
     "printer.tray.level.unknown.reason": "the printer reports the paper level as unknown (-2)",
@@ -88,6 +88,6 @@ FALLBACK_MESSAGES: dict[str, str] = {
     "printer.supply.level.unknown.reason": "the printer reports the level as unknown (-2)",
     "printer.supply.level.none.reason": "the printer reports no level",
     "printer.supply.level.odd.reason": "unexpected level {raw_level}",
-    "printer.supply.nomax.reason": "level {raw_level} {raw_unit}, but the printer gives no maximum ({raw_max}): no percentage can be computed",
+    "printer.supply.nomax.reason": "level {raw_level} {unit:part}, but the printer gives no maximum ({raw_max}): no percentage can be computed",
     "printer.alerts.new": "{count:d} new {count:s:alert|alerts} since the previous scan ({jams:d} {jams:s:jam|jams}) {levels:levels}",
 }

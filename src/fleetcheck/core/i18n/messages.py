@@ -3,18 +3,20 @@
 
 Codes are `<family>.<what>`; the same parameters serve a result's summary,
 reason and fix. The host-level findings' templates are in transport.py, the fallback
-UNKNOWNs' in fallbacks.py. Format specs: see render.py. Changing an English template
+UNKNOWNs' in fallbacks.py, the printers' in printer.py. Format specs: see render.py. Changing an English template
 makes its German translation stale until de.po is updated (a test says which).
 """
 
 from __future__ import annotations
 
 from fleetcheck.core.i18n.fallbacks import FALLBACK_MESSAGES
+from fleetcheck.core.i18n.printer import PRINTER_MESSAGES
 from fleetcheck.core.i18n.transport import TRANSPORT_MESSAGES
 
 MESSAGES: dict[str, str] = {
     **TRANSPORT_MESSAGES,  # why a host could not be reached or read (transport.py)
     **FALLBACK_MESSAGES,  # output a probe could not use, section errors, own bugs (fallbacks.py)
+    **PRINTER_MESSAGES,  # printer findings and their words (printer.py)
     # --- filesystems (checks/filesystem.py) ---
     "fs.used.zero": "{mount}: size reported as 0 bytes",
     "fs.used.zero.reason": "{device} ({fstype}) reports no usable size",
@@ -300,32 +302,6 @@ MESSAGES: dict[str, str] = {
     "win.services.down.levels": "automatic services not running: {parts:msgs} {levels:levels}",
     "win.services.parts.failed": "{failed:d} failed: {failed_names:list}",
     "win.services.parts.stopped": "{stopped:d} stopped: {stopped_names:list}",
-    # --- printers (checks/printer/) ---
-    "printer.status.ok": "printer {status}",
-    "printer.status.problem": "printer {status}",
-    "printer.status.unknown": "printer state could not be read",
-    "printer.conditions.none": "no error conditions reported ({sources})",
-    "printer.conditions.found": "{conditions}",
-    "printer.conditions.unknown": "error conditions could not be read",
-    "printer.supply.level": "{name}{colour}: {level}",
-    "printer.supply.empty": "{name}{colour}: empty{order}",
-    "printer.supply.full": "{name}: full, no space left{order}",
-    "printer.supply.low": "{name}{colour}: {level} left {note}{order}",
-    "printer.supply.unknown": "{name}{colour}: level unknown",
-    "printer.supplies.unknown": "supply levels could not be read",
-    "printer.tray.ok": "{name}: {level}",
-    "printer.tray.empty": "{name}: empty, load paper",
-    "printer.tray.bypass": "{name}: {level} (bypass/manual tray: empty is normal)",
-    "printer.tray.unknown": "{name}: paper level unknown",
-    "printer.trays.unknown": "paper trays could not be read",
-    "printer.alerts.none": "no active alerts",
-    "printer.alerts.found": "{alerts}",
-    "printer.alerts.unknown": "alert table could not be read",
-    "printer.pages.count": "{pages} pages printed in total{since}",
-    "printer.pages.unknown": "page counter could not be read",
-    "printer.restarts.first": "up {uptime} (no previous scan to compare with)",
-    "printer.restarts.unknown": "restarts could not be counted",
-    "printer.protocol.failed": "{protocol} did not answer; judged on {other} only",
     # --- the local collector (collectors/local.py) ---
     "local.failed": "{what_item} not checked",
     "local.failed.reason": "{what_item} could not be read: {error}",

@@ -14,6 +14,8 @@ spec says how to show it in the reader's language (Babel does the locale work):
   {x:s:one|many} only the noun, singular or plural by the count x
   {x:msg}        another message: x is its code, rendered with the same parameters (None: nothing)
   {x:msgs}       several such messages, joined with "; "
+  {x:part}       a message with parameters of its own: x is {"code": ..., **params} (None: nothing)
+  {x:each:SEP}   a list of such messages, joined with SEP ("{x:each:, }")
 
 The German translations live in `de.po` (msgctxt = the code, msgid = the
 English template), read with Babel at first use: the gettext format every
@@ -184,6 +186,10 @@ class _Formatter(string.Formatter):
             return "" if value is None else render(Message(value, self.params), lang)
         if spec == "msgs":  # several messages, one after the other
             return "; ".join(render(Message(code, self.params), lang) for code in value)
+        if spec == "part":  # a message with its own parameters (a status word, a list item)
+            return "" if value is None else render(part_message(value), lang)
+        if spec.startswith("each:"):
+            return spec[5:].join(render(part_message(v), lang) for v in value)
         if spec.startswith("s:"):
             one, _, many = spec[2:].partition("|")
             return one if value == 1 else many
@@ -208,6 +214,18 @@ class _Formatter(string.Formatter):
         if isinstance(value, bool) or value is None:
             return str(value)
         return str(super().format_field(value, spec))
+
+
+def part(code: str, **params: Any) -> dict[str, Any]:
+    """A `{x:part}` / `{x:each:SEP}` parameter: a message with its own parameters, as plain data
+    (it travels in a result's params through JSON and the history store)."""
+    Message(code, params)  # an unknown code is refused here, when the check builds it
+    return {"code": code, **params}
+
+
+def part_message(value: Mapping[str, Any]) -> Message:
+    params = dict(value)
+    return Message(params.pop("code"), params)
 
 
 def render(message: Message, lang: str = "en") -> str:
@@ -250,7 +268,12 @@ def render_result(code: str | None, params: Mapping[str, Any], english: str | No
     (a result saved by another version may carry a code this one does not know)."""
     if code is None or code not in MESSAGES:
         return english
-    return render(Message(code, params), lang)
+    try:
+        return render(Message(code, params), lang)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        # saved by another version: a part's code this one does not know, or parameters of
+        # another shape (printer words were pre-written English text before they had codes)
+        return english
 
 
 @dataclass(frozen=True)

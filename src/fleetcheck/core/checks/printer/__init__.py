@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fleetcheck.core.checks import EvidenceArg, judged
-from fleetcheck.core.i18n import Message, msg
+from fleetcheck.core.i18n import Message, msg, part, render
+from fleetcheck.core.i18n.render import part_message
 from fleetcheck.core.results import CheckResult, Metric
 from fleetcheck.core.states import State
 
@@ -25,9 +26,36 @@ def result(check_id: str, state: State, code: str, params: Mapping[str, Any], ev
                   reason=reason, fix=fix)
 
 
-def unread(whys: Sequence[str]) -> Message:
-    """Why a printer part could not be read: what each protocol said (in its words), or that none did."""
-    return msg("printer.unread.reason", whys="; ".join(whys)) if whys else msg("printer.noanswer.reason")
+Part = dict[str, Any]  # a message with its own parameters ({"code": ..., ...}), see i18n `part`
 
 
-__all__ = ["result", "unread"]
+def unread(whys: Sequence[Part]) -> Message:
+    """Why a printer part could not be read: what each protocol said, or that none did."""
+    return msg("printer.unread.reason", whys=list(whys)) if whys else msg("printer.noanswer.reason")
+
+
+def snmp_why(missing: str) -> Part:
+    """The SNMP collector's reason a table is missing (its own text, kept as it is)."""
+    return part("printer.why.snmp", snmp_why=missing)
+
+
+def english(p: Part) -> str:
+    """A part in English, for a result's details (which are not translated)."""
+    return render(part_message(p), "en")
+
+
+def enum_part(text: str, prefix: str = "", words: Sequence[str] = ()) -> Part:
+    """An enum value the collector named (`model.enum_text`) as a part: fleetcheck's words for it
+    (`<prefix>.<word>`) where it has them, the MIB/IPP identifier as it is otherwise, and the
+    number of an out-of-range value."""
+    if text in words:
+        return part(f"{prefix}.{text}")
+    if text == "not reported":
+        return part("printer.enum.none")
+    odd = text.removeprefix("unknown value ")
+    if odd != text and odd.lstrip("-").isdigit():
+        return part("printer.enum.odd", value=int(odd))
+    return part("printer.text", text=text)
+
+
+__all__ = ["Part", "english", "enum_part", "result", "snmp_why", "unread"]

@@ -8,9 +8,10 @@ severity 255 and code -1 is one of those).
 
 from __future__ import annotations
 
-from fleetcheck.core.checks.printer import result, unread
+from fleetcheck.core.checks.printer import Part, english, enum_part, result, snmp_why, unread
 from fleetcheck.core.checks.printer.model import Alert, PrinterData
 from fleetcheck.core.family import PRINTER_KINDS, Category, Family
+from fleetcheck.core.i18n import part
 from fleetcheck.core.results import CheckResult, Evidence
 from fleetcheck.core.states import State, worst
 
@@ -34,9 +35,19 @@ def alert_state(a: Alert, manual_trays: frozenset[int] = frozenset()) -> State:
     return State.OK  # other / out of range: shown, not alarmed
 
 
+SEVERITY_WORDS = ("other", "critical", "warning", "warningBinaryChangeEvent")
+
+
+def alert_part(a: Alert) -> Part:
+    """The printer's description (or its alert code) with severity, group and code; the severity in
+    the reader's words, group and code as the MIB / IPP names them."""
+    return part("printer.alert", text=a.description or a.code,
+                severity=enum_part(a.severity, "printer.severity", SEVERITY_WORDS),
+                group=enum_part(a.group), alert_code=enum_part(a.code))
+
+
 def describe(a: Alert) -> str:
-    text = a.description or a.code
-    return f"{text} [{a.severity}, {a.group}, {a.code}]"
+    return english(alert_part(a))
 
 
 def alert_key(a: Alert) -> str:
@@ -47,13 +58,13 @@ def alert_key(a: Alert) -> str:
 def check_alerts(data: PrinterData) -> CheckResult:
     alerts: list[Alert] = []
     ev: tuple[Evidence, ...] = ()
-    whys: list[str] = []
+    whys: list[Part] = []
     answered = False
     if data.snmp is not None:
-        part = data.snmp.part("alerts")
-        ev += part.evidence
-        if part.missing:
-            whys.append(f"SNMP: {part.missing}")
+        table = data.snmp.part("alerts")
+        ev += table.evidence
+        if table.missing:
+            whys.append(snmp_why(table.missing))
         else:
             answered = True
             alerts += data.snmp.alerts
@@ -65,7 +76,7 @@ def check_alerts(data: PrinterData) -> CheckResult:
                 answered = True
                 alerts += data.ipp.alerts
             else:
-                whys.append("IPP: the printer does not offer printer-alert")
+                whys.append(part("printer.why.ipp.noalerts"))
     if not answered:
         return result(ALERTS_ID, State.UNKNOWN, "printer.alerts.unknown", {}, ev, reason=unread(whys))
     if not alerts:
@@ -75,8 +86,7 @@ def check_alerts(data: PrinterData) -> CheckResult:
     states = {id(a): alert_state(a, manual) for a in alerts}
     ranked = sorted(alerts, key=lambda a: -states[id(a)].rank)
     state = worst(states.values(), default=State.OK)
-    listed = "; ".join(describe(a) for a in ranked)
-    return result(ALERTS_ID, state, "printer.alerts.found", {"alerts": listed},
+    return result(ALERTS_ID, state, "printer.alerts.found", {"alerts": [alert_part(a) for a in ranked]},
                   ev, details="\n".join(f"{states[id(a)].value}: {describe(a)}" for a in ranked))
 
 

@@ -14,10 +14,11 @@ from typing import Any
 
 from fleetcheck.core.checks import human_duration, judged, levels_param, msg
 from fleetcheck.core.checks.crash_events import CrashEvent, in_window, judge_events
-from fleetcheck.core.checks.printer import result, unread
+from fleetcheck.core.checks.printer import result, snmp_why, unread
 from fleetcheck.core.checks.printer.alerts import alert_key, alert_state, describe
 from fleetcheck.core.checks.printer.model import Alert, PrinterData
 from fleetcheck.core.family import PRINTER_KINDS, Category, Family, levels
+from fleetcheck.core.i18n import part
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Evidence, Metric, iso, parse_iso
 from fleetcheck.core.states import State
@@ -45,19 +46,19 @@ def check_pages(data: PrinterData, previous: Mapping[str, Any] | None) -> CheckR
     count = data.page_count
     if count is None:
         why = data.snmp.part("pages").missing if data.snmp is not None else None
-        whys = [f"SNMP: {why}"] if why else []
+        whys = [snmp_why(why)] if why else []
         if data.ipp is not None:
-            whys.append("IPP: the printer does not report printer-impressions-completed")
+            whys.append(part("printer.why.ipp.nopages"))
         return result(PAGES_ID, State.UNKNOWN, "printer.pages.unknown", {}, ev, reason=unread(whys))
     metrics = [Metric.of("pages", float(count), min=0)]
-    since = ""
+    since = None
     before = previous.get("page_count") if previous else None
     if isinstance(before, int):
         if count >= before:
-            since = f", {count - before} since the previous scan"
+            since = part("printer.pages.since", new=count - before)
             metrics.append(Metric.of("pages_since_previous", float(count - before), min=0))
         else:
-            since = f" (counter went back from {before}: reset or replaced board)"
+            since = part("printer.pages.back", before=before)
     return result(PAGES_ID, State.OK, "printer.pages.count", {"pages": count, "since": since}, ev,
                   metrics=metrics)
 
@@ -87,7 +88,7 @@ def check_restarts(data: PrinterData, previous: Mapping[str, Any] | None, now: d
     events = in_window(kept, now - WINDOW, now)
     keep = [iso(e.time) or "" for e in events]
     if prev_boot is None:
-        return result(RESTARTS_ID, State.OK, "printer.restarts.first", {"uptime": human_duration(up)}, ev,
+        return result(RESTARTS_ID, State.OK, "printer.restarts.first", {"uptime": up}, ev,
                       metrics=[Metric.of("uptime", up, "s", min=0)]), keep
     res = judge_events(RESTARTS_ID, events, "printer.restarts", thresholds, "printer restart", now - WINDOW,
                        now, ev)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fleetcheck.core.checks.printer import result, unread
+from fleetcheck.core.checks.printer import Part, english, enum_part, result, snmp_why, unread
 from fleetcheck.core.checks.printer.model import (
     HR_DEVICE_STATUS,
     HR_PRINTER_STATUS,
@@ -15,6 +15,7 @@ from fleetcheck.core.checks.printer.model import (
     enum_text,
 )
 from fleetcheck.core.family import PRINTER_KINDS, Category, Family
+from fleetcheck.core.i18n import part
 from fleetcheck.core.results import CheckResult, Evidence
 from fleetcheck.core.states import State, worst
 
@@ -24,29 +25,28 @@ CONDITIONS_ID = "printer.conditions"
 
 @dataclass(frozen=True, slots=True)
 class Condition:
-    name: str
+    name: str  # its words: the message code printer.condition.<name> (core/i18n/printer.py)
     state: State
-    label: str
 
 
 C = Condition
 CONDITIONS = {c.name: c for c in (
-    C("paper-out", State.CRIT, "out of paper"), C("paper-low", State.WARN, "paper low"),
-    C("jam", State.CRIT, "paper jam"), C("door-open", State.CRIT, "door or cover open"),
-    C("offline", State.CRIT, "offline"), C("service-requested", State.CRIT, "service requested"),
-    C("toner-low", State.WARN, "toner/ink low"), C("toner-empty", State.CRIT, "toner/ink empty"),
-    C("input-tray-missing", State.WARN, "input tray missing"),
-    C("output-tray-missing", State.WARN, "output tray missing"),
-    C("supply-missing", State.CRIT, "marker supply missing"),
-    C("output-near-full", State.WARN, "output bin nearly full"),
-    C("output-full", State.CRIT, "output bin full"),
-    C("input-tray-empty", State.WARN, "an input tray is empty"),
-    C("maintenance-due", State.WARN, "maintenance due"),
-    C("waste-almost-full", State.WARN, "waste almost full"),
-    C("waste-full", State.CRIT, "waste container full"), C("paused", State.WARN, "paused"),
-    C("spool-full", State.WARN, "spool area full"),
-    C("interpreter", State.WARN, "interpreter resource missing"),
-    C("bit15", State.OK, "unassigned error bit 15 set"),
+    C("paper-out", State.CRIT), C("paper-low", State.WARN),
+    C("jam", State.CRIT), C("door-open", State.CRIT),
+    C("offline", State.CRIT), C("service-requested", State.CRIT),
+    C("toner-low", State.WARN), C("toner-empty", State.CRIT),
+    C("input-tray-missing", State.WARN),
+    C("output-tray-missing", State.WARN),
+    C("supply-missing", State.CRIT),
+    C("output-near-full", State.WARN),
+    C("output-full", State.CRIT),
+    C("input-tray-empty", State.WARN),
+    C("maintenance-due", State.WARN),
+    C("waste-almost-full", State.WARN),
+    C("waste-full", State.CRIT), C("paused", State.WARN),
+    C("spool-full", State.WARN),
+    C("interpreter", State.WARN),
+    C("bit15", State.OK),
 )}
 
 # hrPrinterDetectedErrorState bit name -> condition
@@ -91,72 +91,86 @@ def _evidence(data: PrinterData, part: str) -> tuple[Evidence, ...]:
     return out
 
 
+STATE_WORDS = ("unknown", "running", "warning", "testing", "down", "other", "idle", "printing", "warmup",
+               "processing", "stopped")
+
+
+def _state(table: dict[int, str], value: int | None) -> Part:
+    return enum_part(enum_text(table, value), "printer.state", STATE_WORDS)
+
+
 def check_status(data: PrinterData) -> CheckResult:
     states: list[State] = []
-    words: list[str] = []
-    whys: list[str] = []
+    words: list[Part] = []
+    whys: list[Part] = []
     snmp, ipp = data.snmp, data.ipp
     if snmp is not None:
         missing = snmp.part("status").missing
         dev, prt = snmp.device_status, snmp.printer_status
         if missing:
-            whys.append(f"SNMP: {missing}")
+            whys.append(snmp_why(missing))
         elif dev is not None:
-            text = enum_text(HR_DEVICE_STATUS, dev)
             state = {2: State.OK, 3: State.WARN, 4: State.WARN, 5: State.CRIT}.get(dev)
             if state is None:  # unknown(1) or out of range
-                whys.append(f"SNMP: hrDeviceStatus is {text}")
+                whys.append(part("printer.why.snmp.device", dev=_state(HR_DEVICE_STATUS, dev)))
             else:
                 states.append(state)
-                extra = f", hrPrinterStatus {enum_text(HR_PRINTER_STATUS, prt)}" if prt is not None else ""
-                words.append(f"{text} (SNMP hrDeviceStatus{extra})")
+                if prt is not None:
+                    words.append(part("printer.status.snmp.both", dev=_state(HR_DEVICE_STATUS, dev),
+                                      prt=_state(HR_PRINTER_STATUS, prt)))
+                else:
+                    words.append(part("printer.status.snmp.device", dev=_state(HR_DEVICE_STATUS, dev)))
         elif prt in (3, 4, 5):
             states.append(State.OK)
-            words.append(f"{enum_text(HR_PRINTER_STATUS, prt)} (SNMP hrPrinterStatus)")
+            words.append(part("printer.status.snmp.printer", prt=_state(HR_PRINTER_STATUS, prt)))
         else:
-            whys.append(f"SNMP: only hrPrinterStatus {enum_text(HR_PRINTER_STATUS, prt)}, which alone "
-                        "says nothing (a sleeping printer reports 'other' too) and hrDeviceStatus is missing")
+            whys.append(part("printer.why.snmp.printer_only", prt=_state(HR_PRINTER_STATUS, prt)))
     if ipp is not None:
         if ipp.state is None:
-            whys.append("IPP: printer-state not reported")
+            whys.append(part("printer.why.ipp.nostate"))
         else:
-            text = enum_text(IPP_STATE, ipp.state)
             states.append(State.CRIT if ipp.state == 5 else State.OK if ipp.state in (3, 4) else State.WARN)
-            msg = f": {ipp.message}" if ipp.message and ipp.state == 5 else ""
-            words.append(f"{text}{msg} (IPP printer-state)")
+            word = _state(IPP_STATE, ipp.state)
+            if ipp.message and ipp.state == 5:  # the printer's own words on why it stopped
+                words.append(part("printer.status.ipp.said", state=word, said=ipp.message))
+            else:
+                words.append(part("printer.status.ipp", state=word))
     ev = _evidence(data, "status")
     if not states:
         return result(STATUS_ID, State.UNKNOWN, "printer.status.unknown", {}, ev,
                       reason=unread(whys))
     state = worst(states, default=State.UNKNOWN)
     code = "printer.status.ok" if state is State.OK else "printer.status.problem"
-    return result(STATUS_ID, state, code, {"status": ", ".join(words)}, ev, details="\n".join(whys))
+    return result(STATUS_ID, state, code, {"status": words}, ev, details="\n".join(map(english, whys)))
 
 
 def check_conditions(data: PrinterData) -> CheckResult:
-    found: dict[str, list[str]] = {}  # condition -> what said so
+    found: dict[str, list[Part]] = {}  # condition -> what said so
     info: list[str] = []
     unknown_kw: list[str] = []
-    sources: list[str] = []
-    whys: list[str] = []
+    sources: list[Part] = []
+    whys: list[Part] = []
     snmp, ipp = data.snmp, data.ipp
     if snmp is not None:
-        if snmp.part("errors").missing:
-            whys.append(f"SNMP: {snmp.part('errors').missing}")
+        missing = snmp.part("errors").missing
+        if missing:
+            whys.append(snmp_why(missing))
         else:
             raw = snmp.error_state or b""
-            sources.append(f"SNMP error bits 0x{raw.hex()}" if raw else "SNMP error bits: 0 octets")
+            sources.append(part("printer.source.bits", hex=raw.hex()) if raw
+                           else part("printer.source.bits.none"))
             for bit in snmp.error_bits():
-                found.setdefault(BIT_CONDITIONS[bit], []).append(f"bit {bit}")
+                found.setdefault(BIT_CONDITIONS[bit], []).append(part("printer.said.bit", bit=bit))
         for descr, st in snmp.covers:
             if st in COVER_OPEN:
-                found.setdefault("door-open", []).append(f"prtCoverStatus {COVER_OPEN[st]} ({descr})")
+                found.setdefault("door-open", []).append(
+                    part("printer.said.cover", cover_status=COVER_OPEN[st], cover=descr))
     if ipp is not None:
-        sources.append("IPP printer-state-reasons")
+        sources.append(part("printer.source.ipp"))
         for r in ipp.reasons:
             cond = REASON_CONDITIONS.get(r.keyword)
             if cond:
-                found.setdefault(cond, []).append(f"IPP {r.raw}")
+                found.setdefault(cond, []).append(part("printer.said.ipp", keyword=r.raw))
             elif r.keyword in INFO_REASONS or r.keyword.startswith("cups-"):
                 info.append(r.raw)
             else:
@@ -170,13 +184,14 @@ def check_conditions(data: PrinterData) -> CheckResult:
     states += [State.WARN for k in unknown_kw if k.endswith("-error")]
     state = worst(states, default=State.OK)
     ordered = sorted(found, key=lambda c: -CONDITIONS[c].state.rank)
-    parts = [f"{CONDITIONS[c].label} ({', '.join(found[c])})" for c in ordered]
-    parts += [f"unknown reason '{k}'" for k in unknown_kw]
-    details = "\n".join([*parts, *(f"informational: {k}" for k in info), *whys])
+    parts = [part("printer.condition", condition=part(f"printer.condition.{c}"), said=found[c])
+             for c in ordered]
+    parts += [part("printer.condition.unknown_reason", keyword=k) for k in unknown_kw]
+    details = "\n".join([*map(english, parts), *(f"informational: {k}" for k in info), *map(english, whys)])
     if not parts:
-        return result(CONDITIONS_ID, State.OK, "printer.conditions.none", {"sources": ", ".join(sources)}, ev,
+        return result(CONDITIONS_ID, State.OK, "printer.conditions.none", {"sources": sources}, ev,
                       details=details)
-    return result(CONDITIONS_ID, state, "printer.conditions.found", {"conditions": "; ".join(parts)}, ev,
+    return result(CONDITIONS_ID, state, "printer.conditions.found", {"conditions": parts}, ev,
                   details=details)
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from fleetcheck.core.checks import msg, num
-from fleetcheck.core.checks.printer import result, unread
+from fleetcheck.core.checks import msg
+from fleetcheck.core.checks.printer import Part, result, snmp_why, unread
 from fleetcheck.core.checks.printer.model import (
     LEVEL_UNKNOWN,
     NO_RESTRICTION,
@@ -12,6 +12,7 @@ from fleetcheck.core.checks.printer.model import (
     Tray,
 )
 from fleetcheck.core.family import PRINTER_KINDS, Category, Family
+from fleetcheck.core.i18n import part
 from fleetcheck.core.results import CheckResult
 from fleetcheck.core.states import State
 
@@ -19,18 +20,18 @@ TRAY_ID = "printer.tray"
 TRAYS_ID = "printer.trays"
 
 
-def _level(t: Tray) -> str:
+def _level(t: Tray) -> Part:
     if t.level is None:
-        return "level not reported"
+        return part("printer.tray.level.none")
     if t.level == SOME_REMAINING:
-        return "some paper"
+        return part("printer.tray.level.some")
     if t.level == NO_RESTRICTION:
-        return "no restriction reported"
+        return part("printer.level.norestriction")
     if t.level == LEVEL_UNKNOWN or t.level < 0:
-        return "level unknown"
+        return part("printer.tray.level.unknown")
     if t.max and t.max > 0:
-        return f"{t.level} of {t.max} sheets ({num(round(100 * t.level / t.max))} %)"
-    return f"{t.level} sheets"
+        return part("printer.tray.level.of", sheets=t.level, max=t.max, pct=round(100 * t.level / t.max))
+    return part("printer.tray.level.sheets", sheets=t.level)
 
 
 def check_tray(t: Tray, item: str) -> CheckResult:
@@ -43,7 +44,8 @@ def check_tray(t: Tray, item: str) -> CheckResult:
         return result(cid, State.CRIT, "printer.tray.empty", p, t.evidence, details=raw)
     if t.level is None or t.level == LEVEL_UNKNOWN or t.level < SOME_REMAINING:
         if t.critical_alert:
-            return result(cid, State.CRIT, "printer.tray.ok", {**p, "level": f"{p['level']}, critical alert"},
+            return result(cid, State.CRIT, "printer.tray.ok",
+                          {**p, "level": part("printer.tray.level.alert", level=p["level"])},
                           t.evidence, details=raw)
         return result(cid, State.UNKNOWN, "printer.tray.unknown", p, t.evidence, details=raw,
                       reason=msg("printer.tray.level.unknown.reason")
@@ -53,15 +55,16 @@ def check_tray(t: Tray, item: str) -> CheckResult:
 
 def check_trays(data: PrinterData) -> list[CheckResult]:
     trays: list[Tray] = []
-    whys: list[str] = []
+    whys: list[Part] = []
     if data.snmp is not None:
         trays = data.snmp.trays
         if not trays:
-            whys.append(f"SNMP: {data.snmp.part('trays').missing or 'the input table has no rows'}")
+            missing = data.snmp.part("trays").missing
+            whys.append(snmp_why(missing) if missing else part("printer.why.snmp.notrays"))
     if not trays and data.ipp is not None:
         trays = [t for t in data.ipp.trays if t.name != "auto"]  # "auto" is tray selection, not a tray
         if not trays:
-            whys.append("IPP: the printer reports no printer-input-tray")
+            whys.append(part("printer.why.ipp.notrays"))
     if not trays:
         ev = data.snmp.part("trays").evidence if data.snmp is not None else ()
         ev += data.ipp.evidence if data.ipp is not None else ()
