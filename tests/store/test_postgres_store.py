@@ -189,3 +189,28 @@ def test_the_spool_sends_exactly_what_was_scanned(pg_url: str, tmp_path: Path) -
     assert store.remote.load_scan(sent.id) == s and sent.id == writer.scan_id
     assert store.spooled is None and store.waiting() == []
     store.close()
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("postgresql://scan:pw-1@db/fleet", "postgresql://scan:***@db/fleet"),
+    ("postgres://scan:pw-1@db:5432/fleet?sslmode=verify-full", "postgres://scan:***@db:5432/fleet?sslmode=verify-full"),
+    ("postgresql://db/fleet?user=scan&password=pw-1&sslmode=require",
+     "postgresql://db/fleet?user=scan&password=***&sslmode=require"),
+    ("host=db password='pw-1 x' user=scan", "host=db password=*** user=scan"),
+    ("failed: postgresql://db/fleet", "failed: postgresql://db/fleet"),
+])
+def test_redact_hides_every_password_form(text: str, shown: str) -> None:
+    from fleetcheck.store.postgres.conninfo import redact
+
+    assert redact(text) == shown and "pw-1" not in redact(text)
+
+
+def test_schedule_keeps_a_url_as_it_is(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from fleetcheck.cli.main import main
+
+    inv = tmp_path / "inv.yaml"
+    inv.write_text("customer: X\nhosts:\n  - {name: a, address: 192.0.2.1, kind: linux}\n")
+    url = "postgresql://scan_x@db.example.net/fleet?sslmode=verify-full"
+    assert main(["schedule", "--cron", str(inv), "--db", url]) == 0
+    out = capsys.readouterr().out
+    assert f"--db '{url}'" in out, out  # quoted for the shell, never made into a path

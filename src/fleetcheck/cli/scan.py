@@ -55,6 +55,9 @@ exit codes (Nagios plugin convention, the worst host decides):
      stdout. Nagios has no separate code for usage errors, so this is the
      same code as CRIT (a broken check configuration should alert someone
      anyway); tell them apart by stdout, which is empty for a usage error.
+  1  also, at least: with --db postgresql://, the scan could not be sent to
+     the central database and waits in the local spool (one line on stderr
+     says why; the next run sends it); a worse code stays
   130 interrupted by a second Ctrl-C (the first one stops the scan and
      prints what finished)
 
