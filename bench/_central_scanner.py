@@ -6,7 +6,8 @@
 The real ScanEngine scans `--hosts` scripted hosts (answers after a short
 seeded random delay, a mix of states, five checks each with evidence) and the
 real Recorder saves each scan to DB (a postgresql:// URL or an SQLite file)
-through the store, as `fleetcheck scan` does. Each call into the store is
+through the store as `fleetcheck scan` does (to PostgreSQL: host by host into
+the local spool, then the whole scan in one transaction). Each call into the store is
 timed: `db_wait_s` is the time one scan spent in the store (begin, adding
 hosts, flushes, the final commit), `commit` the wall clock (time.time())
 right after the scan's final commit returned, which bench/central.py
@@ -119,7 +120,9 @@ async def main_async(args: argparse.Namespace) -> int:
     hosts = tuple(Host(f"pc-{i:03d}", ("linux", "windows", "macos")[i % 3], f"10.{args.index}.0.{i + 1}",
                        site="hq") for i in range(args.hosts))
     files = (f"/etc/fleetcheck/kunde-{args.index:02d}.yaml",)
-    store = open_store(args.db, import_legacy=False)
+    # as `fleetcheck scan --db postgresql://…` saves: through the local spool in $FLEETCHECK_HOME
+    # (bench/central.py gives each scanner its own), then one transaction to PostgreSQL
+    store = open_store(args.db, import_legacy=False, spool=True)
     collector = ScriptedCollector(args.index, args.max_delay)
     try:
         for n in range(args.rounds):

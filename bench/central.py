@@ -8,7 +8,8 @@ folder on a free loopback port, stopped by PID at the end) and opens the
 central dashboard on it headless (`App.run_test`, 160x50), live by
 LISTEN/NOTIFY. Then `--scanners` processes (bench/_central_scanner.py), each
 one customer with `--hosts` scripted hosts, scan `--rounds` times at once
-and save every scan through the real store. Reported:
+and save every scan through the real store as `fleetcheck scan` does (to
+PostgreSQL through each scanner's own local spool). Reported:
 
 - scans/s stored: scans saved / (first scan's start .. last commit);
 - the longest time one scan spent in the store (begin, hosts, final commit),
@@ -89,12 +90,14 @@ async def phase(name: str, db: str, feed: Any, args: argparse.Namespace, scanner
         while app.central.read_at is None:
             await pilot.pause(0.05)
         cpu0 = time.process_time()
+        homes = tempfile.TemporaryDirectory(prefix="fleetcheck-scanners-")
         try:
-            for i in range(scanners):
+            for i in range(scanners):  # each site's box has its own state folder (and spool)
+                env = {**os.environ, "FLEETCHECK_HOME": str(Path(homes.name) / f"site-{i + 1}")}
                 procs.append(await asyncio.create_subprocess_exec(
                     sys.executable, str(ROOT / "bench" / "_central_scanner.py"), db, str(i + 1),
                     "--hosts", str(args.hosts), "--rounds", str(args.rounds), "--pause", str(args.pause),
-                    stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE))
+                    stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env))
             outs = await asyncio.gather(*(p.communicate() for p in procs))
         finally:
             for p in procs:  # stopped by PID when the bench itself is interrupted
@@ -102,6 +105,7 @@ async def phase(name: str, db: str, feed: Any, args: argparse.Namespace, scanner
                     with contextlib.suppress(ProcessLookupError):
                         p.kill()
                     await p.wait()
+            homes.cleanup()
         for (out, err), p in zip(outs, procs, strict=True):
             if p.returncode != 0:
                 tail = err.decode(errors="replace")[-2000:]
