@@ -7,6 +7,8 @@ hosts, and printers with broken firmware. Each test says what must count as an a
 from __future__ import annotations
 
 import asyncio
+import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,7 +18,7 @@ import pytest
 
 from fleetcheck.core.snmp.client import Engines, SnmpSession, SnmpTarget
 from fleetcheck.core.snmp.values import MISSING, SnmpError, SnmpTimeout
-from fleetcheck.core.snmp.wire import READ_BATCH, Stats
+from fleetcheck.core.snmp.wire import AGENT_IN_FLIGHT, READ_BATCH, Stats
 
 from .conftest import scan
 from .hostile import HostileAgent, Request, Send
@@ -181,6 +183,47 @@ def test_answers_already_received_beat_timers_that_fire_late(agent: Any) -> None
     got, stats = run(a.port, burst, timeout=0.2)
     assert not [g for g in got if isinstance(g, BaseException)]
     assert stats.answers == n and stats.sent == n  # answered, and not one retry sent
+
+
+def test_one_agent_gets_a_few_requests_at_a_time() -> None:
+    """An agent holds what it receives until nothing new comes for 0.2 s, then answers all:
+    however many printers sit behind its address, it never holds more than AGENT_IN_FLIGHT."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.settimeout(0.2)
+    held: list[tuple[Request, tuple[str, int]]] = []
+    batches: list[int] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                data, addr = sock.recvfrom(65535)
+                held.append((HostileAgent._decode(data, addr), addr))
+                continue
+            except OSError:
+                pass
+            if held:
+                batches.append(len(held))
+                for req, addr in held:
+                    sock.sendto(HostileAgent._encode(req, answer(req)), addr)
+                held.clear()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    n = 3 * AGENT_IN_FLIGHT
+
+    async def many(s: SnmpSession) -> Any:
+        return await asyncio.gather(*(s.get(DESCR) for _ in range(n)), return_exceptions=True)
+
+    try:
+        got, stats = run(int(sock.getsockname()[1]), many, timeout=5.0)
+    finally:
+        stop.set()
+        thread.join(5)
+        sock.close()
+    assert got == [{DESCR: b"right"}] * n and stats.sent == n
+    assert batches and max(batches) <= AGENT_IN_FLIGHT
 
 
 def test_a_request_cut_by_the_host_deadline_leaves_nothing_pending(agent: Any) -> None:

@@ -40,6 +40,11 @@ from fleetcheck.core.snmp.values import SnmpError, SnmpValue, plain
 
 MAX_DATAGRAM = 65535
 RCVBUF = 1 << 20  # hundreds of printers answering at once must not overflow the kernel buffer
+# requests in flight to one agent (address and port): an agent answers in turn, so more only
+# queue in its socket, where our timeout clock already runs; waiting here does not count
+# against the printer. One address serving many printers (a print server, snmpsim in
+# bench/scan_printers.py) otherwise turned live printers into timeouts under load.
+AGENT_IN_FLIGHT = 8
 READ_BATCH = 4  # datagrams decoded per loop turn: 1-5 ms of CPU each (pyasn1); SSH hosts share the loop
 Address = tuple[str, int]
 Row = tuple[tuple[int, ...], SnmpValue]
@@ -90,6 +95,7 @@ class Endpoint:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._socks: dict[int, socket.socket] = {}
         self._pending: dict[int, _Pending] = {}
+        self._agents: dict[Address, asyncio.Semaphore] = {}
         self._next_id = random.randrange(1, 1 << 30)
         self.stats = Stats()
 
@@ -127,6 +133,15 @@ class Endpoint:
 
         Raises NoAnswer after timeout × (retries + 1), SnmpError when it cannot be sent."""
         sock = self._sock(family)
+        agent = self._agents.get(addr)
+        if agent is None:
+            agent = self._agents[addr] = asyncio.Semaphore(AGENT_IN_FLIGHT)
+        async with agent:
+            return await self._request(sock, addr, version, community, kind, oids, timeout, retries,
+                                       max_repetitions)
+
+    async def _request(self, sock: socket.socket, addr: Address, version: int, community: str, kind: str,
+                       oids: Sequence[str], timeout: float, retries: int, max_repetitions: int) -> Response:
         mod = api.PROTOCOL_MODULES[version]
         rid = self._request_id()
         packet = _encode(mod, rid, community, kind, oids, max_repetitions)
@@ -237,6 +252,7 @@ class Endpoint:
             if not p.future.done() and not p.future.get_loop().is_closed():
                 p.future.set_exception(SnmpError("SNMP endpoint closed"))
         self._pending.clear()
+        self._agents.clear()
         self._loop = None
 
 
