@@ -8,6 +8,7 @@ scripted collector, so states are known in advance without a network.
 from __future__ import annotations
 
 import concurrent.futures
+import re
 import signal
 import socket
 import subprocess
@@ -221,6 +222,26 @@ def test_own_metrics_are_checked_by_promtool(exporter: Start) -> None:
     assert value(found, "process_cpu_seconds_total") >= 0  # the process collector
     assert value(found, "fleetcheck_exporter_probe_duration_seconds_count") == 1
     assert not [n for n, _ in found if n.endswith("_created")]
+
+
+def test_a_scrape_cut_short_is_saved_with_the_scrape_fix(exporter: Start, tmp_path: Path) -> None:
+    db = tmp_path / "probes.sqlite3"
+    exp = exporter(["hang-b"], "--db", str(db), "--timeout", "30")
+    status, _, body = exp.get("/probe?host=hang-b", {TIMEOUT: "1.5"})
+    assert status == 200 and value(samples(body), "fleetcheck_host_state") == 3
+    assert exp.signal() == 0
+    store = open_store(db, import_legacy=False)
+    try:
+        (saved,) = store.list_scans()
+        host = store.load_scan(saved.id).hosts[0]
+    finally:
+        store.close()
+    (reach,) = host.checks
+    assert reach.id == "host.reachability" and reach.state.name == "UNKNOWN"
+    # the scrape's 1.5 s less the 0.5 s offset and the 0.1 s margin, to a tenth of a second
+    assert reach.reason is not None and re.fullmatch(r"timed out after 0\.[0-9] s", reach.reason), reach
+    # the fix names what cut it short (the scrape's timeout), not --timeout, which was 30 s
+    assert reach.fix is not None and reach.fix.startswith("raise scrape_timeout of this job"), reach.fix
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])

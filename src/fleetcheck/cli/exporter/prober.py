@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import math
 import sys
 import time
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 
 from fleetcheck import __version__
 from fleetcheck.core.engine import unreachable_result
-from fleetcheck.core.events import Event
+from fleetcheck.core.events import Event, HostFinished, ScanFinished
 from fleetcheck.core.i18n import msg
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.results import HostResult, ScanResult, utcnow
@@ -31,6 +32,7 @@ from fleetcheck.core.states import Reachability
 SCRAPE_FIX = msg("exporter.scrape.fix")
 
 SCAN_MARGIN = 0.1  # seconds between the scan's deadline and the probe's
+MIN_SCAN = 0.1  # seconds a scan gets however short the scrape's timeout
 NO_HEADER_SPARE = 1.0  # seconds beyond the host's timeout for a probe without a scrape deadline
 
 
@@ -101,30 +103,37 @@ class Prober:
         if self._slots is None:
             self._slots = asyncio.Semaphore(max(1, self.session.engine_options.concurrency))
         started = utcnow()
+        queued = self._slots.locked()
         async with self._slots:  # at most --concurrency hosts scanned at once
             own = self._own_timeout(host)
             # a little under the probe's own wait, so the engine's timed-out result is the one it sees
-            limit = min(own, deadline - time.monotonic() - SCAN_MARGIN)
+            # (to a tenth of a second, so the result says "timed out after 0.9 s", not 0.899984)
+            limit = min(own, math.floor((deadline - time.monotonic() - SCAN_MARGIN) * 10) / 10)
+            if not queued:  # a tiny scrape timeout still gets a try, and says it timed out
+                limit = max(limit, MIN_SCAN)
             if limit <= 0:
                 why = msg("exporter.busy", concurrency=self.session.engine_options.concurrency, budget=budget)
                 return self._scan_of(unreachable_result(host, Reachability.TIMEOUT, why, SCRAPE_FIX, why.en,
                                                         started))
             self._on_scan(1)
             try:
-                scan = await self._run(dataclasses.replace(host, timeout=limit))
+                return await self._run(dataclasses.replace(host, timeout=limit), cut=limit < own)
             finally:
                 self._on_scan(-1)
-        if limit < own:
-            scan = dataclasses.replace(scan, hosts=tuple(_scrape_fix(h) for h in scan.hosts))
-        return scan
 
-    async def _run(self, host: Host) -> ScanResult:
+    async def _run(self, host: Host, cut: bool) -> ScanResult:
+        """One engine run for `host`; `cut`: its deadline is the scrape's, shorter than its own."""
         history = self.session.history
         recorder = None if history is None else history.recorder()
 
         def sink(event: Event) -> None:
-            if recorder is not None:
-                recorder(event)  # saved like a scan's: the next probe's crash windows start here
+            if recorder is None:
+                return
+            if cut and isinstance(event, HostFinished):  # saved with the fix that applies here
+                event = HostFinished(_scrape_fix(event.result))
+            elif cut and isinstance(event, ScanFinished):
+                event = ScanFinished(_scrape_fixed(event.result))
+            recorder(event)  # saved like a scan's: the next probe's crash windows start here
 
         inventory = self.session.inventory
         scan = await self.session.engine().run((host,), sink, customer=inventory.customer,
@@ -133,7 +142,11 @@ class Prober:
             self.save_error = recorder.error  # said once; the metrics are answered all the same
             print(f"fleetcheck: warning: probe results not saved to history: {recorder.error}",
                   file=sys.stderr)
-        return scan
+        return _scrape_fixed(scan) if cut else scan
+
+
+def _scrape_fixed(scan: ScanResult) -> ScanResult:
+    return dataclasses.replace(scan, hosts=tuple(_scrape_fix(h) for h in scan.hosts))
 
 
 def _scrape_fix(result: HostResult) -> HostResult:
