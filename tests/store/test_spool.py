@@ -131,3 +131,38 @@ def test_a_scanner_killed_mid_transaction_leaves_nothing(pg_url: str) -> None:
     store = open_store(pg_url)  # and the database takes the next scan as usual
     assert store.save_scan(scan(T0, host("a", check("cpu.load")))).status is ScanStatus.COMPLETE
     store.close()
+
+
+def test_a_scanner_killed_mid_scan_delivers_its_finished_hosts_next_run(
+        tmp_path: Path, spawn: Any, pg_url: str) -> None:  # noqa: F811
+    import sqlite3
+
+    spool = tmp_path / "home" / "spool.sqlite3"
+    inv = inventory(tmp_path / "inv.yaml", ["ok-a", "warn-b", "hang-c"])
+    proc = spawn(["scan", str(inv), "--db", pg_url, "-f", "jsonl", "--timeout", "300"])
+    assert proc.stdout is not None and proc.stderr is not None
+    wait_for_line(proc.stderr, "scripted: hang-c started")
+    finished = 0
+    while finished < 2:
+        finished += '"host_finished"' in proc.stdout.readline()
+    deadline = time.monotonic() + 60  # the finished hosts reach the spool within about a second
+    while True:
+        conn = sqlite3.connect(spool, timeout=30)
+        stored = conn.execute("SELECT count(*) FROM host_results").fetchone()[0]
+        conn.close()
+        if stored == 2:
+            break
+        assert time.monotonic() < deadline, "the finished hosts never reached the spool"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert scans_in(pg_url) == []  # nothing of the killed scan reached the central store
+    ok = inventory(tmp_path / "ok.yaml", ["ok-a"])
+    again = spawn(["scan", str(ok), "--db", pg_url])
+    _, err = again.communicate(timeout=60)
+    assert again.returncode == 0 and "sent 1 spooled scan" in err, err
+    assert [(h, s) for _, h, s in scans_in(pg_url)] == [(2, "interrupted"), (1, "complete")]
+    store = open_store(pg_url)
+    interrupted = store.list_scans()[-1]
+    assert sorted(h.name for h in store.load_scan(interrupted.id).hosts) == ["ok-a", "warn-b"]
+    store.close()
