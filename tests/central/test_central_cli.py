@@ -52,3 +52,12 @@ def test_a_password_in_the_url_is_refused_and_never_shown(capsys: pytest.Capture
     assert main(["tui", "--db", "postgresql://dash:s3cret@127.0.0.1:1/fleet"]) == 2
     err = capsys.readouterr().err
     assert "s3cret" not in err and err.count("\n") == 1
+
+
+def test_a_history_file_that_is_not_there_is_not_created(tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "typo.sqlite3"
+    assert main(["tui", "--central", "--db", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert "no history database there" in err and err.count("\n") == 1
+    assert not missing.exists()

@@ -99,8 +99,11 @@ def run(args: argparse.Namespace) -> int:
 def make_central_app(args: argparse.Namespace) -> FleetcheckApp:
     """The central view: the store's feed and reader, no inventory, no collectors."""
     from datetime import timedelta
+    from pathlib import Path
 
-    from fleetcheck.store import default_db_path, open_store
+    from fleetcheck.core.errors import FleetcheckError
+    from fleetcheck.core.text import clean
+    from fleetcheck.store import default_db_path, is_central, open_store
     from fleetcheck.store.central import CentralReader, row_history
     from fleetcheck.store.feed import open_feed
     from fleetcheck.tui.central_app import CentralApp
@@ -108,6 +111,9 @@ def make_central_app(args: argparse.Namespace) -> FleetcheckApp:
     from fleetcheck.tui.keys import binding_ids
 
     db = db_of(args) or str(default_db_path())
+    if not is_central(db) and not Path(db).expanduser().is_file():  # a typo must not create a file
+        raise FleetcheckError(f"--db {clean(db)}: no history database there (the central view reads one; "
+                              "scans create it)")
     config = load_config(known_ids=binding_ids())
     open_store(db, import_legacy=False).close()  # a database that cannot be opened: one line, exit 2
     reader = CentralReader(lambda: open_store(db, import_legacy=False), args.customer)
