@@ -77,3 +77,22 @@ def test_after_the_scan_the_results_are_packed_and_the_screens_show_the_same() -
             assert await detail_text(app, "pc-lager", pilot) == detail
     run(scenario)
     assert len(saved) == 1
+
+
+def test_results_that_came_without_a_scan_are_packed_on_the_idle_tick() -> None:
+    """The central view reads results from the store instead of scanning: the half-minute
+    tick packs them too, so its full collection never walks thousands of results."""
+
+    async def scenario() -> None:
+        app = make_app(autostart=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            for h in HOSTS:
+                app.fleet.record(result(h.name, State.WARN), NOW)
+            assert app.fleet.unpacked == len(HOSTS)
+            app._tick()
+            for _ in range(200):
+                if app.fleet.unpacked == 0:
+                    break
+                await pilot.pause(0.05)
+            assert app.fleet.unpacked == 0
+    run(scenario)

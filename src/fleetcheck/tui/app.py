@@ -111,6 +111,7 @@ class FleetcheckApp(App[int]):
         # saves, one scan after the other in the order they ended, off the UI's loop.
         self._saver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fleetcheck-save")
         self._last_save: Future[object] | None = None
+        self._tidy_timer: Timer | None = None
         self.main_screen = MainScreen(self.state)
         if autostart:  # the first rows are built as "scanning" instead of rewritten a moment later
             for name in self.fleet.entries:
@@ -167,8 +168,9 @@ class FleetcheckApp(App[int]):
 
     def _tick(self) -> None:
         self.main_screen.tick()
-        if self._idle():  # nothing streams: collect what the last half minute left (a few ms)
-            gc_tuning.reclaim()
+        # nothing streams: pack what came in (the central view's reads too) and collect what
+        # the last half minute left (a few ms)
+        self._tidy_soon(PACK_PAUSE)
 
     # ----- scans ---------------------------------------------------------------------------
     @property
@@ -275,7 +277,7 @@ class FleetcheckApp(App[int]):
             self._schedule_auto()
         self.main_screen.update_summary()
         if not self.runner.running:
-            self.set_timer(TIDY_AFTER, self._tidy)
+            self._tidy_soon(TIDY_AFTER)
 
     def _save(self, scan: ScanResult) -> None:
         """Hand the scan to the saving thread; a thread worker waits for it (tests wait for
@@ -298,7 +300,7 @@ class FleetcheckApp(App[int]):
 
     @on(ScanSaved)
     def _scan_saved(self, msg: ScanSaved) -> None:
-        self.set_timer(TIDY_AFTER, self._tidy)
+        self._tidy_soon(TIDY_AFTER)
         if msg.error is not None:
             self.notify(f"could not save the scan: {msg.error}", severity="warning", markup=False)
             return
@@ -310,13 +312,18 @@ class FleetcheckApp(App[int]):
         saving = self._last_save is not None and not self._last_save.done()
         return not (self.runner.running or saving)
 
+    def _tidy_soon(self, delay: float) -> None:
+        if self._tidy_timer is None:
+            self._tidy_timer = self.set_timer(delay, self._tidy)
+
     def _tidy(self) -> None:
         """Pack the results (a slice at a time), then collect. A save under way holds the whole
         scan: its end calls this again; a scan that starts meanwhile ends with it too."""
+        self._tidy_timer = None
         if not self._idle():
             return
         if not self.fleet.pack_some(PACK_SLICE):
-            self.set_timer(PACK_PAUSE, self._tidy)
+            self._tidy_soon(PACK_PAUSE)
             return
         gc_tuning.reclaim()
 
