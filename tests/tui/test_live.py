@@ -133,6 +133,36 @@ def test_notification_when_a_host_turns_crit() -> None:
     run(scenario)
 
 
+def test_hosts_turning_crit_soon_after_are_told_together_none_lost(monkeypatch: Any) -> None:
+    import fleetcheck.tui.app as app_module
+
+    monkeypatch.setattr(app_module, "CRIT_NOTIFY_EVERY", 600.0)  # the window ends when the test says
+
+    def crit(name: str) -> Collection:
+        return Collection([CheckResult("fs.used:/", State.CRIT, f"{name} 99% used",
+                                       evidence=(ev("df", "99%"),))])
+
+    async def scenario() -> None:
+        collector = FixedCollector()
+        app = make_app(collector)
+        async with app.run_test(size=(120, 30)) as pilot:
+            notes = capture_notes(app)
+            await settle(app, pilot)
+            turning = ["pc-buchhaltung", "srv-files", "srv-backup"]
+            for name in turning:  # one rescan each, well within one notification's time
+                collector.results[name] = crit(name)
+                app.rescan([name])
+                await settle(app, pilot)
+            crit_notes = [m for m, _ in notes if "turned CRIT" in m]
+            assert crit_notes == ["pc-buchhaltung turned CRIT: pc-buchhaltung 99% used"]  # at once
+            app._tell_crit()  # what the window's timer does when it ends
+            crit_notes = [m for m, _ in notes if "turned CRIT" in m]
+            assert crit_notes[1:] == ["2 hosts turned CRIT: srv-files, srv-backup"]  # then together
+            app._tell_crit()  # a window without news tells nothing and ends
+            assert len([m for m, _ in notes if "turned CRIT" in m]) == 2
+    run(scenario)
+
+
 def test_auto_rescan_runs_on_its_interval_and_pause_stops_it() -> None:
     async def scenario() -> None:
         collector = FixedCollector()
