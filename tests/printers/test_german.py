@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from fleetcheck.core.checks.printer.model import Supply
+from fleetcheck.core.checks.printer.counters import check_restarts
+from fleetcheck.core.checks.printer.model import PrinterData, SnmpPrinter, Supply
 from fleetcheck.core.checks.printer.supplies import check_supply
 from fleetcheck.core.i18n import render_check
-from fleetcheck.core.results import CheckResult, Evidence
+from fleetcheck.core.results import CheckResult, Evidence, iso
+from fleetcheck.core.states import State
 from fleetcheck.core.thresholds import Thresholds
 
 from .conftest import checks, scan, snmp_host
@@ -38,7 +40,7 @@ ENGLISH = (
     "yellow", "restriction", "load", "bypass", "manual", "supply", "supplies", "answered",
     "offer", "neither", "nor", "table", "has", "rows", "only", "which", "alone", "says", "nothing",
     "is", "the", "and", "exact", "gives", "warn", "crit", "thresholds", "within", "outside", "restart",
-    "restarts", "new", "jams", "compare", "with", "state",
+    "restarts", "new", "jams", "compare", "with", "state", "last", "now", "put", "its", "restarted",
 )
 # protocol names stay: IPP attribute names (printer-state), MIB objects (hrPrinterStatus), keywords
 IDENTIFIER = re.compile(r"\b[a-z]+(?:-[a-z0-9]+)+\b|\b[a-z]+[A-Z]\w*|\b(?:SNMP|IPP|MIB)\b")
@@ -111,3 +113,17 @@ def test_a_german_printer_number_has_a_decimal_comma() -> None:
     assert res.summary == "Black Toner (black): 37.5 % (warn < 20, crit < 10)"
     assert render_check(res, "de").summary == \
         "Black Toner (schwarz): 37,5 % (Warnschwelle < 20, kritische Schwelle < 10)"
+
+
+def test_a_printer_restart_is_said_in_german() -> None:
+    now = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
+    before, earlier = now - timedelta(days=3), now - timedelta(days=2)
+    data = PrinterData(snmp=SnmpPrinter("snmp v2c udp:127.0.0.1:161", uptime_s=300.0))
+    previous = {"boot": iso(before), "restarts": [iso(earlier)]}
+    res, keep = check_restarts(data, previous, now, Thresholds())
+    assert len(keep) == 2 and res.state is State.WARN
+    assert res.summary == (f"2 printer restarts in 2026-11-27 12:00..2026-12-04 12:00 UTC, last {keep[-1]}: "
+                           "printer restarted (up 5 min now; the previous scan put its start at "
+                           f"{iso(before)})")
+    german = render_check(res, "de").summary
+    assert "5 Min." in german and not english_left(res), german

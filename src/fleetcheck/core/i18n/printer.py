@@ -119,6 +119,8 @@ PRINTER_MESSAGES: dict[str, str] = {
     "printer.pages.unknown": "page counter could not be read",
     "printer.restarts.first": "up {uptime:dur} (no previous scan to compare with)",
     "printer.restarts.unknown": "restarts could not be counted",
+    "printer.restarts.found": "{count:d} {what:msg} in {since}..{until} UTC, last {last}: printer restarted{restart:part}",
+    "printer.restart.found": " (up {uptime:dur} now; the previous scan put its start at {before})",
     "printer.protocol.failed": "{protocol} did not answer; judged on {other} only",
     # --- why a part could not be read (the reason's `{whys:each:; }`) ---
     "printer.why.snmp": "SNMP: {snmp_why}",

@@ -81,10 +81,12 @@ def check_restarts(data: PrinterData, previous: Mapping[str, Any] | None, now: d
             if t is not None]
     stamp = previous.get("boot") if previous else None
     prev_boot = parse_iso(stamp) if isinstance(stamp, str) else None
+    found = None  # the restart this scan found (the earlier ones are kept as times only)
     if prev_boot is not None and (boot - prev_boot).total_seconds() > BOOT_TOLERANCE:
         text = (f"printer restarted (up {human_duration(up)} now; the previous scan "
                 f"put its start at {iso(prev_boot)})")
-        kept.append(CrashEvent.of(boot, text, key=f"printer-restart|{iso(boot)}"))
+        found = CrashEvent.of(boot, text, key=f"printer-restart|{iso(boot)}")
+        kept.append(found)
     events = in_window(kept, now - WINDOW, now)
     keep = [iso(e.time) or "" for e in events]
     if prev_boot is None:
@@ -92,7 +94,16 @@ def check_restarts(data: PrinterData, previous: Mapping[str, Any] | None, now: d
                       metrics=[Metric.of("uptime", up, "s", min=0)]), keep
     res = judge_events(RESTARTS_ID, events, "printer.restarts", thresholds, "printer restart", now - WINDOW,
                        now, ev)
-    return res, keep
+    if not events:
+        return res, keep
+    # the newest restart in the reader's words (the events' summary quotes its text, English here)
+    newest = events[-1]
+    detail = (part("printer.restart.found", uptime=up, before=iso(prev_boot)) if newest is found
+              else None)
+    summary = msg("printer.restarts.found", what="events.what.printer_restart", count=len(events),
+                  since=res.params["since"], until=res.params["until"], last=iso(newest.time), restart=detail)
+    again = judged(RESTARTS_ID, res.state, summary, res.evidence, metrics=res.metrics, details=res.details)
+    return again, keep
 
 
 def check_new_alerts(alerts: Sequence[Alert], answered: bool, previous: Mapping[str, Any] | None,
