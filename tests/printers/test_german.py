@@ -47,8 +47,8 @@ IDENTIFIER = re.compile(r"\b[a-z]+(?:-[a-z0-9]+)+\b|\b[a-z]+[A-Z]\w*|\b(?:SNMP|I
 
 
 # parameters that hold what the printer sent: names, descriptions, state messages, keywords, part
-# numbers; `snmp_why` is the SNMP collector's reason (its own English, not coded yet)
-HOST_KEYS = frozenset({"name", "text", "said", "keyword", "cover", "supply", "part", "hex", "snmp_why"})
+# numbers; `error` is what the SNMP library said when a walk failed
+HOST_KEYS = frozenset({"name", "text", "said", "keyword", "cover", "supply", "part", "hex", "error"})
 
 
 def host_strings(params: Any, key: str = "") -> Iterator[str]:

@@ -123,7 +123,16 @@ PRINTER_MESSAGES: dict[str, str] = {
     "printer.restart.found": " (up {uptime:dur} now; the previous scan put its start at {before})",
     "printer.protocol.failed": "{protocol} did not answer; judged on {other} only",
     # --- why a part could not be read (the reason's `{whys:each:; }`) ---
-    "printer.why.snmp": "SNMP: {snmp_why}",
+    "printer.why.snmp": "SNMP: {why:part}",
+    # the SNMP collector's reasons (collectors/printer/snmp.py)
+    "printer.why.snmp.nouptime": "the printer did not answer sysUpTime ({oid})",
+    "printer.why.snmp.walk_failed": "SNMP walk of {table} ({oid}) failed: {error}",
+    "printer.why.snmp.no_table": "the printer does not answer {table} ({oid} is empty or not supported)",
+    "printer.why.snmp.no_status": "neither hrDeviceStatus nor hrPrinterStatus answered for device {device}",
+    "printer.why.snmp.no_errors": "the printer does not report hrPrinterDetectedErrorState ({oid})",
+    "printer.why.snmp.no_device": "no printer device found in HOST-RESOURCES-MIB: {why:part}",
+    "printer.why.snmp.no_device_row": "no hrDeviceType row says hrDevicePrinter",
+    "printer.why.snmp.no_lifecount": "the printer reports no prtMarkerLifeCount ({oid})",
     "printer.why.snmp.device": "SNMP: hrDeviceStatus is {dev:part}",
     "printer.why.snmp.printer_only": "SNMP: only hrPrinterStatus {prt:part}, which alone says nothing (a sleeping printer reports 'other' too) and hrDeviceStatus is missing",
     "printer.why.snmp.nosupplies": "SNMP: the supplies table has no rows",

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fleetcheck.core.checks import EvidenceArg, judged
+from fleetcheck.core.checks.printer.model import Why
 from fleetcheck.core.i18n import Message, msg, part, render
 from fleetcheck.core.i18n.render import part_message
 from fleetcheck.core.results import CheckResult, Metric
@@ -26,7 +27,7 @@ def result(check_id: str, state: State, code: str, params: Mapping[str, Any], ev
                   reason=reason, fix=fix)
 
 
-Part = dict[str, Any]  # a message with its own parameters ({"code": ..., ...}), see i18n `part`
+Part = Why  # a message with its own parameters ({"code": ..., ...}), see i18n `part`
 
 
 def unread(whys: Sequence[Part]) -> Message:
@@ -34,9 +35,9 @@ def unread(whys: Sequence[Part]) -> Message:
     return msg("printer.unread.reason", whys=list(whys)) if whys else msg("printer.noanswer.reason")
 
 
-def snmp_why(missing: str) -> Part:
-    """The SNMP collector's reason a table is missing (its own text, kept as it is)."""
-    return part("printer.why.snmp", snmp_why=missing)
+def snmp_why(missing: Part) -> Part:
+    """The SNMP collector's reason a table is missing, said as coming from SNMP."""
+    return part("printer.why.snmp", why=missing)
 
 
 def english(p: Part) -> str:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from fleetcheck.core.results import Evidence
 
 NO_RESTRICTION, LEVEL_UNKNOWN, SOME_REMAINING = -1, -2, -3
+
+Why = dict[str, Any]  # a message with its own parameters ({"code": ..., ...}, core/i18n `part`)
 
 # hrPrinterDetectedErrorState bits (RFC 2790 / RFC 3805), bit 0 = MSB of the first octet
 ERROR_BITS = ("lowPaper", "noPaper", "lowToner", "noToner", "doorOpen", "jammed", "offline",
@@ -203,7 +206,7 @@ class Part:
     """One section of a printer's data: present with evidence, or why it is missing."""
 
     evidence: tuple[Evidence, ...] = ()
-    missing: str | None = None  # why this part could not be read (UNKNOWN reason)
+    missing: Why | None = None  # why this part could not be read (UNKNOWN reason), a message part
 
 
 @dataclass

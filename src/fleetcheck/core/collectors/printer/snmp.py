@@ -22,11 +22,13 @@ from fleetcheck.core.checks.printer.model import (
     SnmpPrinter,
     Supply,
     Tray,
+    Why,
     clean_text,
     enum_text,
     guess_colour,
     part_number,
 )
+from fleetcheck.core.i18n import part
 from fleetcheck.core.results import Evidence, utcnow
 from fleetcheck.core.snmp.client import MISSING, SnmpError, SnmpSession, SnmpValue
 
@@ -111,14 +113,14 @@ def parse_snmp(target: str, sysvals: Mapping[str, SnmpValue], walked: Walked,
     p.uptime_s = None if ticks is None else ticks / 100.0
     p.part("uptime").evidence = (sys_ev,)
     if ticks is None:
-        p.part("uptime").missing = f"the printer did not answer sysUpTime ({SYS_UPTIME})"
+        p.part("uptime").missing = part("printer.why.snmp.nouptime", oid=SYS_UPTIME)
 
-    def rows_of(base: str, what: str) -> tuple[list[tuple[str, SnmpValue]], str | None]:
+    def rows_of(base: str, what: str) -> tuple[list[tuple[str, SnmpValue]], Why | None]:
         res = walked.get(base)
         if isinstance(res, SnmpError):
-            return [], f"SNMP walk of {what} ({base}) failed: {res}"
+            return [], part("printer.why.snmp.walk_failed", table=what, oid=base, error=str(res))
         if not res:
-            return [], f"the printer does not answer {what} ({base} is empty or not supported)"
+            return [], part("printer.why.snmp.no_table", table=what, oid=base)
         return res, None
 
     # --- the printer device: hrDeviceIndex, hrDeviceStatus, hrPrinterStatus, error bits
@@ -142,14 +144,12 @@ def parse_snmp(target: str, sysvals: Mapping[str, SnmpValue], walked: Walked,
         err = row.get(2)
         p.error_state = err if isinstance(err, bytes) else None
         if p.device_status is None and p.printer_status is None:
-            status_part.missing = f"neither hrDeviceStatus nor hrPrinterStatus answered for device {dev}"
+            status_part.missing = part("printer.why.snmp.no_status", device=dev)
         if p.error_state is None:
-            errors_part.missing = (f"the printer does not report hrPrinterDetectedErrorState "
-                                   f"({HR_PRINTER}.2.{dev})")
+            errors_part.missing = part("printer.why.snmp.no_errors", oid=f"{HR_PRINTER}.2.{dev}")
     else:
-        why_dev = why_types or why_printers or "no hrDeviceType row says hrDevicePrinter"
-        why_dev = f"no printer device found in HOST-RESOURCES-MIB: {why_dev}"
-        status_part.missing = errors_part.missing = why_dev
+        why_dev = why_types or why_printers or part("printer.why.snmp.no_device_row")
+        status_part.missing = errors_part.missing = part("printer.why.snmp.no_device", why=why_dev)
 
     dev_idx = p.device_index
 
@@ -245,7 +245,7 @@ def parse_snmp(target: str, sysvals: Mapping[str, SnmpValue], walked: Walked,
     pg.evidence = (_ev(target, f"walk {PRT_MARKER}", [(o, v) for o, v in mk_rows if o.startswith(
         f"{PRT_MARKER}.4.")], observed),)
     if p.page_count is None:
-        pg.missing = why or f"the printer reports no prtMarkerLifeCount ({PRT_MARKER}.4)"
+        pg.missing = why or part("printer.why.snmp.no_lifecount", oid=f"{PRT_MARKER}.4")
     return p
 
 
