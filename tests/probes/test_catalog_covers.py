@@ -13,6 +13,7 @@ from windows_helpers import parse as parse_windows
 from fleetcheck.core.catalog import family, family_of
 from fleetcheck.core.checks.printer.model import Part, PrinterData, SnmpPrinter
 from fleetcheck.core.collectors.printer.collector import judge
+from fleetcheck.core.i18n import part
 from fleetcheck.core.inventory.model import Host
 from fleetcheck.core.results import CheckResult
 
@@ -54,7 +55,7 @@ def test_every_printer_check_is_catalogued_even_when_nothing_answered():
     now = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
     # SNMP answered nothing useful (every part missing), IPP did not answer at all
     parts = ("status", "errors", "supplies", "trays", "alerts", "pages")
-    gone = {p: Part(missing="no such object") for p in parts}
+    gone = {p: Part(missing=part("printer.why.snmp.no_table", table="x", oid="1.3.6.1")) for p in parts}
     snmp = SnmpPrinter("snmp v2c udp:127.0.0.1:161", parts=gone)
     data = PrinterData(snmp=snmp, ipp_error="connection refused", protocols=("snmp", "ipp"))
     results, _keep = judge(data, Host("p1", "printer", "127.0.0.1"), None, now)
