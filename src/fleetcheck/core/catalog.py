@@ -54,6 +54,7 @@ def families() -> Mapping[str, Family]:
         memory,
         oom,
         pending_reboot,
+        printqueues,
         reboots,
         services,
         smart,
@@ -65,7 +66,7 @@ def families() -> Mapping[str, Family]:
 
     # in the order the list shows them
     modules = (uptime, load, memory, macos, filesystem, temperature, services, reboots, kernel, oom,
-               coredumps, smart, mdraid, disk, clock, pending_reboot, defender, updates,
+               coredumps, smart, mdraid, disk, clock, pending_reboot, defender, updates, printqueues,
                status, supplies, trays, alerts, counters)
     found: dict[str, Family] = {}
     for module in modules:

@@ -247,7 +247,8 @@ WHAT = {
     "unexpected shutdowns (System log)": "what.win_shutdowns",
     "disk and NTFS errors (System log)": "what.win_disk",
     "application crashes (Application log)": "what.win_apps", "antivirus status": "what.av",
-    "Windows updates": "what.win_updates",
+    "Windows updates": "what.win_updates", "print queues": "what.print_queues",
+    "print jobs": "what.print_jobs",
 }
 
 

@@ -10,6 +10,7 @@ from fleetcheck.core.checks import msg, not_applicable
 from fleetcheck.core.checks.virt import detect_init, detect_linux
 from fleetcheck.core.contracts import EventWindows
 from fleetcheck.core.inventory.model import Host
+from fleetcheck.core.probes.posix import cups
 from fleetcheck.core.probes.posix import linux_events as events
 from fleetcheck.core.probes.posix import linux_state as sysfam
 from fleetcheck.core.probes.posix.family import Ctx
@@ -69,6 +70,7 @@ def linux_checks(out: ProbeOutput, host: Host, since: EventWindows, until: datet
     results += sysfam.pending_reboot(ctx)
     results += sysfam.clock(ctx)
     results += sysfam.temperatures(ctx)
+    results += cups.print_queues(ctx, host.kind == "printserver")
     facts["window"] = {"since": since.to_fact(), "until": until.isoformat()}
     return [_in_container(r, ctx) for r in results] if ctx.virt.kind == "container" else results
 

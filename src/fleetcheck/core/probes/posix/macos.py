@@ -10,6 +10,7 @@ from fleetcheck.core.checks import filesystem, load, macos, memory, msg, unknown
 from fleetcheck.core.checks.virt import detect_macos
 from fleetcheck.core.contracts import EventWindows
 from fleetcheck.core.inventory.model import Host
+from fleetcheck.core.probes.posix.cups import print_queues
 from fleetcheck.core.probes.posix.family import Ctx, guarded
 from fleetcheck.core.probes.posix.sections import ProbeOutput, Section, no_section, problem
 from fleetcheck.core.results import CheckResult
@@ -219,5 +220,6 @@ def macos_checks(out: ProbeOutput, host: Host, since: EventWindows, until: datet
     results: list[CheckResult] = []
     for family in (filesystems, cpu_and_boot, mem, crashes, disks):
         results += family(ctx)
+    results += print_queues(ctx, host.kind == "printserver")
     facts["window"] = {"since": since.to_fact(), "until": until.isoformat()}
     return results

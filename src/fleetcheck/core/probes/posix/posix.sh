@@ -146,6 +146,7 @@ linux() {
     printf '\n'
   done
   if have sensors; then sec sensors; x 15 sensors -j; fi
+  cups
 }
 
 linux_systemd() {
@@ -220,6 +221,19 @@ linux_dmesg() {
           fi ;;
       esac ;;
   esac
+}
+
+# --- print queues (CUPS; judged by probes/posix/cups.py and checks/printqueues.py) -----------
+# lpstat asks the scheduler this host's CUPS clients use (CUPS_SERVER, client.conf); -H names it,
+# so a client of another server is told apart. Queues and jobs only when a scheduler answers.
+cups() {
+  sec cups
+  R=$(x 10 lpstat -H -r)
+  printf '%s\n' "$R"
+  case $R in *"scheduler is running"*) ;; *) return 0 ;; esac
+  sec cups_queues; x 20 lpstat -l -p
+  sec cups_accepting; x 20 lpstat -a
+  sec cups_jobs; x 20 lpstat -W not-completed -l -o
 }
 
 # --- virtualisation, container and init signals (judged by checks/virt.py) -------------------
@@ -342,6 +356,7 @@ macos() {
   if [ -d "$D" ] && [ ! -r "$D" ]; then echo "@@denied $D"; fi
   sec shutdown_causes
   x 90 log show --style syslog --predicate 'eventMessage contains "Previous shutdown cause"' --last 7d
+  cups
   sec disks; x 20 diskutil list physical
   for d in $(diskutil list physical 2>/dev/null </dev/null | awk '/^\/dev\/disk/ {print $1}' | head -n 8); do
     sec "diskutil:$d"; x 20 diskutil info "$d"

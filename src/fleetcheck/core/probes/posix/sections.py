@@ -31,6 +31,7 @@ INSTALL_HINTS = {
     "sensors": "install lm-sensors",
     "last": "install util-linux (last) or a persistent journal",
     "dmesg": "install util-linux (dmesg)",
+    "lpstat": "install the CUPS client tools (cups-client)",
 }
 
 
