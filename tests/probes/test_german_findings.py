@@ -13,7 +13,8 @@ from fleetcheck.core.i18n.messages import MESSAGES
 from fleetcheck.core.results import CheckResult
 
 RECORDINGS = ["linux_healthy.txt", "linux_crashing.txt", "linux_smart_failing.txt", "linux_no_systemd.txt",
-              "linux_journal_denied.txt", "linux_busybox.txt", "macos_healthy.txt", "macos_crashing.txt"]
+              "linux_journal_denied.txt", "linux_busybox.txt", "macos_healthy.txt", "macos_crashing.txt",
+              "linux_printserver.txt"]
 
 
 WINDOWS = sorted(d.name for d in WINDOWS_DIR.iterdir() if d.is_dir())

@@ -401,6 +401,35 @@ def app_crash_1000(
     )
 
 
+def printer(name: str, status: str = "Normal", jobs: tuple[dict[str, Any], ...] = (), shared: bool = False,
+            port: str = "PORTPROMPT:", driver: str = "Microsoft Print To PDF", comment: str = "",
+            location: str = "") -> dict[str, Any]:
+    """One Get-Printer row as windows.ps1 emits it, with its Get-PrintJob rows."""
+    return {"name": name, "status": status, "jobs": len(jobs), "shared": shared, "port": port,
+            "driver": driver, "comment": comment, "location": location, "job_list": list(jobs)}
+
+
+def print_job(job_id: int, status: str, submitted: Local, user: str, document: str,
+              pages: int) -> dict[str, Any]:
+    return {"id": job_id, "status": status, "submitted": submitted, "user": user, "document": document,
+            "pages": pages}
+
+
+PDF = printer("Microsoft Print to PDF")
+
+
+def printers_section(*printers: dict[str, Any], status: str = "Running", start: str = "Automatic",
+                     spooler_error: dict[str, Any] | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    if spooler_error is not None:
+        data["spooler_error"] = spooler_error
+    else:
+        data["spooler"] = {"status": status, "start": start}
+        if status == "Running":
+            data["printers"] = list(printers)
+    return {"section": "printers", "data": data}
+
+
 def scenarios() -> dict[str, list[dict[str, Any]]]:
     recovery = (
         "\\\\?\\Volume{9d2c3b1e-0000-0000-0000-f0e5c8000000}\\",
@@ -465,6 +494,8 @@ def scenarios() -> dict[str, list[dict[str, Any]]]:
             "KB5046633",
             NOW - timedelta(hours=5),
         ),
+        printers_section(PDF, printer("HP LaserJet M404 Empfang", port="192.168.10.50",
+                                      driver="HP Universal Printing PCL 6", location="Empfang")),
     ]
     bsod_boot, power_boot = ago(days=2, hours=19, minutes=27), ago(days=1, minutes=18)
     bluescreen = [
@@ -586,6 +617,7 @@ def scenarios() -> dict[str, list[dict[str, Any]]]:
             "KB5046613",
             NOW - timedelta(hours=20),
         ),
+        printers_section(PDF),
     ]
     disk_events = []
     for i, days in enumerate((5.2, 3.1, 0.4)):
@@ -715,8 +747,35 @@ def scenarios() -> dict[str, list[dict[str, Any]]]:
             "KB5046613",
             NOW - timedelta(hours=6),
         ),
+        printers_section(status="Stopped", start="Disabled"),  # PrintNightmare mitigation on a PC
     ]
-    return {"healthy": healthy, "bluescreen": bluescreen, "failing-disk": failing_disk}
+    server_os = os_section("Microsoft Windows Server 2022 Standard", "10.0.20348", "20348",
+                           ago(days=12, hours=3), 8388148, 4194304, 0, 0, ago(days=12, hours=3), 30411,
+                           ("PowerEdge T150", "Dell Inc.", False))
+    # a Windows print server: one healthy shared queue, one paused with a job waiting for 3 hours,
+    # one in error with a failed job, one jammed; a comment carrying a terminal escape sequence
+    print_server = [
+        printers_section(
+            printer("Empfang-Laser", shared=True, port="IP_192.168.10.50",
+                    driver="HP Universal Printing PCL 6", comment="Empfang, 1. OG"),
+            printer("Buchhaltung-Farbe", status="Paused", shared=True, port="IP_192.168.10.51",
+                    driver="KONICA MINOLTA C300i PCL", comment="Farbe \u001b[2J\u001b[31mBuchhaltung",
+                    jobs=(print_job(14, "Normal", ago(hours=3, minutes=10), "MUELLER\\a.schmidt",
+                                    "Rechnung 2026-1187.pdf", 2),
+                          print_job(15, "Paused", ago(minutes=40), "MUELLER\\b.weber", "Mahnung.docx", 1))),
+            printer("Lager-Etiketten", status="Error", shared=True, port="IP_192.168.10.60",
+                    driver="ZDesigner ZD421-203dpi ZPL",
+                    jobs=(print_job(7, "Error, Printing", ago(minutes=50), "MUELLER\\lager",
+                                    "Versandetiketten", 12),)),
+            printer("OG-Kopierer", status="PaperJam", shared=True, port="IP_192.168.10.52",
+                    driver="KONICA MINOLTA C300i PCL"),
+        ) if sec["section"] == "printers" else server_os if sec["section"] == "os" else sec
+        for sec in healthy
+    ]
+    spooler_stopped = [printers_section(status="Stopped", start="Automatic") if sec["section"] == "printers"
+                       else sec for sec in print_server]
+    return {"healthy": healthy, "bluescreen": bluescreen, "failing-disk": failing_disk,
+            "printserver": print_server, "printserver-spooler-stopped": spooler_stopped}
 
 
 def main() -> None:

@@ -50,6 +50,7 @@ class PrintQueue:
     device: str = ""  # device URI (CUPS) or port name (Windows)
     shared: bool | None = None
     since: str = ""  # "Fri Dec  4 16:48:02 2026" (CUPS: since when enabled/disabled)
+    errors: tuple[str, ...] = ()  # faults in the server's own words, no IPP keyword (Windows flags)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +91,10 @@ def _conditions(queue: PrintQueue) -> tuple[State, list[str]]:
             found.setdefault(cond, []).append(raw)
     states = [CONDITIONS[c].state for c in found]
     states += [State.WARN for k in unknown_kw if k.endswith("-error")]
+    states += [State.WARN for _ in queue.errors]
     ordered = sorted(found, key=lambda c: -CONDITIONS[c].state.rank)
     words = [f"{CONDITIONS[c].label} ({', '.join(found[c])})" for c in ordered]
-    words += [f"'{k}'" for k in unknown_kw]
+    words += [f"'{k}'" for k in (*unknown_kw, *queue.errors)]
     return worst(states, default=State.OK), words
 
 
@@ -192,6 +194,13 @@ def not_read(why: str, fix: str | None, evidence: EvidenceArg, **params: object)
     """UNKNOWN on a print server whose queues could not be read (`why`, `fix`: print.* codes)."""
     fix_msg: Message | None = None if fix is None else msg(fix, **params)
     return unknown(QUEUE_ID, msg("print.unread", why=why, **params), msg(why, **params), fix_msg, evidence)
+
+
+def not_read_jobs(check_id: str, error: str, evidence: EvidenceArg, admin: bool = False) -> CheckResult:
+    """UNKNOWN for one queue's jobs the server would not list (`error`: what it said)."""
+    fix = msg("win.fix.admin") if admin else None
+    why = msg("print.jobs.unread.reason", error=error)
+    return unknown(check_id, msg("print.jobs.unread", error=error), why, fix, evidence)
 
 
 # The catalog's entries for the families this module judges (core/catalog.py collects them).

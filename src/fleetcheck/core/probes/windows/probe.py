@@ -32,7 +32,17 @@ from fleetcheck.core.checks import msg, unknown
 from fleetcheck.core.checks.filesystem import FsUsage
 from fleetcheck.core.checks.memory import check_memory
 from fleetcheck.core.checks.virt import detect_windows
-from fleetcheck.core.checks.windows import apps, defender, disk, power, reboot, services, system, updates
+from fleetcheck.core.checks.windows import (
+    apps,
+    defender,
+    disk,
+    power,
+    printers,
+    reboot,
+    services,
+    system,
+    updates,
+)
 from fleetcheck.core.contracts import Collection, EventWindows, ProbeRun
 from fleetcheck.core.i18n import what_params
 from fleetcheck.core.inventory.model import Host
@@ -90,6 +100,7 @@ FAMILIES = {
     "apps": ("events_app", apps.CHECK_ID, "application crashes (Application log)"),
     "defender": ("defender", defender.CHECK_ID, "antivirus status"),
     "updates": ("updates", updates.CHECK_ID, "Windows updates"),
+    "printers": ("printers", "print.queue", "print queues"),
 }
 
 
@@ -156,6 +167,8 @@ def _families(ctx: _Context) -> dict[str, Family]:
                      lambda av: defender.check_antivirus(av, t, ev_of("defender"))),
         "updates": (lambda s: read.read_updates(s.data),
                     lambda data: updates.check_updates(data, t, ctx.now, ev_of("updates"))),
+        "printers": (lambda s: read.read_printers(s.data), lambda data: printers.check_spooler(
+            data, ctx.host.kind == "printserver", t, ctx.now, ev_of("printers"))),
     }
 
 

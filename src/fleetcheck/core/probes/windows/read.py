@@ -15,9 +15,11 @@ from typing import Any
 
 from fleetcheck.core.checks.filesystem import FsUsage
 from fleetcheck.core.checks.memory import MemInfo
+from fleetcheck.core.checks.printqueues import PrintJob
 from fleetcheck.core.checks.windows.defender import AntivirusData, AvProduct, DefenderStatus
 from fleetcheck.core.checks.windows.errors import SectionError
 from fleetcheck.core.checks.windows.events import EventBatch, WinEvent
+from fleetcheck.core.checks.windows.printers import SpoolerData, WinPrinter, job_state, printer_queue
 from fleetcheck.core.checks.windows.reboot import PendingFlags
 from fleetcheck.core.checks.windows.services import StoppedService
 from fleetcheck.core.checks.windows.system import WindowsBoot
@@ -218,3 +220,39 @@ def read_events(section: Section) -> EventBatch:
                       duplicates=duplicates)
 
 
+
+
+def _job(raw: Any, queue: str) -> PrintJob:
+    d = as_dict(raw, "print job")
+    status = str(d.get("status") or "")
+    return PrintJob(str(d.get("id") if d.get("id") is not None else "?"), queue, ps_time(d.get("submitted")),
+                    job_state(status), tuple(w.strip() for w in status.split(",") if w.strip()),
+                    str(d.get("user") or ""))
+
+
+def read_printers(data: Any) -> SpoolerData:
+    """The `printers` section: the spooler service, then each printer with its jobs."""
+    d = as_dict(data, "printers data")
+    spooler = d.get("spooler")
+    status, start = None, ""
+    if spooler is not None:
+        sp = as_dict(spooler, "spooler")
+        status, start = str(sp.get("status") or "?"), str(sp.get("start") or "")
+    printers: list[WinPrinter] | None = None
+    if d.get("printers") is not None:
+        printers = []
+        for raw in as_list(d.get("printers"), "printers"):
+            p = as_dict(raw, "printer")
+            name = str(p.get("name") or "")
+            if not name:
+                raise PsShapeError("a printer without a name")
+            shared = as_bool(p.get("shared"))
+            queue = printer_queue(name, str(p.get("status") or ""), shared, str(p.get("port") or ""),
+                                  str(p.get("comment") or ""))
+            job_error = _error(p.get("job_error"))
+            jobs = None if job_error is not None else [
+                _job(j, name) for j in as_list(p.get("job_list"), "jobs")]
+            raw_json = json.dumps(p, ensure_ascii=False, separators=(",", ":"))
+            printers.append(WinPrinter(queue, jobs, job_error, raw_json))
+    return SpoolerData(status, start, _error(d.get("spooler_error")), printers,
+                       _error(d.get("printers_error")))

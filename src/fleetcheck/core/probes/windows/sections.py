@@ -37,6 +37,8 @@ SOURCES: dict[str, str] = {
     "defender": "Get-MpComputerStatus; Get-CimInstance -Namespace root/SecurityCenter2 AntiVirusProduct",
     "updates": "Microsoft.Update.AutoUpdate Results; Microsoft.Update.Session QueryHistory(0,100); "
                "Get-HotFix",
+    "printers": "Get-Service Spooler; Get-Printer (Name, PrinterStatus, JobCount, Shared, PortName); "
+                "Get-PrintJob -PrinterObject <each> (Id, JobStatus, SubmittedTime)",
 }
 
 

@@ -180,6 +180,32 @@ Invoke-Section 'updates' {
     $r
 }
 
+# Print queues (judged by checks/printqueues.py): the spooler service first; Get-Printer and
+# Get-PrintJob (PrintManagement module) only while it runs, since they would wait on a stopped one.
+Invoke-Section 'printers' {
+    $r = @{}
+    try {
+        $svc = Get-Service -Name Spooler -ErrorAction Stop
+        $r.spooler = @{ status = [string]$svc.Status; start = [string]$svc.StartType }
+    } catch { $r.spooler_error = Get-ErrorInfo $_ }
+    if ($r.spooler -and $r.spooler.status -eq 'Running') {
+        try {
+            $r.printers = @(Get-Printer -ErrorAction Stop | ForEach-Object {
+                $p = $_
+                $q = @{ name = $p.Name; status = [string]$p.PrinterStatus; jobs = $p.JobCount; shared = $p.Shared
+                        port = $p.PortName; driver = $p.DriverName; comment = $p.Comment; location = $p.Location }
+                try {
+                    $q.job_list = @(Get-PrintJob -PrinterObject $p -ErrorAction Stop | Select-Object -First 50 | ForEach-Object {
+                        @{ id = $_.Id; status = [string]$_.JobStatus; submitted = $_.SubmittedTime; user = $_.UserName
+                           document = $_.DocumentName; pages = $_.TotalPages } })
+                } catch { $q.job_error = Get-ErrorInfo $_ }
+                $q
+            })
+        } catch { $r.printers_error = Get-ErrorInfo $_ }
+    }
+    $r
+}
+
 Write-Line @{ section = 'end'; data = @{ probe = 1 } }
 [Console]::Out.Flush()
 # A hung COM call keeps a foreground thread alive; leave without waiting for it.
