@@ -174,7 +174,7 @@ CASES = {
     "unknown host key": (
         "hosts:\n  - name: a\n    adress: 192.0.2.1\n    kind: linux\n",
         "acme.yaml:3:5: hosts[0].adress: unknown key (did you mean 'address'?); allowed here: name, "
-        "address, kind, user, port, identity_file, known_hosts, jump_host, timeout, connect_timeout, "
+        "address, kind, os, user, port, identity_file, known_hosts, jump_host, timeout, connect_timeout, "
         "password, snmp, ipp, always_on, site, tags, notes, thresholds, skip",
     ),
     "unknown defaults key": (
@@ -427,3 +427,16 @@ def test_given_ssh_config_must_exist(tmp_path: Path, monkeypatch: pytest.MonkeyP
     with pytest.raises(InventoryError) as info:
         load_inventory(["acme.yaml"], ssh_config="missing_config")
     assert str(info.value) == "ssh config missing_config: no such file"
+
+
+def test_os_is_only_for_print_servers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    linux = "hosts:\n  - name: web1\n    kind: linux\n    address: 192.0.2.1\n    os: windows\n"
+    assert error_of(tmp_path, monkeypatch, linux) == \
+        "acme.yaml:5:9: hosts[0].os: only a printserver takes 'os' (kind linux says its system itself)"
+    typo = "hosts:\n  - name: ps1\n    kind: printserver\n    address: 192.0.2.1\n    os: windwos\n"
+    assert error_of(tmp_path, monkeypatch, typo) == (
+        "acme.yaml:5:9: hosts[0].os: unknown os 'windwos' (did you mean 'windows'?); "
+        "expected one of linux, macos, windows")
+    (tmp_path / "ok.yaml").write_text(typo.replace("windwos", "windows"), encoding="utf-8")
+    host = load_inventory(["ok.yaml"]).hosts[0]
+    assert (host.kind, host.os) == ("printserver", "windows")

@@ -8,6 +8,7 @@ pending job and a held one; no job ever runs (so no backend process is started).
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ import pytest
 from .cupsd import CupsServer
 from .fleet import HostSpec, free_port
 from .test_linux_fleet import _by_host, _scan
+from .test_windows_fleet import _readable_copy
 
 SSL = Path("/etc/cups/ssl")
 # the job's age must not depend on how fast this machine is: any waiting job counts as stuck here
@@ -77,3 +79,37 @@ def test_stuck_job_and_stopped_queue_over_ssh(cups, sshd_fleet, tmp_path):
     assert down["evidence"][0]["source"] == "lpstat -H -r" and closed in down["evidence"][0]["raw"]
     ws = found["ws"]["print.queue"]
     assert ws["state"] == "NA" and "no CUPS scheduler runs on this host" in ws["reason"]
+
+
+def _standin(recording: str) -> dict[str, str]:
+    """powershell.exe replaying a recorded Windows print server (tests/ssh/test_windows_fleet.py)."""
+    return {"powershell.exe": "#!/bin/sh\nexec python3 \"$FLEETCHECK_TESTS/ssh/hosts/windows_common/"
+                              f"powershell_standin.py\" {recording} \"$@\"\n"}
+
+
+def test_windows_print_server_over_ssh(sshd_fleet, tmp_path):
+    """`kind: printserver` with `os: windows` is read by the PowerShell probe (recorded output)."""
+    shared = _readable_copy()
+    env = {"FLEETCHECK_TESTS": str(shared)}
+    windows = {"os": "windows"}
+    try:
+        fleet = sshd_fleet({
+            "winps": HostSpec(scripts=_standin("printserver-ps51"), kind="printserver", env=env,
+                              inventory=windows),
+            "winps-stopped": HostSpec(scripts=_standin("printserver-spooler-stopped-ps7"), kind="printserver",
+                                      env=env, inventory=windows),
+        })
+        _code, scan = _scan(fleet.write_inventory(tmp_path / "fleet.yaml"), tmp_path, "--no-history")
+    finally:
+        shutil.rmtree(shared, ignore_errors=True)
+    facts = {h["name"]: h["facts"] for h in scan["hosts"]}
+    assert facts["winps"]["probe"] == "windows"
+    assert facts["winps"]["os"] == "Microsoft Windows Server 2022 Standard"
+    found = _by_host(scan)
+    ps = {cid: c["state"] for cid, c in found["winps"].items() if cid.startswith("print.")}
+    assert ps["print.queue:Buchhaltung-Farbe"] == "CRIT" and ps["print.jobs:Buchhaltung-Farbe"] == "CRIT"
+    assert ps["print.jobs:Lager-Etiketten"] == "WARN" and ps["print.queue:Empfang-Laser"] == "OK"
+    assert "(14, pending)" in found["winps"]["print.jobs:Buchhaltung-Farbe"]["summary"]
+    stopped = found["winps-stopped"]["print.queue"]
+    assert stopped["state"] == "UNKNOWN"
+    assert stopped["reason"] == "the Print Spooler service is stopped (start type Automatic)"

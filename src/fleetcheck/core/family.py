@@ -41,7 +41,7 @@ class Category(StrEnum):
 POSIX_KINDS = frozenset({"local", "linux", "macos", "printserver"})
 LINUX_KINDS = frozenset({"local", "linux", "printserver"})
 MACOS_KINDS = frozenset({"local", "macos"})
-WINDOWS_KINDS = frozenset({"windows"})
+WINDOWS_KINDS = frozenset({"windows", "printserver"})  # a print server may run Windows (`os: windows`)
 PRINTER_KINDS = frozenset({"printer"})
 COMPUTER_KINDS = POSIX_KINDS | WINDOWS_KINDS
 ALL_KINDS = COMPUTER_KINDS | PRINTER_KINDS

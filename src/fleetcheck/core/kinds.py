@@ -51,10 +51,19 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("macos", "a Mac over SSH", "ssh", _SSH, _POSIX, always_on=False),
     Kind("printer", "a network printer (SNMP, IPP)", "snmp",
          "fleetcheck.core.collectors.printer:PrinterCollector", None, always_on=False, printer=True),
-    Kind("printserver", "a CUPS print server over SSH", "ssh", _SSH, _POSIX, always_on=True, printer=True),
+    Kind("printserver", "a print server over SSH (CUPS; Windows with os: windows)", "ssh", _SSH, _POSIX,
+         always_on=True, printer=True),
 )}
 
 HOST_KINDS: tuple[str, ...] = tuple(KINDS)
+# A print server runs Linux (or macOS) unless the inventory's `os:` says Windows: the one kind
+# whose machine may be either, so the probe is chosen by `os:` (docs/inventory.md).
+PRINTSERVER_OS = ("linux", "macos", "windows")
+
+
+def probe_kind(kind_name: str, os_name: str | None) -> str:
+    """The kind whose probe reads this host: a Windows print server is read like Windows."""
+    return "windows" if kind_name == "printserver" and os_name == "windows" else kind_name
 
 
 def kind(name: str) -> Kind | None:

@@ -24,7 +24,7 @@ from fleetcheck.core.contracts import Collection, CrashWindows, Probe, ProbeRun,
 from fleetcheck.core.errors import FleetcheckError
 from fleetcheck.core.i18n import Message, msg
 from fleetcheck.core.inventory.model import Host
-from fleetcheck.core.kinds import ssh_kinds
+from fleetcheck.core.kinds import probe_kind, ssh_kinds
 from fleetcheck.core.probes.base import probe_for_kind
 from fleetcheck.core.results import Evidence, HostResult
 from fleetcheck.core.ssh.config import SshConfig, Target
@@ -63,7 +63,7 @@ class SshCollector:
         return cls(options.ssh)
 
     async def collect(self, host: Host, ctx: CollectContext) -> Collection:
-        probe = self._probes(host.kind)
+        probe = self._probes(probe_kind(host.kind, host.os))
         if probe is None:
             raise Unreachable(Reachability.NOT_CHECKED, msg("ssh.noprobe", kind=host.kind), None,
                               f"kind {host.kind}")

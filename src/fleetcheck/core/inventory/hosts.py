@@ -26,9 +26,9 @@ from fleetcheck.core.inventory.settings import (
 from fleetcheck.core.inventory.skips import parse_skips
 from fleetcheck.core.inventory.sshconfig import SshConfigError, SshConfigResolver
 from fleetcheck.core.inventory.yamlsrc import did_you_mean, fail, is_null, mapping, position
-from fleetcheck.core.kinds import HOST_KINDS, KINDS, printer_kinds, ssh_kinds
+from fleetcheck.core.kinds import HOST_KINDS, KINDS, PRINTSERVER_OS, printer_kinds, ssh_kinds
 
-HOST_KEYS = ("name", "address", "kind", *SETTINGS_KEYS, "site", "tags", "notes", "thresholds", "skip")
+HOST_KEYS = ("name", "address", "kind", "os", *SETTINGS_KEYS, "site", "tags", "notes", "thresholds", "skip")
 # kinds reached over SSH: a host without address is looked up in the ssh config
 SSH_KINDS = ssh_kinds()
 # kinds that always carry SNMP/IPP settings (defaults filled in)
@@ -77,6 +77,20 @@ def _address(doc: Document, pairs: dict[str, tuple[Node, Node]], path: str, name
     return target.hostname, {k: v for k, v in found.items() if v is not None}, True
 
 
+def _os(label: str, pairs: dict[str, tuple[Node, Node]], path: str, kind: str) -> str | None:
+    """`os:`: which system a print server runs (its probe); every other kind says so itself."""
+    if "os" not in pairs or is_null(pairs["os"][1]):
+        return None
+    node = pairs["os"][1]
+    value = fields.text(label, node, f"{path}.os", "an operating system")
+    if kind != "printserver":
+        fail(label, node, f"{path}.os", f"only a printserver takes 'os' (kind {kind} says its system itself)")
+    if value not in PRINTSERVER_OS:
+        fail(label, node, f"{path}.os", f"unknown os {value!r}{did_you_mean(value, PRINTSERVER_OS)}; "
+             f"expected one of {', '.join(PRINTSERVER_OS)}")
+    return value
+
+
 def build_host(doc: Document, index: int, node: Node, shared: Shared) -> Host:
     label, path = doc.label, f"hosts[{index}]"
     pairs = mapping(label, node, path, HOST_KEYS, "a host (a mapping with at least name and kind)")
@@ -95,6 +109,7 @@ def build_host(doc: Document, index: int, node: Node, shared: Shared) -> Host:
     if kind not in HOST_KINDS:
         fail(label, kind_node, f"{path}.kind", f"unknown kind {kind!r}{did_you_mean(kind, HOST_KINDS)}; "
              f"expected one of {', '.join(HOST_KINDS)}")
+    os_name = _os(label, pairs, path, kind)
     own = parse_settings(label, pairs, path)
 
     site = None
@@ -142,6 +157,7 @@ def build_host(doc: Document, index: int, node: Node, shared: Shared) -> Host:
     return Host(
         name=name,
         kind=kind,
+        os=os_name,
         address=address,
         port=merged.get("port", 22),
         user=merged.get("user"),

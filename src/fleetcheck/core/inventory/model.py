@@ -82,6 +82,7 @@ class Host:
     # look it up again for options the inventory does not carry (ProxyCommand, UserKnownHostsFile)
     ssh_alias: str | None = None
     source: str = ""  # file:line where the host was defined
+    os: str | None = None  # printserver only: "windows" is read by the PowerShell probe (kinds.py)
 
 
 @dataclass(frozen=True)
