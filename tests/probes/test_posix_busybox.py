@@ -101,8 +101,9 @@ def _restricted(messages: str | None) -> str:
                            exit_status=1, command="sh -c dmesg -r | tail -n 4000")
     text = text.replace("uid=0\n", "uid=1000\n")
     if messages is not None:
-        text = replace_section(text, "messages", messages,
-                               command="sh -c date +%z; grep \" kernel: \" /var/log/messages | tail -n 4000")
+        text = replace_section(
+            text, "messages", messages,
+            command="sh -c unset TZ; date +%z; grep \" kernel: \" /var/log/messages | tail -n 4000")
     return text
 
 

@@ -214,10 +214,11 @@ linux_dmesg() {
     *nrecognized*|*"invalid option"*|*"unknown option"*|*sage:*)
       sec dmesg_raw; x 15 sh -c 'dmesg -r | tail -n 4000'
       # refused (dmesg_restrict): Alpine's syslogd file, with the UTC offset of its local times
+      # (the system's zone, as syslogd writes them: not the TZ=UTC this script runs under)
       case $XERR in
         *"not permitted"*|*"ermission denied"*)
           if [ -r /var/log/messages ]; then
-            sec messages; x 15 sh -c 'date +%z; grep " kernel: " /var/log/messages | tail -n 4000'
+            sec messages; x 15 sh -c 'unset TZ; date +%z; grep " kernel: " /var/log/messages | tail -n 4000'
           fi ;;
       esac ;;
   esac
