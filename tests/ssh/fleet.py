@@ -27,6 +27,8 @@ symlinks without those names, so e.g. a host "without systemd" has no `systemctl
 this machine has one. `authorized_keys=(...)` adds accepted keys; `sshd_options=(...)` lines
 replace the defaults with the same keyword (e.g. "MaxStartups 4", "PasswordAuthentication yes").
 `host_key_types=("ed25519", "ecdsa")` gives a host several host keys (`FleetHost.host_keys`).
+`binds={"/var/log": folder}` shows a folder (or file) of the test's at a fixed path to that host's
+sessions only (root: its sshd runs in a private mount namespace; nothing changes for anyone else).
 `fleet.stop_host(name)` stops one host (connection refused afterwards); `fleet.known_hosts_text()`
 / `write_known_hosts(path, names)` give known_hosts lines; `fleet.keys.wrong_key` is a key no
 host accepts.
@@ -43,6 +45,7 @@ import getpass
 import itertools
 import os
 import pwd
+import shlex
 import shutil
 import signal
 import socket
@@ -77,6 +80,9 @@ class HostSpec:
     kind: str = "linux"  # inventory kind
     inventory: Mapping[str, Any] = field(default_factory=dict)  # extra inventory fields
     host_key_types: tuple[str, ...] = ("ed25519",)  # "ed25519", "ecdsa": one host key each
+    # path on this machine -> file or folder shown there to this host only (a private mount
+    # namespace around its sshd: root only); e.g. {"/var/log": folder with a syslog `messages`}
+    binds: Mapping[str, Path | str] = field(default_factory=dict)
 
 
 @dataclass
@@ -278,6 +284,14 @@ class Fleet:
         host = FleetHost(name, address, port, self.keys.user, next(iter(host_keys.values())),
                          self.keys.client_key, d, d / "state", d / "sshd.log", 0, spec, host_keys)
         cmd = [SSHD, "-D", "-f", str(d / "sshd_config"), "-E", str(host.log)]
+        if spec.binds:
+            if os.geteuid() != 0:
+                raise RuntimeError("HostSpec.binds needs root (a private mount namespace)")
+            mounts = " && ".join(f"mount --bind {shlex.quote(str(src))} {shlex.quote(dst)}"
+                                 for dst, src in spec.binds.items())
+            # unshare and sh exec: the PID stays sshd's; the mounts go with the namespace's last process
+            cmd = ["unshare", "--mount", "--propagation", "private", "sh", "-c", f'{mounts} && exec "$@"',
+                   "sh", *cmd]
         return host, cmd
 
     def start(self, specs: Mapping[str, HostSpec], timeout: float = 10.0) -> None:
