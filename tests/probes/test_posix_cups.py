@@ -147,3 +147,12 @@ def test_cut_off_and_garbled_output() -> None:
     assert c.state.value == "UNKNOWN" and "could not parse" in c.summary
     assert c.evidence[0].raw == "stuck-1 root 1024 yesterday"
     assert found["print.queue:stuck"].state.value == "CRIT"  # the queues were read all the same
+
+
+def test_the_oldest_jobs_age_is_a_metric_in_minutes_and_in_prometheus_seconds() -> None:
+    from fleetcheck.cli.output.prometheus import metric_name
+
+    jobs = checks(parse(_later(PRINTSERVER, 45), kind="printserver"))["print.jobs:stuck"]
+    age = {m.name: m for m in jobs.metrics}["oldest_job_age_min"]
+    assert age.value == 47.0 and (age.warn, age.crit) == ("30", "120") and age.unit == ""
+    assert metric_name(age.name, age.unit) == ("fleetcheck_check_oldest_job_age_seconds", 60)

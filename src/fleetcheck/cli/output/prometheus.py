@@ -34,9 +34,9 @@ CHECK_LABELS = [*HOST_LABELS, "check"]
 UNITS: dict[str, tuple[float, str]] = {
     "B": (1, "bytes"), "KB": (1024, "bytes"), "MB": (1024**2, "bytes"), "GB": (1024**3, "bytes"),
     "TB": (1024**4, "bytes"), "s": (1, "seconds"), "ms": (1e-3, "seconds"), "us": (1e-6, "seconds"),
-    "d": (86400, "seconds"), "%": (0.01, "ratio"), "°C": (1, "celsius"),
+    "d": (86400, "seconds"), "min": (60, "seconds"), "%": (0.01, "ratio"), "°C": (1, "celsius"),
 }
-NAME_UNITS = {"_pct": "%", "_days": "d"}  # unit-less metrics whose name says the unit
+NAME_UNITS = {"_pct": "%", "_days": "d", "_min": "min"}  # unit-less metrics whose name says the unit
 _NOT_NAME = re.compile(r"[^a-zA-Z0-9_]+")
 
 
@@ -46,7 +46,7 @@ def metric_name(name: str, unit: str) -> tuple[str, float]:
     if unit not in UNITS:
         unit = next((u for word, u in NAME_UNITS.items() if base.endswith(word)), unit)
     factor, suffix = UNITS.get(unit, (1, ""))
-    for word in ("_pct", "_percent", "_days", "_seconds", "_bytes", "_celsius"):
+    for word in ("_pct", "_percent", "_days", "_min", "_seconds", "_bytes", "_celsius"):
         if suffix and base.endswith(word):
             base = base[: -len(word)]
     return f"fleetcheck_check_{base}{'_' + suffix if suffix else ''}", factor

@@ -173,7 +173,8 @@ def check_jobs(queue: str, jobs: Sequence[PrintJob], now: datetime, thresholds: 
          "failed": len(failed), "levels": levels_param(state, lv)}
     code = "print.jobs.failed" if failed else "print.jobs"
     metrics = (Metric.of("jobs", len(jobs), "", min=0),
-               Metric.of("oldest_job_age", round(age_min, 1), "min", lv.warn, lv.crit, 0))
+               # minutes like its thresholds; no unit (Nagios knows none for minutes), the name says it
+               Metric.of("oldest_job_age_min", round(age_min, 1), "", lv.warn, lv.crit, 0))
     return judged(check_id, state, msg(code, **p), evidence, metrics=metrics, details=listing)
 
 
