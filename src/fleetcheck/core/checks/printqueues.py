@@ -20,11 +20,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from fleetcheck.core.checks import EvidenceArg, judged, levels_param, msg, not_applicable, unknown
 from fleetcheck.core.checks.printer.status import CONDITIONS, INFO_REASONS, REASON_CONDITIONS
 from fleetcheck.core.family import COMPUTER_KINDS, Category, Family, levels
-from fleetcheck.core.i18n import Message
+from fleetcheck.core.i18n import Message, part
 from fleetcheck.core.ranges import evaluate
 from fleetcheck.core.results import CheckResult, Metric
 from fleetcheck.core.states import State, worst
@@ -74,9 +75,9 @@ def keyword(reason: str) -> str:
     return reason
 
 
-def _conditions(queue: PrintQueue) -> tuple[State, list[str]]:
-    """The printer faults a queue's reasons name, worst first, and the worst state of them."""
-    found: dict[str, list[str]] = {}
+def _conditions(queue: PrintQueue) -> tuple[State, list[dict[str, Any]]]:
+    """The printer faults a queue's reasons name (message parts, worst first) and their worst state."""
+    found: dict[str, list[dict[str, Any]]] = {}
     unknown_kw: list[str] = []
     for raw in queue.reasons:
         base = keyword(raw)
@@ -88,13 +89,15 @@ def _conditions(queue: PrintQueue) -> tuple[State, list[str]]:
         if cond is None:
             unknown_kw.append(raw)
         else:
-            found.setdefault(cond, []).append(raw)
+            found.setdefault(cond, []).append(part("print.said", keyword=raw))
     states = [CONDITIONS[c].state for c in found]
     states += [State.WARN for k in unknown_kw if k.endswith("-error")]
     states += [State.WARN for _ in queue.errors]
     ordered = sorted(found, key=lambda c: -CONDITIONS[c].state.rank)
-    words = [f"{CONDITIONS[c].label} ({', '.join(found[c])})" for c in ordered]
-    words += [f"'{k}'" for k in (*unknown_kw, *queue.errors)]
+    words = [part("printer.condition", condition=part(f"printer.condition.{c}"), said=found[c])
+             for c in ordered]
+    words += [part("printer.condition.unknown_reason", keyword=k) for k in unknown_kw]
+    words += [part("print.queue.fault", word=w) for w in queue.errors]
     return worst(states, default=State.OK), words
 
 
@@ -103,7 +106,7 @@ def check_queue(queue: PrintQueue, jobs: int | None, evidence: EvidenceArg) -> C
     check_id = f"{QUEUE_ID}:{queue.name}"
     fault_state, faults = _conditions(queue)
     p: dict[str, object] = {"queue": queue.name, "status": queue.status, "message": queue.message,
-                            "since": queue.since, "conditions": "; ".join(faults), "jobs": jobs or 0}
+                            "since": queue.since, "conditions": faults, "jobs": jobs or 0}
     problems: list[str] = []
     states: list[State] = [fault_state]
     if not queue.enabled:
