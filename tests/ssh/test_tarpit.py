@@ -78,3 +78,15 @@ def test_a_host_cut_off_by_the_scan_deadline_is_told_to_raise_scan_timeout(sshd_
         fixes = [c.fix or "" for c in h.checks]
         assert any("--scan-timeout" in f for f in fixes), (h.name, h.checks[0].summary, fixes)
         assert not any("or --timeout" in f for f in fixes), (h.name, fixes)
+
+
+def test_closing_a_proxy_command_that_was_already_reaped_signals_nothing():
+    # the transport thread closes the socket after _proxy_exited reaped the command:
+    # paramiko's own close() then raised ProcessLookupError in that thread (or could
+    # signal an unrelated process that reused the PID)
+    from fleetcheck.core.ssh.connect import ReapedSafeProxyCommand
+
+    proxy = ReapedSafeProxyCommand("sh -c 'exit 3'")
+    assert proxy.process.wait(timeout=10) == 3
+    proxy.close()
+    assert proxy.closed

@@ -277,7 +277,7 @@ class Connector:
                                   f"direct-tcpip via {target.jump.label}: {exc}") from None
         if target.proxy_command:
             try:
-                proxy = paramiko.ProxyCommand(target.proxy_command)
+                proxy = ReapedSafeProxyCommand(target.proxy_command)
                 proxy.settimeout(timeout)
                 return proxy
             except (paramiko.ProxyCommandFailure, OSError) as exc:
@@ -312,6 +312,20 @@ class Connector:
 
 class _BannerReset(Exception):
     pass
+
+
+class ReapedSafeProxyCommand(paramiko.ProxyCommand):
+    """paramiko's ProxyCommand whose close() never signals a process already reaped.
+
+    `_proxy_exited` waits for (reaps) a command that ended; paramiko's transport
+    thread then closes the socket with `os.kill(pid, SIGTERM)`, which raised in
+    that thread, or worse, could hit an unrelated process that reused the PID.
+    """
+
+    def close(self) -> None:
+        if self.process.poll() is None:  # poll() reaps nothing it has not already seen end
+            with contextlib.suppress(ProcessLookupError):
+                super().close()
 
 
 def _proxy_exited(sock: Any, target: Target, where: str, exc: Exception) -> None:
