@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from fleetcheck.core.checks.crash_events import from_epoch_us
@@ -75,9 +75,7 @@ def parse_dmesg(text: str) -> tuple[list[LogEntry], list[str]]:
         m = _DMESG.match(line.strip())
         if m is None:
             if out and line[:1].isspace():
-                last = out[-1]
-                out[-1] = LogEntry(last.time, f"{last.message} {line.strip()}", last.priority,
-                                   last.identifier)
+                out[-1] = _continued(out[-1], line)
             else:
                 unplaced.append(line)
             continue
@@ -87,6 +85,11 @@ def parse_dmesg(text: str) -> tuple[list[LogEntry], list[str]]:
     if unplaced and not out:
         raise ValueError(f"no line is a dmesg -x iso line: {unplaced[0][:80]!r}")
     return out, unplaced
+
+
+def _continued(entry: LogEntry, line: str) -> LogEntry:
+    """An indented dmesg line continues the message before it (one message, not a stray line)."""
+    return replace(entry, message=f"{entry.message} {line.strip()}")
 
 
 _RAW = re.compile(r"^(?:<(\d+)>)?\[\s*(\d+)\.(\d+)\]\s?(.*)$")
@@ -107,9 +110,7 @@ def parse_dmesg_raw(text: str, boot: datetime, max_priority: int = 4) -> tuple[l
         if m is None:
             if read and line[:1].isspace():
                 if kept:
-                    last = out[-1]
-                    out[-1] = LogEntry(last.time, f"{last.message} {line.strip()}", last.priority,
-                                       last.identifier)
+                    out[-1] = _continued(out[-1], line)
             else:
                 unplaced.append(line)
             continue
